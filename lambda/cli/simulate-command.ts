@@ -1,0 +1,7 @@
+import type { CliCommand } from './io';
+
+/** Placeholder until the simulated fleet lands (issue 2). */
+export const runSimulate: CliCommand = async (_argv, io) => {
+  io.stderr('simulate: the simulated fleet is not built yet\n');
+  return 1;
+};

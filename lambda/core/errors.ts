@@ -1,0 +1,61 @@
+/**
+ * Domain errors: surprises, not outcomes (STYLE.md §3). Adapters map SDK exceptions to these at
+ * the boundary, keeping the original as `cause`, and re-throw anything else.
+ */
+
+/** Base class: sets `name` from the subclass and keeps `cause`. */
+export class GuardianError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The policy file is invalid; `issues` lists every problem with file, line, column and field. */
+export class PolicyValidationError extends GuardianError {
+  constructor(
+    readonly file: string,
+    readonly issues: readonly { line: number; column: number; path: string; message: string }[],
+  ) {
+    super(
+      `${file}: invalid policy (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  ${file}:${i.line}:${i.column} ${i.path}: ${i.message}`).join('\n'),
+    );
+  }
+}
+
+/** A modification is in progress (`IncorrectModificationState`). */
+export class ModificationInProgressError extends GuardianError {}
+
+/** The per-volume modification limit was hit (`VolumeModificationRateExceeded`). */
+export class ModificationRateExceededError extends GuardianError {
+  constructor(
+    message: string,
+    /** When AWS said the next modification is allowed, if its message said so. */
+    readonly nextAllowedEpochSeconds: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** AWS throttled the API call (`RequestLimitExceeded`, `Throttling`). */
+export class ApiThrottledError extends GuardianError {}
+
+/** The caller lacks a permission (`UnauthorizedOperation`, `AccessDenied`). */
+export class NotAuthorizedError extends GuardianError {}
+
+/** AWS rejected a parameter (`InvalidParameterValue`, `InvalidParameterCombination`). */
+export class InvalidModificationError extends GuardianError {}
+
+/** A DryRun request would have succeeded (`DryRunOperation`): permissions are proven. */
+export class DryRunSucceeded extends GuardianError {}
+
+/** A conditional write lost: the record exists or changed under us. Nothing was overwritten. */
+export class HistoryConflictError extends GuardianError {}
+
+/** Metrics for a volume could not be read. */
+export class MetricsUnavailableError extends GuardianError {}
+
+/** Bad command-line usage: the CLI prints the message and exits 2. */
+export class UsageError extends GuardianError {}

@@ -1,0 +1,205 @@
+/**
+ * The ports of the hexagon: what the core needs from the world. `lambda/aws/` implements them
+ * against AWS SDK v3, `lambda/sim/` against the simulated fleet (DESIGN.md §3, STYLE.md §1).
+ */
+import type {
+  ModificationRequest,
+  VolumeDescription,
+  VolumeMetricSeries,
+  VolumeModification,
+  VolumeType,
+} from './types';
+
+/** Which volumes to list: applied server-side where the API allows (DescribeVolumes filters). */
+export interface InventoryFilter {
+  readonly volumeTypes?: readonly VolumeType[];
+  /** Tag key → allowed values; an empty list means "the key is present with any value". */
+  readonly tags?: Readonly<Record<string, readonly string[]>>;
+  readonly volumeIds?: readonly string[];
+}
+
+/** Lists volumes (DescribeVolumes, all pages). */
+export interface VolumeInventory {
+  listVolumes(filter: InventoryFilter): Promise<VolumeDescription[]>;
+}
+
+/** Reads the burst metrics of many volumes over one time window (GetMetricData, batched). */
+export interface BurstMetricsReader {
+  readMetrics(request: MetricsRequest): Promise<MetricsResult>;
+}
+
+/** One window for all volumes. */
+export interface MetricsRequest {
+  readonly volumes: readonly Pick<VolumeDescription, 'volumeId' | 'type' | 'instanceId'>[];
+  readonly startEpochSeconds: number;
+  readonly endEpochSeconds: number;
+  readonly periodSeconds: number;
+  /** Also read the probe's metrics (`ContainerStartLatency` p90) from this namespace. */
+  readonly probeNamespace?: string;
+}
+
+/** Series per volume; a volume whose metrics could not be read is listed in `errors`, not zero-filled. */
+export interface MetricsResult {
+  readonly series: ReadonlyMap<string, VolumeMetricSeries>;
+  readonly errors: ReadonlyMap<string, Error>;
+  /** How many metrics were requested (for cost accounting). */
+  readonly metricsRequested: number;
+}
+
+/** Modifies volumes and reads their modification state (ModifyVolume, DescribeVolumesModifications). */
+export interface VolumeModifier {
+  /**
+   * Requests a modification. With `dryRun` the request only proves permissions (EC2 DryRun) and
+   * resolves without acting. Throws the domain errors of `errors.ts`.
+   */
+  modifyVolume(request: ModificationRequest, options: { readonly dryRun: boolean }): Promise<VolumeModification | undefined>;
+  /** Latest modification per volume (AWS returns only the latest); volumes never modified are absent. */
+  describeModifications(volumeIds: readonly string[]): Promise<Map<string, VolumeModification>>;
+}
+
+/** Why a notification is sent. */
+export type NotificationEvent =
+  | 'forecast-alert'
+  | 'escalation'
+  | 'throttled'
+  | 'rescue'
+  | 'revert'
+  | 'stay-recommendation'
+  | 'recovered'
+  | 'blocked'
+  | 'failure';
+
+/** Severity, also a message attribute for SNS subscription filter policies. */
+export type NotificationSeverity = 'info' | 'warning' | 'critical';
+
+/** Everything a person needs to act on one volume's situation; the adapter formats it. */
+export interface GuardianNotification {
+  readonly event: NotificationEvent;
+  readonly severity: NotificationSeverity;
+  readonly tEpochSeconds: number;
+  readonly volumeId: string;
+  readonly volumeType: VolumeType;
+  readonly sizeGiB: number;
+  readonly nameTag?: string;
+  readonly instanceId?: string;
+  readonly region?: string;
+  readonly balancePercent?: number;
+  readonly secondsToEmpty?: number;
+  readonly containerStartP90Ms?: number;
+  /** What the guardian did or will do, one sentence. */
+  readonly action: string;
+  /** Why, one sentence. */
+  readonly reason: string;
+  readonly dryRun: boolean;
+  /** Monthly cost change of the action, USD (positive = costs more). */
+  readonly monthlyCostDeltaUSD?: number;
+}
+
+/** Sends notifications (SNS, or the simulator's log). */
+export interface Notifier {
+  notify(notification: GuardianNotification): Promise<void>;
+}
+
+/** Lifecycle of a modification the guardian asked for. */
+export type ModificationRecordStatus =
+  | 'intent'
+  | 'dry-run'
+  | 'modifying'
+  | 'optimizing'
+  | 'completed'
+  | 'failed'
+  | 'rejected';
+
+/** Why the guardian modified a volume. */
+export type ModificationKind = 'rescue' | 'revert';
+
+/** The guardian's own modification ledger entry, written as an intent before ModifyVolume. */
+export interface ModificationRecord {
+  readonly volumeId: string;
+  /** Unique per volume, sortable by time: `<requestedEpochSeconds padded>#<kind>`. */
+  readonly modificationId: string;
+  readonly kind: ModificationKind;
+  readonly requestedEpochSeconds: number;
+  readonly status: ModificationRecordStatus;
+  readonly from: { readonly type: VolumeType; readonly iops?: number; readonly throughputMiBps?: number };
+  readonly to: { readonly type: VolumeType; readonly iops?: number; readonly throughputMiBps?: number };
+  readonly sizeGiB: number;
+  readonly reason: string;
+  readonly dryRun: boolean;
+  readonly hourlyCostDeltaUSD: number;
+  readonly monthlyCostDeltaUSD: number;
+  /** BurstBalance just before a rescue (the round-trip question, DESIGN.md §1). */
+  readonly burstBalanceBeforePercent?: number;
+  /** For a revert: the first BurstBalance seen back on gp2/st1/sc1. */
+  readonly firstBurstBalanceAfterPercent?: number;
+  readonly completedEpochSeconds?: number;
+  readonly statusMessage?: string;
+  /** Scan that wrote it. */
+  readonly runId: string;
+}
+
+/** Kinds of events in the history. */
+export type HistoryEventKind =
+  | 'alert'
+  | 'alert-cleared'
+  | 'rescue'
+  | 'revert'
+  | 'blocked'
+  | 'failure'
+  | 'recommendation'
+  | 'round-trip';
+
+/** One immutable line of a volume's history. */
+export interface HistoryEvent {
+  readonly volumeId: string;
+  readonly tEpochSeconds: number;
+  readonly kind: HistoryEventKind;
+  readonly runId: string;
+  readonly summary: string;
+  /** JSON-serializable details (forecast, decision, costs). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Per-volume notification state, for dedup and escalation; `version` guards concurrent writers. */
+export interface NotificationState {
+  readonly volumeId: string;
+  readonly open: boolean;
+  readonly lastEvent: NotificationEvent;
+  readonly lastSeverity: NotificationSeverity;
+  readonly lastSentEpochSeconds: number;
+  readonly lastSecondsToEmpty?: number;
+  readonly version: number;
+}
+
+/**
+ * The flip history and modification ledger (DynamoDB, or memory in the simulator). Writes are
+ * conditional: nothing is ever overwritten, and two scans can never hold an open intent for the
+ * same volume at once.
+ */
+export interface HistoryStore {
+  /** Appends an event; throws `HistoryConflictError` if the same (volume, time, kind, run) exists. */
+  appendEvent(event: HistoryEvent): Promise<void>;
+  /**
+   * Records the intent to modify before ModifyVolume is called. Throws `HistoryConflictError` when
+   * the volume already has an open (intent/modifying/optimizing) modification.
+   */
+  putIntent(record: ModificationRecord): Promise<void>;
+  /** Moves a modification to a new status; throws `HistoryConflictError` if its status is not `expectedStatus`. */
+  updateModification(
+    volumeId: string,
+    modificationId: string,
+    expectedStatus: ModificationRecordStatus,
+    patch: Partial<Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent'>>,
+  ): Promise<void>;
+  /** A volume's modifications, oldest first, optionally since a time. */
+  listModifications(volumeId: string, sinceEpochSeconds?: number): Promise<ModificationRecord[]>;
+  /** Every modification still `intent`, `modifying` or `optimizing`, across volumes. */
+  listOpenModifications(): Promise<ModificationRecord[]>;
+  /** A volume's events, oldest first. */
+  listEvents(volumeId: string, range?: { readonly sinceEpochSeconds?: number; readonly untilEpochSeconds?: number }): Promise<HistoryEvent[]>;
+  /** Every event and modification in a UTC calendar month `YYYY-MM` (finance's query). */
+  listMonth(month: string): Promise<{ events: HistoryEvent[]; modifications: ModificationRecord[] }>;
+  getNotificationState(volumeId: string): Promise<NotificationState | undefined>;
+  /** Writes the state if the stored version is `state.version - 1` (or absent when `version` is 1). */
+  putNotificationState(state: NotificationState): Promise<void>;
+}
