@@ -59,3 +59,15 @@ export class MetricsUnavailableError extends GuardianError {}
 
 /** Bad command-line usage: the CLI prints the message and exits 2. */
 export class UsageError extends GuardianError {}
+
+/** A simulation input (scenario name, trace file) is invalid; names the file and line when there is one. */
+export class SimulationInputError extends GuardianError {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(file === undefined ? message : `${file}${line === undefined ? '' : `:${line}`}: ${message}`, options);
+  }
+}
