@@ -4,7 +4,7 @@
  */
 import type { BucketSpec } from './credit-model';
 import { cleanPoints, lastWindow, meanOf, ratePerSecond, trailingRunAbove } from './forecast-series';
-import { theilSenSlope } from './forecast-slope';
+import { medianOf, theilSenSlope } from './forecast-slope';
 import type { ForecastOptions } from './forecast';
 import type { MetricPoint, VolumeMetricSeries } from './types';
 
@@ -18,6 +18,8 @@ export interface ModelEstimate {
   readonly demandPerSecond: number;
   /** The latest datapoint's rate. */
   readonly latestDemandPerSecond: number;
+  /** Median rate of the latest `minDrainPoints` datapoints: what the volume does now, one spike aside. */
+  readonly recentDemandPerSecond: number;
   /** Pessimistic time to empty over the draining windows, from now; Infinity if none drains. */
   readonly secondsToEmpty: number;
 }
@@ -88,6 +90,7 @@ export function estimateModel(input: ModelInput): ModelEstimate | undefined {
     netDrainPerSecond: shortNet,
     demandPerSecond: draining ? best.demandPerSecond : shortDemand,
     latestDemandPerSecond: latest.value,
+    recentDemandPerSecond: medianOf(demand.slice(-opts.minDrainPoints).map((p) => p.value)),
     secondsToEmpty: draining ? best.secondsToEmpty : Number.POSITIVE_INFINITY,
   };
 }

@@ -118,8 +118,9 @@ function combine(
     };
   }
   if (balancePercent >= FULL_BALANCE_PERCENT) return { kind: 'full', balancePercent };
-  if (model !== undefined && model.netDrainPerSecond < 0) {
-    return { kind: 'refilling', balancePercent, secondsToFull: Math.max(0, secondsToFull(spec, credits, model.demandPerSecond) - ageSeconds) };
+  if (model !== undefined && model.recentDemandPerSecond < spec.baselinePerSecond) {
+    const demand = model.recentDemandPerSecond;
+    return { kind: 'refilling', balancePercent, secondsToFull: Math.max(0, secondsToFull(spec, credits, demand) - ageSeconds) };
   }
   if (model === undefined && slope === undefined) return { kind: 'insufficient-data', reason: 'too few datapoints to see a trend' };
   return { kind: 'steady', balancePercent };
