@@ -71,3 +71,18 @@ export class SimulationInputError extends GuardianError {
     super(file === undefined ? message : `${file}${line === undefined ? '' : `:${line}`}: ${message}`, options);
   }
 }
+
+/** The container runtime's Docker Engine API (unix socket) failed or answered with an error status. */
+export class ContainerApiError extends GuardianError {
+  constructor(
+    message: string,
+    /** The HTTP status, when the runtime answered at all. */
+    readonly statusCode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Publishing the probe's metrics (PutMetricData) failed; `cause` keeps the SDK error. */
+export class MetricsPublishError extends GuardianError {}
