@@ -7,6 +7,7 @@ import type { CliCommand, CliIo } from './io';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   demo: { summary: 'the seed story on the embedded simulated fleet (what `npm start` runs)', load: async () => (await import('./demo-command')).runDemo },
+  policy: { summary: 'validate a policy file (policy validate FILE)', load: async () => (await import('./policy-command')).runPolicy },
   simulate: { summary: 'run the forecaster (and a policy) on a simulated volume', load: async () => (await import('./simulate-command')).runSimulate },
 };
 
