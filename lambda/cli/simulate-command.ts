@@ -1,7 +1,167 @@
-import type { CliCommand } from './io';
+/**
+ * `burst-guardian simulate`: runs the forecaster on one simulated volume (issue 2 item 5).
+ * Without a policy it only forecasts. Extension point for the guardian loop (`--policy`, `--act`,
+ * `--report-html`): add the options to `SIMULATE_OPTIONS`, read them in `parseSimulateArgs`, and
+ * pass an `onForecast` hook to `runForecastSimulation` from `runSimulate`.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SimulationInputError, UsageError } from '../core/errors';
+import type { BurstableVolumeType } from '../core/types';
+import { readTraceFile, scenarioWorkload, traceWorkload, type WorkloadFactory } from '../sim/index';
+import { alertEpisodes, runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
+import { formatHours, renderBalanceChart } from './chart';
+import type { CliCommand, CliIo } from './io';
 
-/** Placeholder until the simulated fleet lands (issue 2). */
-export const runSimulate: CliCommand = async (_argv, io) => {
-  io.stderr('simulate: the simulated fleet is not built yet\n');
-  return 1;
+/** Monday 2026-01-05 00:00 UTC: simulations start at a fixed instant so diurnal scenarios are reproducible. */
+export const SIMULATION_START_EPOCH_SECONDS = 1_767_571_200;
+const DEFAULT_SCENARIO_HOURS = 24;
+const MAX_DURATION_HOURS = 24 * 366;
+
+/** The option table (node:util parseArgs, strict). */
+export const SIMULATE_OPTIONS = {
+  trace: { type: 'string' },
+  scenario: { type: 'string' },
+  'size-gib': { type: 'string' },
+  type: { type: 'string', default: 'gp2' },
+  'horizon-minutes': { type: 'string', default: '30' },
+  'interval-minutes': { type: 'string', default: '5' },
+  'metric-delay-minutes': { type: 'string', default: '2' },
+  'duration-hours': { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+const USAGE = `usage: burst-guardian simulate (--trace FILE.csv | --scenario NAME[:ARG]) --size-gib N
+         [--type gp2|st1|sc1] [--horizon-minutes 30] [--interval-minutes 5]
+         [--metric-delay-minutes 2] [--duration-hours N] [--seed N] [--json]
+scenarios: constant:IOPS, diurnal[:peakIOPS], ci-host[:startsPerMinute], nightly-batch[:IOPS], spikes[:IOPS], step[:IOPS]
+trace CSV: header t_seconds,read_ops,write_ops; ops per row interval at a fixed step
+`;
+
+/** Parsed and validated `simulate` arguments. */
+export interface SimulateArgs {
+  readonly source: { readonly kind: 'trace'; readonly file: string } | { readonly kind: 'scenario'; readonly name: string };
+  readonly workload: WorkloadFactory;
+  readonly type: BurstableVolumeType;
+  readonly sizeGiB: number;
+  readonly horizonSeconds: number;
+  readonly intervalSeconds: number;
+  readonly metricDelaySeconds: number;
+  readonly durationSeconds: number;
+  readonly seed: number;
+  readonly json: boolean;
+}
+
+/** Parses `simulate` arguments; throws `UsageError` naming the problem. Returns undefined for `--help`. */
+export function parseSimulateArgs(argv: readonly string[], cwd: string): SimulateArgs | undefined {
+  let values: ReturnType<typeof parseArgs<{ options: typeof SIMULATE_OPTIONS; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: SIMULATE_OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  if (values.help) return undefined;
+  if ((values.trace === undefined) === (values.scenario === undefined)) throw new UsageError('give exactly one of --trace FILE.csv or --scenario NAME[:ARG]');
+  const type = values.type;
+  if (type !== 'gp2' && type !== 'st1' && type !== 'sc1') throw new UsageError(`--type must be gp2, st1 or sc1, got '${type}'`);
+  if (values['size-gib'] === undefined) throw new UsageError('--size-gib N is required');
+  const sizeGiB = numberOption('--size-gib', values['size-gib'], { min: type === 'gp2' ? 1 : 125, max: 16_384, integer: true });
+  const horizonSeconds = 60 * numberOption('--horizon-minutes', values['horizon-minutes'], { min: 1, max: 24 * 60 });
+  const intervalSeconds = 60 * numberOption('--interval-minutes', values['interval-minutes'], { min: 1, max: 24 * 60 });
+  const metricDelaySeconds = 60 * numberOption('--metric-delay-minutes', values['metric-delay-minutes'], { min: 0, max: 24 * 60 });
+  const seed = numberOption('--seed', values.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
+  const { source, workload, traceSeconds } = loadWorkload(values.trace, values.scenario, cwd);
+  const durationSeconds = values['duration-hours'] === undefined
+    ? (traceSeconds ?? DEFAULT_SCENARIO_HOURS * 3600)
+    : 3600 * numberOption('--duration-hours', values['duration-hours'], { min: 1 / 60, max: MAX_DURATION_HOURS });
+  return { source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json: values.json };
+}
+
+function loadWorkload(trace: string | undefined, scenario: string | undefined, cwd: string) {
+  try {
+    if (trace !== undefined) {
+      const parsed = readTraceFile(trace.startsWith('/') ? trace : `${cwd}/${trace}`);
+      return { source: { kind: 'trace' as const, file: trace }, workload: traceWorkload(parsed), traceSeconds: parsed.durationSeconds };
+    }
+    return { source: { kind: 'scenario' as const, name: scenario ?? '' }, workload: scenarioWorkload(scenario ?? ''), traceSeconds: undefined };
+  } catch (error) {
+    if (error instanceof SimulationInputError) throw new UsageError(error.message.replaceAll('\n', ' '), { cause: error });
+    throw error;
+  }
+}
+
+function numberOption(name: string, text: string, limits: { min: number; max: number; integer?: boolean }): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${name} must be a number, got '${text}'`);
+  if (limits.integer === true && !Number.isInteger(value)) throw new UsageError(`${name} must be a whole number, got '${text}'`);
+  if (value < limits.min || value > limits.max) throw new UsageError(`${name} must be between ${limits.min} and ${limits.max}, got '${text}'`);
+  return value;
+}
+
+/** The `simulate` command. */
+export const runSimulate: CliCommand = async (argv, io) => {
+  const args = parseSimulateArgs(argv, io.cwd);
+  if (args === undefined) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const { report } = await runForecastSimulation({
+    volume: { type: args.type, sizeGiB: args.sizeGiB }, workload: args.workload, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
+    durationSeconds: args.durationSeconds, intervalSeconds: args.intervalSeconds, metricDelaySeconds: args.metricDelaySeconds,
+    seed: args.seed, horizonSeconds: args.horizonSeconds,
+  });
+  const source = args.source.kind === 'trace' ? { trace: args.source.file } : { scenario: args.source.name };
+  if (args.json) io.stdout(`${JSON.stringify({ ...source, ...report })}\n`);
+  else writeSummary(io, args.source.kind === 'trace' ? `trace ${args.source.file}` : `scenario ${args.source.name}`, report);
+  return 0;
 };
+
+/** Prints the readable summary: volume, chart, exhaustions with their lead, alert episodes. */
+export function writeSummary(io: CliIo, sourceLabel: string, report: ForecastRunReport): void {
+  const v = report.volume;
+  const unit = v.unit === 'MiBps' ? 'MiB/s' : 'IOPS';
+  const lines = [
+    `${v.type} ${v.sizeGiB} GiB, ${sourceLabel}, ${formatHours(report.durationSeconds / 3600)} simulated (seed ${report.seed})`,
+    `  baseline ${fmt(v.baselineIops)} ${unit}, burst ${fmt(v.burstIops)} ${unit}, bucket ${fmt(v.bucketCredits)} credits`,
+    `  guardian every ${report.intervalSeconds / 60} min, CloudWatch delay ${report.metricDelaySeconds / 60} min, alert horizon ${report.horizonSeconds / 60} min`,
+    `  demand ${fmt(report.meanDemandIops)} IOPS mean, served ${fmt(report.meanServedIops)} IOPS mean, throttled ${fmt(report.throttledSeconds)} s`,
+    '',
+    renderBalanceChart({
+      title: 'BurstBalance (true, lowest per column)   A = alert   X = bucket empty',
+      points: report.balance.map((b) => ({ tSeconds: b.tSeconds, value: b.balancePercent ?? undefined })),
+      durationSeconds: report.durationSeconds,
+      markers: [...report.alerts.map((a) => ({ tSeconds: a.tSeconds, symbol: 'A' })), ...report.exhaustions.map((e) => ({ tSeconds: e.tSeconds, symbol: 'X' }))],
+    }),
+    '',
+    report.exhaustions.length === 0 ? 'bucket never emptied' : `bucket emptied ${report.exhaustions.length}×:`,
+    ...report.exhaustions.map((e) => `  at ${clock(e.tSeconds)}: ${e.leadSeconds === null ? 'NO alert in the 6 h before' : `first alert ${minutes(e.leadSeconds)} earlier`}`),
+    ...episodeLines(report),
+  ];
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+function episodeLines(report: ForecastRunReport): string[] {
+  const episodes = alertEpisodes(report.alerts);
+  if (episodes.length === 0) return ['no alerts'];
+  return [`${report.alerts.length} alert run(s) in ${episodes.length} episode(s):`, ...episodes.slice(0, 12).map((episode) => {
+    const first = episode[0];
+    if (first === undefined) return '';
+    const forecast = first.basis === 'empty' ? 'empty now' : `empty in ${minutes(first.secondsToEmpty)} (${first.basis}, confidence ${(first.confidence ?? 0).toFixed(2)})`;
+    return `  from ${clock(first.tSeconds)}: balance ${first.balancePercent.toFixed(1)}%, ${forecast}; ${episode.length} run(s)`;
+  }), ...(episodes.length > 12 ? [`  … ${episodes.length - 12} more`] : [])];
+}
+
+function fmt(value: number | null): string {
+  return value === null ? 'n/a' : Math.round(value).toLocaleString('en-US');
+}
+
+function minutes(seconds: number): string {
+  return `${Math.round(seconds / 60)} min`;
+}
+
+/** `+HH:MM` since the simulation start. */
+function clock(tSeconds: number): string {
+  const totalMinutes = Math.round(tSeconds / 60);
+  return `+${String(Math.floor(totalMinutes / 60)).padStart(2, '0')}:${String(totalMinutes % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,121 @@
+/**
+ * The forecast-only guardian loop on one simulated volume (issue 2 item 5): every interval, run the
+ * forecaster on what is visible and record an alert when the alert rule fires. Shared by the
+ * `simulate` CLI and `npm start`; a policy-driven loop plugs in through `onInterval`.
+ */
+import { forecastExhaustion, shouldAlert, type ForecastOptions } from '../core/forecast';
+import type { Forecast, ForecastKind } from '../core/types';
+import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';
+
+/** Options: the simulation, plus the alert horizon and forecaster tuning. */
+export interface ForecastRunOptions extends Omit<SimulationOptions, 'onInterval'> {
+  readonly horizonSeconds: number;
+  readonly forecastOptions?: ForecastOptions;
+  /** Called after the forecast of every interval (the guardian decision loop hooks in here). */
+  readonly onForecast?: (context: IntervalContext, forecast: Forecast) => void | Promise<void>;
+}
+
+/** One alert: a run whose forecast said empty within the horizon, or empty now. */
+export interface AlertRecord {
+  readonly tSeconds: number;
+  /** 0 when the volume is already empty. */
+  readonly secondsToEmpty: number;
+  /** `model`, `slope`, `model+slope`, or `empty` when throttled now. */
+  readonly basis: string;
+  readonly balancePercent: number;
+  readonly confidence: number | undefined;
+}
+
+/** An exhaustion and how early it was announced. */
+export interface ExhaustionRecord {
+  readonly tSeconds: number;
+  /** Exhaustion time − the earliest alert in the 6 h before it; null when none. */
+  readonly leadSeconds: number | null;
+}
+
+/** The report of a forecast-only run (the `simulate --json` object). */
+export interface ForecastRunReport {
+  readonly volume: {
+    readonly type: string;
+    readonly sizeGiB: number;
+    readonly baselineIops: number | null;
+    readonly burstIops: number | null;
+    readonly bucketCredits: number | null;
+    readonly unit: string | null;
+  };
+  readonly exhaustions: readonly ExhaustionRecord[];
+  readonly alerts: readonly AlertRecord[];
+  /** How many runs gave each forecast kind. */
+  readonly forecastKinds: Partial<Record<ForecastKind, number>>;
+  readonly throttledSeconds: number;
+  readonly meanDemandIops: number;
+  readonly meanServedIops: number;
+  readonly durationSeconds: number;
+  readonly intervalSeconds: number;
+  readonly horizonSeconds: number;
+  readonly metricDelaySeconds: number;
+  readonly seed: number;
+  /** True BurstBalance at the end of every interval, for charts. */
+  readonly balance: readonly { readonly tSeconds: number; readonly balancePercent: number | null }[];
+}
+
+/** Alerts this far before an exhaustion count towards its lead (issue 2 item 6). */
+const LEAD_WINDOW_SECONDS = 6 * 3600;
+
+/** Runs the forecast-only loop and returns its report and the raw simulation result. */
+export async function runForecastSimulation(options: ForecastRunOptions): Promise<{ report: ForecastRunReport; result: SimulationResult }> {
+  const intervalSeconds = options.intervalSeconds ?? 300;
+  const alerts: AlertRecord[] = [];
+  const forecastKinds: Partial<Record<ForecastKind, number>> = {};
+  const result = await runSimulation({
+    ...options,
+    onInterval: async (context) => {
+      const forecast = forecastExhaustion(context.series, context.volume, context.nowEpochSeconds, { intervalSeconds, ...options.forecastOptions });
+      forecastKinds[forecast.kind] = (forecastKinds[forecast.kind] ?? 0) + 1;
+      if (shouldAlert(forecast, { horizonSeconds: options.horizonSeconds, intervalSeconds })) alerts.push(alertOf(context.tSeconds, forecast));
+      await options.onForecast?.(context, forecast);
+    },
+  });
+  const exhaustions = result.exhaustionsSeconds.map((tSeconds) => {
+    const earliest = alerts.find((a) => a.tSeconds <= tSeconds && a.tSeconds > tSeconds - LEAD_WINDOW_SECONDS);
+    return { tSeconds, leadSeconds: earliest === undefined ? null : tSeconds - earliest.tSeconds };
+  });
+  const seconds = Math.max(result.durationSeconds, 1);
+  const report: ForecastRunReport = {
+    volume: {
+      type: result.volume.type, sizeGiB: result.volume.sizeGiB,
+      baselineIops: result.spec?.baselinePerSecond ?? result.volume.iops ?? null,
+      burstIops: result.spec?.burstPerSecond ?? null,
+      bucketCredits: result.spec?.bucketCredits ?? null,
+      unit: result.spec?.unit ?? null,
+    },
+    exhaustions, alerts, forecastKinds,
+    throttledSeconds: result.throttledSeconds,
+    meanDemandIops: result.demandOps / seconds,
+    meanServedIops: result.servedOps / seconds,
+    durationSeconds: result.durationSeconds, intervalSeconds, horizonSeconds: options.horizonSeconds,
+    metricDelaySeconds: options.metricDelaySeconds ?? 120, seed: options.seed,
+    balance: result.intervals.map((i) => ({ tSeconds: i.endSeconds, balancePercent: i.balancePercentAtEnd ?? null })),
+  };
+  return { report, result };
+}
+
+function alertOf(tSeconds: number, forecast: Forecast): AlertRecord {
+  if (forecast.kind === 'draining') {
+    return { tSeconds, secondsToEmpty: forecast.secondsToEmpty, basis: forecast.basis, balancePercent: forecast.balancePercent, confidence: forecast.confidence };
+  }
+  const balancePercent = forecast.kind === 'empty' ? forecast.balancePercent : 0;
+  return { tSeconds, secondsToEmpty: 0, basis: 'empty', balancePercent, confidence: undefined };
+}
+
+/** Groups alerts closer than `gapSeconds` into episodes (issue 2 item 6: 30 min). */
+export function alertEpisodes(alerts: readonly AlertRecord[], gapSeconds = 1800): AlertRecord[][] {
+  const episodes: AlertRecord[][] = [];
+  for (const alert of alerts) {
+    const current = episodes.at(-1);
+    const last = current?.at(-1);
+    if (current !== undefined && last !== undefined && alert.tSeconds - last.tSeconds < gapSeconds) current.push(alert);
+    else episodes.push([alert]);
+  }
+  return episodes;
+}
