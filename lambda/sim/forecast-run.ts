@@ -95,7 +95,10 @@ export async function runForecastSimulation(options: ForecastRunOptions): Promis
     meanServedIops: result.servedOps / seconds,
     durationSeconds: result.durationSeconds, intervalSeconds, horizonSeconds: options.horizonSeconds,
     metricDelaySeconds: options.metricDelaySeconds ?? 120, seed: options.seed,
-    balance: result.intervals.map((i) => ({ tSeconds: i.endSeconds, balancePercent: i.balancePercentAtEnd ?? null })),
+    balance: [
+      { tSeconds: 0, balancePercent: result.spec === undefined ? null : (options.volume.initialBalancePercent ?? 100) },
+      ...result.intervals.map((i) => ({ tSeconds: i.endSeconds, balancePercent: i.balancePercentAtEnd ?? null })),
+    ],
   };
   return { report, result };
 }
