@@ -116,7 +116,7 @@ export class SimulatedCloudWatch {
     const sinceStart = minuteEpochSeconds - this.options.startEpochSeconds;
     const inGap = (this.options.gaps ?? []).some((g) => sinceStart >= g.fromSeconds && sinceStart < g.toSeconds);
     const p = this.options.dropProbability ?? 0;
-    // Always draw, so the drop pattern does not depend on the gap list.
+    // The gap stream is this volume's own fork, so drawing here never shifts its demand.
     const dropped = p > 0 && this.options.rng.next() < p;
     return inGap || dropped;
   }

@@ -40,7 +40,7 @@ export function parseTrace(text: string, file: string): Trace {
   if (first === undefined) throw new SimulationInputError('the trace has no data rows', file);
   const second = rows[1];
   const stepSeconds = second === undefined ? 60 : second.tSeconds - first.tSeconds;
-  if (!(stepSeconds > 0)) throw new SimulationInputError(`t_seconds must increase (step ${stepSeconds})`, file, 3);
+  if (!(stepSeconds > 0)) throw new SimulationInputError(`t_seconds must increase (step ${stepSeconds})`, file, nextDataLine(lines, nextDataLine(lines, 1)));
   let lineNumber = 1;
   for (let i = 0; i < rows.length; i += 1) {
     lineNumber = nextDataLine(lines, lineNumber);
