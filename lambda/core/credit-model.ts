@@ -101,9 +101,10 @@ export function advanceBucket(spec: BucketSpec, credits: number, demandPerSecond
   const drainPerSecond = burstServed - spec.baselinePerSecond;
   if (seconds <= 0) return { creditsAfter: start, servedUnits: 0, throttledSeconds: 0, emptiedAfterSeconds: undefined, filledAfterSeconds: undefined };
   if (drainPerSecond > 0) {
-    const burstSeconds = Math.min(seconds, start / drainPerSecond);
+    // Compare credits, not times, so an interval that ends exactly as the bucket empties reports it.
+    const emptied = start <= drainPerSecond * seconds;
+    const burstSeconds = emptied ? start / drainPerSecond : seconds;
     const baselineSeconds = seconds - burstSeconds;
-    const emptied = burstSeconds < seconds;
     const throttledSeconds = (demand > burstServed ? burstSeconds : 0) + baselineSeconds;
     return {
       creditsAfter: emptied ? 0 : start - drainPerSecond * seconds,
