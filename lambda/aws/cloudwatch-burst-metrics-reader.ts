@@ -1,0 +1,137 @@
+/**
+ * `BurstMetricsReader` over CloudWatch GetMetricData: one window for all volumes, 500 queries a
+ * call, NextToken pages, a bounded number of calls in flight.
+ * Limits (500 metrics, 100,800 datapoints per call):
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+ */
+import { GetMetricDataCommand, type CloudWatchClient, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { MetricsUnavailableError } from '../core/errors';
+import type { BurstMetricsReader, MetricsRequest, MetricsResult } from '../core/ports';
+import type { MetricPoint, VolumeMetricSeries } from '../core/types';
+import { planQueries, type PlannedQuery, type QueryPlanOptions, type SeriesField } from './cloudwatch-metric-queries';
+import { errorCode, errorMessage } from './ec2-errors';
+import { mapWithConcurrency, retryThrottled, type ThrottleRetryOptions } from './throttle-retry';
+
+/** GetMetricData accepts at most 500 MetricDataQuery entries per call. */
+export const MAX_QUERIES_PER_CALL = 500;
+
+/** Options of the reader. */
+export interface CloudWatchBurstMetricsReaderOptions extends QueryPlanOptions {
+  readonly client: CloudWatchClient;
+  /** GetMetricData calls in flight at once. @default 4 */
+  readonly maxConcurrentCalls?: number;
+  /** Retries of throttled calls on top of the SDK's. @default 4 attempts, 100 ms base */
+  readonly retry?: ThrottleRetryOptions;
+}
+
+type MutableSeries = Partial<Record<SeriesField, MetricPoint[]>>;
+
+/** Reads BurstBalance, ops, bytes and probe latency of many volumes with GetMetricData. */
+export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
+  private readonly client: CloudWatchClient;
+  private readonly concurrency: number;
+  private readonly retry: ThrottleRetryOptions;
+  private readonly planOptions: QueryPlanOptions;
+
+  constructor(options: CloudWatchBurstMetricsReaderOptions) {
+    this.client = options.client;
+    this.concurrency = options.maxConcurrentCalls ?? 4;
+    this.retry = options.retry ?? {};
+    this.planOptions = options.iopsExceededCheck === undefined ? {} : { iopsExceededCheck: options.iopsExceededCheck };
+  }
+
+  /** Reads every volume's series; a failed batch puts its volumes in `errors`, never zeros. */
+  async readMetrics(request: MetricsRequest): Promise<MetricsResult> {
+    const planned = planQueries(request, this.planOptions);
+    const byId = new Map(planned.map((q) => [q.id, q]));
+    const batches: PlannedQuery[][] = [];
+    for (let i = 0; i < planned.length; i += MAX_QUERIES_PER_CALL) batches.push(planned.slice(i, i + MAX_QUERIES_PER_CALL));
+    const collected = new Map<string, MutableSeries>();
+    const errors = new Map<string, Error>();
+    for (const q of planned) {
+      const fields = collected.get(q.volumeId) ?? {};
+      fields[q.field] = [];
+      collected.set(q.volumeId, fields);
+    }
+    let metricsRequested = 0;
+    await mapWithConcurrency(batches, this.concurrency, async (batch) => {
+      try {
+        metricsRequested += await this.readBatch(batch, request, (result) => collect(result, byId, collected, errors));
+      } catch (error) {
+        for (const q of batch) {
+          if (!errors.has(q.volumeId)) {
+            errors.set(q.volumeId, new MetricsUnavailableError(`GetMetricData failed for ${q.volumeId}: ${errorCode(error) ?? ''} ${errorMessage(error)}`, { cause: error }));
+          }
+        }
+      }
+    });
+    const series = new Map<string, VolumeMetricSeries>();
+    for (const [volumeId, fields] of collected) {
+      if (errors.has(volumeId)) continue;
+      series.set(volumeId, toSeries(volumeId, request.periodSeconds, fields));
+    }
+    return { series, errors, metricsRequested };
+  }
+
+  /** All pages of one batch; returns the metrics requested (each query counts once per call). */
+  private async readBatch(batch: PlannedQuery[], request: MetricsRequest, onResult: (r: MetricDataResult) => void): Promise<number> {
+    let requested = 0;
+    let nextToken: string | undefined;
+    do {
+      const input = {
+        MetricDataQueries: batch.map((q) => q.query),
+        StartTime: new Date(request.startEpochSeconds * 1000),
+        EndTime: new Date(request.endEpochSeconds * 1000),
+        ScanBy: 'TimestampAscending' as const,
+        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+      };
+      const page = await retryThrottled(() => this.client.send(new GetMetricDataCommand(input)), this.retry);
+      requested += batch.length;
+      for (const result of page.MetricDataResults ?? []) onResult(result);
+      nextToken = page.NextToken === '' ? undefined : page.NextToken;
+    } while (nextToken !== undefined);
+    return requested;
+  }
+}
+
+/** Adds one result page to the collected series; `InternalError`/`Forbidden` mark the volume failed. */
+function collect(result: MetricDataResult, byId: Map<string, PlannedQuery>, collected: Map<string, MutableSeries>, errors: Map<string, Error>): void {
+  const planned = result.Id === undefined ? undefined : byId.get(result.Id);
+  if (planned === undefined) return;
+  if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden') {
+    const detail = (result.Messages ?? []).map((m) => `${m.Code ?? ''} ${m.Value ?? ''}`.trim()).join('; ');
+    errors.set(planned.volumeId, new MetricsUnavailableError(`${planned.field} of ${planned.volumeId}: ${result.StatusCode}${detail === '' ? '' : `: ${detail}`}`));
+    return;
+  }
+  // PartialData means more points follow on the next page: append, keep nothing invented.
+  const fields = collected.get(planned.volumeId) ?? {};
+  const points = fields[planned.field] ?? [];
+  const timestamps = result.Timestamps ?? [];
+  const values = result.Values ?? [];
+  for (let i = 0; i < Math.min(timestamps.length, values.length); i++) {
+    const t = timestamps[i];
+    const v = values[i];
+    if (t !== undefined && v !== undefined && Number.isFinite(v)) points.push({ tEpochSeconds: Math.floor(t.getTime() / 1000), value: v });
+  }
+  fields[planned.field] = points;
+  collected.set(planned.volumeId, fields);
+}
+
+function sorted(points: MetricPoint[] | undefined): MetricPoint[] {
+  return (points ?? []).slice().sort((a, b) => a.tEpochSeconds - b.tEpochSeconds);
+}
+
+/** The series as the core sees them: requested optional series appear (maybe empty), others are absent. */
+function toSeries(volumeId: string, periodSeconds: number, fields: MutableSeries): VolumeMetricSeries {
+  const optional: SeriesField[] = ['readBytes', 'writeBytes', 'iopsExceededCheck', 'containerStartP90Ms'];
+  const extra: Partial<Record<SeriesField, MetricPoint[]>> = {};
+  for (const field of optional) if (fields[field] !== undefined) extra[field] = sorted(fields[field]);
+  return {
+    volumeId,
+    periodSeconds,
+    burstBalancePercent: sorted(fields.burstBalancePercent),
+    readOps: sorted(fields.readOps),
+    writeOps: sorted(fields.writeOps),
+    ...extra,
+  };
+}

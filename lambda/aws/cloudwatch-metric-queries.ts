@@ -1,0 +1,118 @@
+/**
+ * Which CloudWatch metrics the reader asks for per volume, and the query ids that map answers back.
+ * Metrics: https://docs.aws.amazon.com/ebs/latest/userguide/using_cloudwatch_ebs.html
+ * Query ids must start with a lowercase letter and hold only letters, digits and `_`:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html
+ */
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { MetricsRequest } from '../core/ports';
+import { isBurstableType, type VolumeMetricSeries } from '../core/types';
+
+/** Series fields of `VolumeMetricSeries` the reader can fill. */
+export type SeriesField = keyof Omit<VolumeMetricSeries, 'volumeId' | 'periodSeconds'>;
+
+/** One metric to read for one volume. */
+export interface PlannedQuery {
+  readonly id: string;
+  readonly volumeId: string;
+  readonly field: SeriesField;
+  readonly query: MetricDataQuery;
+}
+
+/** Metric name of the probe's container-start p90 (written by the on-host probe). */
+export const PROBE_LATENCY_METRIC = 'ContainerStartLatencyP90';
+
+/** Options for which optional metrics to read. */
+export interface QueryPlanOptions {
+  /** Read `VolumeIOPSExceededCheck` (Maximum) for gp2 volumes: "throttled right now" on Nitro. @default true */
+  readonly iopsExceededCheck?: boolean;
+}
+
+const SHORT: Record<SeriesField, string> = {
+  burstBalancePercent: 'bb',
+  readOps: 'ro',
+  writeOps: 'wo',
+  readBytes: 'rb',
+  writeBytes: 'wb',
+  iopsExceededCheck: 'ix',
+  containerStartP90Ms: 'cs',
+};
+
+function ebsQuery(id: string, volumeId: string, metricName: string, stat: string, periodSeconds: number): MetricDataQuery {
+  return {
+    Id: id,
+    MetricStat: {
+      Metric: { Namespace: 'AWS/EBS', MetricName: metricName, Dimensions: [{ Name: 'VolumeId', Value: volumeId }] },
+      Period: periodSeconds,
+      Stat: stat,
+    },
+    ReturnData: true,
+  };
+}
+
+/** The fields read for a volume of this request, in a stable order. */
+export function fieldsFor(volume: MetricsRequest['volumes'][number], request: MetricsRequest, options: QueryPlanOptions): SeriesField[] {
+  const fields: SeriesField[] = [];
+  // BurstBalance exists only for gp2/st1/sc1: asking for it elsewhere costs money and returns nothing.
+  if (isBurstableType(volume.type)) fields.push('burstBalancePercent');
+  fields.push('readOps', 'writeOps');
+  // st1/sc1 spend throughput credits, so their demand is in bytes.
+  if (volume.type === 'st1' || volume.type === 'sc1') fields.push('readBytes', 'writeBytes');
+  if (volume.type === 'gp2' && (options.iopsExceededCheck ?? true)) fields.push('iopsExceededCheck');
+  if (request.probeNamespace !== undefined && volume.instanceId !== undefined) fields.push('containerStartP90Ms');
+  return fields;
+}
+
+/** Plans every query of a request; ids are `v<volume index>_<metric>`. */
+export function planQueries(request: MetricsRequest, options: QueryPlanOptions = {}): PlannedQuery[] {
+  const planned: PlannedQuery[] = [];
+  const period = request.periodSeconds;
+  request.volumes.forEach((volume, index) => {
+    for (const field of fieldsFor(volume, request, options)) {
+      const id = `v${index}_${SHORT[field]}`;
+      planned.push({ id, volumeId: volume.volumeId, field, query: queryFor(id, volume, field, period, request.probeNamespace) });
+    }
+  });
+  return planned;
+}
+
+function queryFor(
+  id: string,
+  volume: MetricsRequest['volumes'][number],
+  field: SeriesField,
+  period: number,
+  probeNamespace: string | undefined,
+): MetricDataQuery {
+  switch (field) {
+    case 'burstBalancePercent':
+      return ebsQuery(id, volume.volumeId, 'BurstBalance', 'Average', period);
+    case 'readOps':
+      return ebsQuery(id, volume.volumeId, 'VolumeReadOps', 'Sum', period);
+    case 'writeOps':
+      return ebsQuery(id, volume.volumeId, 'VolumeWriteOps', 'Sum', period);
+    case 'readBytes':
+      return ebsQuery(id, volume.volumeId, 'VolumeReadBytes', 'Sum', period);
+    case 'writeBytes':
+      return ebsQuery(id, volume.volumeId, 'VolumeWriteBytes', 'Sum', period);
+    case 'iopsExceededCheck':
+      return ebsQuery(id, volume.volumeId, 'VolumeIOPSExceededCheck', 'Maximum', period);
+    case 'containerStartP90Ms':
+      return {
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Namespace: probeNamespace,
+            MetricName: PROBE_LATENCY_METRIC,
+            Dimensions: [
+              { Name: 'VolumeId', Value: volume.volumeId },
+              { Name: 'InstanceId', Value: volume.instanceId },
+            ],
+          },
+          Period: period,
+          // The probe already publishes a p90 per interval; the worst one in a period is what hurts.
+          Stat: 'Maximum',
+        },
+        ReturnData: true,
+      };
+  }
+}
