@@ -1,0 +1,117 @@
+/**
+ * The report as CSV for spreadsheets (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180): CRLF line
+ * ends, a header row, fields with a comma, quote or line break quoted and quotes doubled; times
+ * ISO-8601 UTC; numbers plain (dot decimal, no currency symbol, no thousands separator). One table:
+ * a `volume` row per volume, a `month` row per calendar month (fleet costs), one `total` row.
+ */
+import type { FinanceReport, ReasonCount, VolumeReport } from '../core/report';
+import { splitByMonth } from '../core/report-calendar';
+import type { VolumeType } from '../core/types';
+import { isoUtc } from './format';
+
+/** Types with an hours column, fixed so the columns never move between reports. */
+const HOUR_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1'];
+
+/** The header row, in order. */
+export const CSV_COLUMNS: readonly string[] = [
+  'scope', 'month', 'volume_id', 'period_start', 'period_end', 'size_gib', 'original_type', 'final_type',
+  'rescues', 'reverts', 'failed', 'dry_run', 'unconfirmed',
+  ...HOUR_TYPES.map((t) => `hours_${t}`),
+  'actual_usd', 'unaided_usd', 'all_gp3_usd', 'saved_vs_unaided_usd',
+  'prevented_throttling_hours', 'prevented_episodes', 'deferred_ios', 'alerts_sent',
+  'recommended_monthly_savings_usd', 'recommendations', 'reasons',
+];
+
+/** Quotes a field when RFC 4180 requires it. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+type Row = Partial<Record<string, string>>;
+
+const money = (usd: number): string => usd.toFixed(4);
+const hoursOf = (seconds: number): string => (seconds / 3_600).toFixed(2);
+
+function reasonsText(reasons: readonly ReasonCount[]): string {
+  return reasons.map((r) => `${r.kind} ${r.reason}=${r.count}`).join('; ');
+}
+
+function costCells(cost: { actualUSD: number; unaidedUSD: number; allGp3USD: number } | undefined): Row {
+  if (cost === undefined) return {};
+  return {
+    actual_usd: money(cost.actualUSD),
+    unaided_usd: money(cost.unaidedUSD),
+    all_gp3_usd: money(cost.allGp3USD),
+    saved_vs_unaided_usd: money(cost.unaidedUSD - cost.actualUSD),
+  };
+}
+
+function volumeRow(report: FinanceReport, v: VolumeReport): Row {
+  const savings = v.recommendations.filter((r) => r.kind !== 'recorded').reduce((s, r) => s + Math.max(0, r.monthlySavingsUSD ?? 0), 0);
+  return {
+    scope: 'volume',
+    volume_id: v.volumeId,
+    period_start: isoUtc(report.period.sinceEpochSeconds),
+    period_end: isoUtc(report.period.untilEpochSeconds),
+    size_gib: v.sizeGiB === undefined ? '' : String(v.sizeGiB),
+    original_type: v.originalType ?? '',
+    final_type: v.finalType ?? '',
+    rescues: String(v.modifications.rescue),
+    reverts: String(v.modifications.revert),
+    failed: String(v.modifications.failed),
+    dry_run: String(v.modifications.dryRun),
+    unconfirmed: String(v.modifications.unconfirmed),
+    ...Object.fromEntries(HOUR_TYPES.map((t) => [`hours_${t}`, hoursOf(v.secondsByType[t] ?? 0)])),
+    ...costCells(v.cost),
+    prevented_throttling_hours: hoursOf(v.preventedThrottling.seconds),
+    prevented_episodes: String(v.preventedThrottling.episodes),
+    deferred_ios: String(Math.round(v.preventedThrottling.deferredIos)),
+    alerts_sent: String(v.alertsSent),
+    recommended_monthly_savings_usd: money(savings),
+    recommendations: v.recommendations.map((r) => r.summary).join('; '),
+    reasons: reasonsText(v.reasons),
+  };
+}
+
+function monthRows(report: FinanceReport): Row[] {
+  const slices = splitByMonth(report.period.sinceEpochSeconds, report.period.untilEpochSeconds);
+  return report.months.map((m) => {
+    const slice = slices.find((s) => s.month === m.month);
+    return {
+      scope: 'month',
+      month: m.month,
+      period_start: slice === undefined ? '' : isoUtc(slice.startEpochSeconds),
+      period_end: slice === undefined ? '' : isoUtc(slice.endEpochSeconds),
+      ...costCells(m),
+    };
+  });
+}
+
+function totalRow(report: FinanceReport): Row {
+  const t = report.totals;
+  return {
+    scope: 'total',
+    period_start: isoUtc(report.period.sinceEpochSeconds),
+    period_end: isoUtc(report.period.untilEpochSeconds),
+    rescues: String(t.modifications.rescue),
+    reverts: String(t.modifications.revert),
+    failed: String(t.modifications.failed),
+    dry_run: String(t.modifications.dryRun),
+    unconfirmed: String(t.modifications.unconfirmed),
+    ...Object.fromEntries(HOUR_TYPES.map((ty) => [`hours_${ty}`, hoursOf(t.secondsByType[ty] ?? 0)])),
+    ...costCells(t.cost),
+    prevented_throttling_hours: hoursOf(t.preventedThrottling.seconds),
+    prevented_episodes: String(t.preventedThrottling.episodes),
+    deferred_ios: String(Math.round(t.preventedThrottling.deferredIos)),
+    alerts_sent: String(t.alertsSent),
+    recommended_monthly_savings_usd: money(t.recommendedMonthlySavingsUSD),
+    reasons: reasonsText(t.reasons),
+  };
+}
+
+/** Renders the report as one RFC 4180 table (CRLF line ends, trailing CRLF). */
+export function renderReportCsv(report: FinanceReport): string {
+  const rows = [...report.volumes.map((v) => volumeRow(report, v)), ...monthRows(report), totalRow(report)];
+  const lines = [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c] ?? '')).join(','))];
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,44 @@
+/**
+ * Formatting shared by the report renderings: ISO-8601 UTC instants, hours and dollars as plain
+ * numbers (no currency symbols or thousands separators, so spreadsheets read them as numbers).
+ */
+import type { VolumeType } from '../core/types';
+
+/** Volume types in the order every rendering lists them. */
+export const TYPE_ORDER: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'];
+
+/** `2026-11-03T14:05:00Z`: ISO-8601, UTC, whole seconds. */
+export function isoUtc(epochSeconds: number): string {
+  return new Date(Math.round(epochSeconds) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Seconds as hours, two decimals, e.g. `12.50`. */
+export function hours(seconds: number): string {
+  return (seconds / 3_600).toFixed(2);
+}
+
+/** USD with cents, e.g. `1234.57` (no symbol). */
+export function usd(amount: number): string {
+  return amount.toFixed(2);
+}
+
+/** A percentage with one decimal, or `-` when unknown. */
+export function percent(value: number | undefined): string {
+  return value === undefined ? '-' : `${value.toFixed(1)}%`;
+}
+
+/** The types that appear in any of the given `secondsByType` maps, in `TYPE_ORDER`. */
+export function typesUsed(maps: readonly Readonly<Partial<Record<VolumeType, number>>>[]): VolumeType[] {
+  return TYPE_ORDER.filter((t) => maps.some((m) => (m[t] ?? 0) > 0));
+}
+
+/** Lays out rows as aligned text columns; `right` lists the columns to right-align (numbers). */
+export function renderColumns(headers: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
