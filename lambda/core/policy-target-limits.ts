@@ -38,10 +38,14 @@ export const TARGET_LIMITS: Readonly<Record<RescueTargetType, TargetLimits>> = {
   io2: { minIops: 100, maxIops: 256_000, maxIopsPerGiB: 1_000, includedIops: 0 },
 };
 
-/** Highest IOPS a volume of `sizeGiB` may provision on `type` (before the absolute minimum). */
+/**
+ * Highest IOPS a volume of `sizeGiB` may provision on `type`. gp3 always has its included 3,000
+ * IOPS whatever the size; io1/io2 may come out below their 100 IOPS minimum (the volume is then too
+ * small for that type).
+ */
 export function maxIopsFor(type: RescueTargetType, sizeGiB: number): number {
   const limits = TARGET_LIMITS[type];
-  return Math.min(limits.maxIops, Math.floor(limits.maxIopsPerGiB * sizeGiB));
+  return Math.min(limits.maxIops, Math.max(limits.includedIops, Math.floor(limits.maxIopsPerGiB * sizeGiB)));
 }
 
 /** Highest gp3 throughput for `iops` provisioned IOPS, MiB/s (0.25 MiB/s per IOPS, capped at 2,000). */
