@@ -73,7 +73,7 @@ export class SimVolume {
   /** Current BurstBalance percent, or undefined when the type has no bucket. */
   balancePercent(): number | undefined {
     const bucket = opsBucketFor(this.config, this.ioSizeKiB);
-    return bucket === undefined ? undefined : (100 * this.credits) / bucket.spec.bucketCredits;
+    return bucket === undefined || !bucket.spec.spendsCredits ? undefined : (100 * this.credits) / bucket.spec.bucketCredits;
   }
 
   /** Current demand, ops/s. */
@@ -128,7 +128,8 @@ export class SimVolume {
       const floorOps = floor === undefined ? 0 : Math.min(demand, floor) * dt;
       served = Math.max(bucketOps, floorOps);
       throttled = floorOps > bucketOps ? (floorOps < demand * dt - EPSILON_SECONDS ? dt : 0) : advance.throttledSeconds;
-      balanceIntegral = this.balanceIntegral(bucket, advance, dt);
+      // gp2 ≥ 1,000 GiB never spends credits and, on Nitro, publishes no BurstBalance (DESIGN.md §2).
+      balanceIntegral = bucket.spec.spendsCredits ? this.balanceIntegral(bucket, advance, dt) : undefined;
       this.trackExhaustion(bucket, advance);
       this.credits = advance.creditsAfter;
     }
