@@ -1,0 +1,249 @@
+/**
+ * `HistoryStore` on one DynamoDB table (layout in history-table-schema.ts). Every write is
+ * conditional (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html):
+ * nothing is overwritten, and a per-volume LOCK item, taken with a conditional update before the
+ * intent is written, lets only one scan hold an open modification per volume.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { HistoryConflictError } from '../core/errors';
+import type { HistoryEvent, HistoryStore, ModificationRecord, ModificationRecordStatus, NotificationState } from '../core/ports';
+import { errorCode } from './ec2-errors';
+import {
+  eventFromItem,
+  eventItem,
+  isOpenStatus,
+  modificationFromItem,
+  modificationItem,
+  notificationFromItem,
+  notificationItem,
+  type HistoryItem,
+} from './history-items';
+import {
+  HISTORY_INDEXES,
+  LOCK_SORT_KEY,
+  modificationSortKey,
+  NOTIFY_SORT_KEY,
+  OPEN_PARTITION_VALUE,
+  padEpochSeconds,
+  volumePartitionKey,
+} from './history-table-schema';
+
+/**
+ * A lock naming a modification that was never written is taken over after this long: the writer
+ * crashed between lock and intent. Longer than a Lambda's 15-minute maximum run.
+ */
+export const STALE_LOCK_SECONDS = 900;
+
+type Patch = Parameters<HistoryStore['updateModification']>[3];
+
+/** Options of the DynamoDB history store. */
+export interface DynamoDbHistoryStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** The guardian's history and modification ledger in DynamoDB. */
+export class DynamoDbHistoryStore implements HistoryStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDbHistoryStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  /** Appends an event; an identical (volume, second, kind, run) event is a conflict. */
+  async appendEvent(event: HistoryEvent): Promise<void> {
+    await this.putNew(eventItem(event), `event ${event.kind} of ${event.volumeId} at ${event.tEpochSeconds} already recorded`);
+  }
+
+  /** Takes the volume's lock (for open statuses), then writes the record; either failing is a conflict. */
+  async putIntent(record: ModificationRecord): Promise<void> {
+    const open = isOpenStatus(record.status);
+    if (open) await this.acquireLock(record);
+    try {
+      await this.putNew(modificationItem(record), `modification ${record.modificationId} of ${record.volumeId} already exists`);
+    } catch (error) {
+      if (open) await this.releaseLock(record.volumeId, record.modificationId);
+      throw error;
+    }
+  }
+
+  /** Conditional status move; leaving the open statuses releases the volume's lock. */
+  async updateModification(volumeId: string, modificationId: string, expectedStatus: ModificationRecordStatus, patch: Patch): Promise<void> {
+    const newStatus = patch.status ?? expectedStatus;
+    if (!isOpenStatus(expectedStatus) && isOpenStatus(newStatus)) {
+      throw new HistoryConflictError(`modification ${modificationId} of ${volumeId} is closed (${expectedStatus}); write a new intent instead`);
+    }
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':expected': expectedStatus };
+    const sets: string[] = [];
+    for (const [key, value] of Object.entries({ ...patch, status: newStatus })) {
+      if (value === undefined) continue;
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+      sets.push(`#${key} = :${key}`);
+    }
+    const remove = isOpenStatus(newStatus) ? '' : ' REMOVE openPk, openSk';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: volumePartitionKey(volumeId), sk: modificationSortKey(modificationId) },
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      throw conflictOr(error, `modification ${modificationId} of ${volumeId} is not ${expectedStatus}`);
+    }
+    if (isOpenStatus(expectedStatus) && !isOpenStatus(newStatus)) await this.releaseLock(volumeId, modificationId);
+  }
+
+  /** A volume's modifications in id (= request time) order, optionally requested since a time. */
+  async listModifications(volumeId: string, sinceEpochSeconds?: number): Promise<ModificationRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :mod)',
+      ExpressionAttributeValues: { ':pk': volumePartitionKey(volumeId), ':mod': 'MOD#' },
+      ConsistentRead: true,
+    });
+    return items.map(modificationFromItem).filter((m) => sinceEpochSeconds === undefined || m.requestedEpochSeconds >= sinceEpochSeconds);
+  }
+
+  /** Open modifications across volumes, from the sparse index (eventually consistent). */
+  async listOpenModifications(): Promise<ModificationRecord[]> {
+    const items = await this.queryAll({
+      IndexName: HISTORY_INDEXES.openModifications,
+      KeyConditionExpression: 'openPk = :open',
+      ExpressionAttributeValues: { ':open': OPEN_PARTITION_VALUE },
+    });
+    return items.map(modificationFromItem).filter((m) => isOpenStatus(m.status));
+  }
+
+  /** A volume's events in time order within an optional inclusive range. */
+  async listEvents(volumeId: string, range?: { readonly sinceEpochSeconds?: number; readonly untilEpochSeconds?: number }): Promise<HistoryEvent[]> {
+    const since = range?.sinceEpochSeconds ?? 0;
+    const until = range?.untilEpochSeconds ?? 999_999_999_999;
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': volumePartitionKey(volumeId), ':from': `EVT#${padEpochSeconds(since)}`, ':to': `EVT#${padEpochSeconds(until)}#\uffff` },
+      ConsistentRead: true,
+    });
+    return items.map(eventFromItem).filter((e) => e.tEpochSeconds >= since && e.tEpochSeconds <= until);
+  }
+
+  /** Everything recorded in one UTC month, from the month index, in time order. */
+  async listMonth(month: string): Promise<{ events: HistoryEvent[]; modifications: ModificationRecord[] }> {
+    const items = await this.queryAll({
+      IndexName: HISTORY_INDEXES.byMonth,
+      KeyConditionExpression: '#month = :month',
+      ExpressionAttributeNames: { '#month': 'month' },
+      ExpressionAttributeValues: { ':month': month },
+    });
+    return {
+      events: items.filter((i) => i.itemType === 'event').map(eventFromItem),
+      modifications: items.filter((i) => i.itemType === 'modification').map(modificationFromItem),
+    };
+  }
+
+  /** The volume's notification state, read consistently. */
+  async getNotificationState(volumeId: string): Promise<NotificationState | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: volumePartitionKey(volumeId), sk: NOTIFY_SORT_KEY }, ConsistentRead: true }),
+    );
+    return out.Item === undefined ? undefined : notificationFromItem(out.Item);
+  }
+
+  /** Optimistic write: version 1 only if absent, version n only over version n − 1. */
+  async putNotificationState(state: NotificationState): Promise<void> {
+    const condition =
+      state.version <= 1
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: '#version = :previous', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':previous': state.version - 1 } };
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: notificationItem(state), ...condition }));
+    } catch (error) {
+      throw conflictOr(error, `notification state of ${state.volumeId} is not at version ${state.version - 1}`);
+    }
+  }
+
+  private async putNew(item: HistoryItem, conflictMessage: string): Promise<void> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      throw conflictOr(error, conflictMessage);
+    }
+  }
+
+  private async acquireLock(record: ModificationRecord): Promise<void> {
+    if (await this.tryLock(record, undefined)) return;
+    const lock = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: volumePartitionKey(record.volumeId), sk: LOCK_SORT_KEY }, ConsistentRead: true }),
+    );
+    const holder = lock.Item?.openModificationId;
+    if (typeof holder === 'string' && (await this.isStale(record, holder, lock.Item)) && (await this.tryLock(record, holder))) return;
+    throw new HistoryConflictError(`${record.volumeId} already has an open modification (${String(holder)})`);
+  }
+
+  /** A lock is stale when its modification is closed, or was never written and the lock is old. */
+  private async isStale(record: ModificationRecord, holder: string, lockItem: HistoryItem | undefined): Promise<boolean> {
+    const held = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: volumePartitionKey(record.volumeId), sk: modificationSortKey(holder) }, ConsistentRead: true }),
+    );
+    if (held.Item !== undefined) return !isOpenStatus(modificationFromItem(held.Item).status);
+    const acquired = typeof lockItem?.acquiredEpochSeconds === 'number' ? lockItem.acquiredEpochSeconds : 0;
+    return record.requestedEpochSeconds - acquired >= STALE_LOCK_SECONDS;
+  }
+
+  private async tryLock(record: ModificationRecord, staleHolder: string | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: volumePartitionKey(record.volumeId), sk: LOCK_SORT_KEY },
+          UpdateExpression: 'SET openModificationId = :m, acquiredEpochSeconds = :t, itemType = :lock',
+          ConditionExpression: staleHolder === undefined ? 'attribute_not_exists(openModificationId)' : 'openModificationId = :stale',
+          ExpressionAttributeValues: { ':m': record.modificationId, ':t': record.requestedEpochSeconds, ':lock': 'lock', ...(staleHolder === undefined ? {} : { ':stale': staleHolder }) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  private async releaseLock(volumeId: string, modificationId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: volumePartitionKey(volumeId), sk: LOCK_SORT_KEY },
+          UpdateExpression: 'REMOVE openModificationId, acquiredEpochSeconds',
+          ConditionExpression: 'openModificationId = :m',
+          ExpressionAttributeValues: { ':m': modificationId },
+        }),
+      );
+    } catch (error) {
+      // Someone already took over a stale lock: nothing of ours to release.
+      if (errorCode(error) !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<HistoryItem[]> {
+    const items: HistoryItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+}
+
+function conflictOr(error: unknown, message: string): unknown {
+  return errorCode(error) === 'ConditionalCheckFailedException' ? new HistoryConflictError(message, { cause: error }) : error;
+}

@@ -1,0 +1,98 @@
+/**
+ * Records ↔ DynamoDB items of the history table (key layout in history-table-schema.ts). Shared by
+ * the DynamoDB store; the memory store uses the same keys so both order and conflict identically.
+ */
+import type { HistoryEvent, ModificationRecord, ModificationRecordStatus, NotificationState } from '../core/ports';
+import {
+  eventMonthSortKey,
+  eventSortKey,
+  modificationMonthSortKey,
+  modificationSortKey,
+  NOTIFY_SORT_KEY,
+  OPEN_PARTITION_VALUE,
+  openSortKey,
+  utcMonthOf,
+  volumePartitionKey,
+} from './history-table-schema';
+
+/** Statuses that hold the per-volume lock (DescribeVolumesModifications "in progress" + our intent). */
+export const OPEN_STATUSES: ReadonlySet<ModificationRecordStatus> = new Set(['intent', 'modifying', 'optimizing']);
+
+/** True while a modification is still open. */
+export function isOpenStatus(status: ModificationRecordStatus): boolean {
+  return OPEN_STATUSES.has(status);
+}
+
+/** A stored item: plain JSON data. */
+export type HistoryItem = Record<string, unknown>;
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'itemType', 'month', 'monthSk', 'openPk', 'openSk'];
+
+/** Deep copy through JSON: drops undefined values, which the DocumentClient rejects by default. */
+export function toPlainData<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The item of one event. */
+export function eventItem(event: HistoryEvent): HistoryItem {
+  return {
+    ...toPlainData(event),
+    pk: volumePartitionKey(event.volumeId),
+    sk: eventSortKey(event),
+    itemType: 'event',
+    month: utcMonthOf(event.tEpochSeconds),
+    monthSk: eventMonthSortKey(event),
+  };
+}
+
+/** The item of one modification; open ones carry the sparse open-index keys. */
+export function modificationItem(record: ModificationRecord): HistoryItem {
+  return {
+    ...toPlainData(record),
+    pk: volumePartitionKey(record.volumeId),
+    sk: modificationSortKey(record.modificationId),
+    itemType: 'modification',
+    month: utcMonthOf(record.requestedEpochSeconds),
+    monthSk: modificationMonthSortKey(record),
+    ...(isOpenStatus(record.status) ? { openPk: OPEN_PARTITION_VALUE, openSk: openSortKey(record) } : {}),
+  };
+}
+
+/** The item of a notification state. */
+export function notificationItem(state: NotificationState): HistoryItem {
+  return { ...toPlainData(state), pk: volumePartitionKey(state.volumeId), sk: NOTIFY_SORT_KEY, itemType: 'notify' };
+}
+
+function strip(item: HistoryItem): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.includes(key)) out[key] = value;
+  return out;
+}
+
+/** The record of an event item. */
+export function eventFromItem(item: HistoryItem): HistoryEvent {
+  return strip(item) as unknown as HistoryEvent;
+}
+
+/** The record of a modification item. */
+export function modificationFromItem(item: HistoryItem): ModificationRecord {
+  return strip(item) as unknown as ModificationRecord;
+}
+
+/** The record of a notification-state item. */
+export function notificationFromItem(item: HistoryItem): NotificationState {
+  return strip(item) as unknown as NotificationState;
+}
+
+/** All months `YYYY-MM` that overlap [since, until], in order (for report ranges that span months). */
+export function monthsBetween(sinceEpochSeconds: number, untilEpochSeconds: number): string[] {
+  const months: string[] = [];
+  let month = utcMonthOf(sinceEpochSeconds);
+  const last = utcMonthOf(untilEpochSeconds);
+  while (month <= last) {
+    months.push(month);
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    month = m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`;
+  }
+  return months;
+}
