@@ -18,7 +18,7 @@ import { aggregateSeries } from './metric-aggregation';
 import { checkModificationAllowed, validateModificationRequest, type ModificationRule } from './modification-rules';
 import { createRng, type Rng } from './rng';
 import { SimVolume } from './sim-volume';
-import { defaultIoSizeKiB, reportedIops } from './volume-performance';
+import { defaultIoSizeKiB, reportedIops, type PerformanceConfig } from './volume-performance';
 import type { WorkloadFactory } from './workloads';
 
 /** Fleet-wide simulation settings. */
@@ -161,6 +161,9 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     const volume = this.volume(request.volumeId);
     validateModificationRequest(request, volume.config.sizeGiB);
     checkModificationAllowed(volume.history, this.options.modificationRule ?? 'four-per-24h', this.clockEpochSeconds);
+    if (isNoChange(volume.config, request)) {
+      throw new InvalidModificationError(`InvalidParameterCombination: volume ${request.volumeId} already is ${request.targetType} with these parameters`);
+    }
     if (options.dryRun) return undefined;
     const now = this.clockEpochSeconds;
     const source = volume.config;
@@ -188,6 +191,14 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     }
     return result;
   }
+}
+
+/** True when the request would leave type, IOPS and throughput as they are (AWS rejects such a request). */
+function isNoChange(current: PerformanceConfig, request: ModificationRequest): boolean {
+  if (current.type !== request.targetType) return false;
+  const sameIops = request.iops === undefined || request.iops === (reportedIops(current) ?? request.iops);
+  const sameThroughput = request.throughputMiBps === undefined || request.throughputMiBps === (current.throughputMiBps ?? 125);
+  return sameIops && sameThroughput;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

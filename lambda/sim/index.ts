@@ -26,6 +26,8 @@ export interface SimulationVolume {
   readonly throughputMiBps?: number;
   /** @default 100 */
   readonly initialBalancePercent?: number;
+  /** I/O size of the workload's operations. @default 16 KiB for SSD types, 1 MiB for st1/sc1 */
+  readonly ioSizeKiB?: number;
   readonly volumeId?: string;
   readonly tags?: Readonly<Record<string, string>>;
 }

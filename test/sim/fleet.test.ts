@@ -137,6 +137,11 @@ describe('SimulatedFleet ModifyVolume', () => {
     expect(failed).toBeLessThan(25);
   });
 
+  it('rejects a request that changes nothing with InvalidModificationError', async () => {
+    const { fleet } = fleetWith();
+    await expect(fleet.modifyVolume(toGp2, { dryRun: false })).rejects.toThrow(InvalidModificationError);
+  });
+
   it('changes nothing on a dry run', async () => {
     const { fleet, id } = fleetWith();
     await expect(fleet.modifyVolume(toGp3, { dryRun: true })).resolves.toBeUndefined();
