@@ -114,8 +114,9 @@ function rescueEventFor(record: ModificationRecord, rescueEvents: readonly Histo
 /**
  * Estimates the throttling rescues prevented. Without the rescue, the bucket would have emptied at
  * `rescue + secondsToEmpty` (the recorded forecast) and, had demand held, the volume would have run
- * at its baseline until the guardian reverted it (or the period ended). An upper bound: demand
- * usually eases before the revert. Deferred I/Os use gp2's rates; st1/sc1 (throughput) add none.
+ * at its baseline until demand eased (`alert-cleared`), the guardian reverted it, or the period
+ * ended, whichever came first. An upper bound: demand may dip below the burst rate earlier.
+ * Deferred I/Os use gp2's rates; st1/sc1 (throughput) add none.
  */
 export function preventedThrottling(
   applied: readonly ModificationRecord[],
@@ -123,6 +124,7 @@ export function preventedThrottling(
   period: ReportPeriod,
 ): PreventedThrottling {
   const rescueEvents = events.filter((e) => e.kind === 'rescue');
+  const clearedEvents = events.filter((e) => e.kind === 'alert-cleared').sort((a, b) => a.tEpochSeconds - b.tEpochSeconds);
   let episodes = 0;
   let seconds = 0;
   let deferredIos = 0;
@@ -133,7 +135,10 @@ export function preventedThrottling(
       return event === undefined ? undefined : recordedForecast(event);
     })();
     if (forecast === undefined) return;
-    const back = applied.slice(i + 1).find((r) => r.kind === 'revert')?.requestedEpochSeconds ?? period.untilEpochSeconds;
+    const reverted = applied.slice(i + 1).find((r) => r.kind === 'revert')?.requestedEpochSeconds ?? period.untilEpochSeconds;
+    // Demand easing (the scan records `alert-cleared`) ends the episode early, also on a volume left on gp3.
+    const cleared = clearedEvents.find((e) => e.tEpochSeconds > record.requestedEpochSeconds)?.tEpochSeconds ?? Number.POSITIVE_INFINITY;
+    const back = Math.min(reverted, cleared);
     const from = Math.max(record.requestedEpochSeconds + forecast.secondsToEmpty, period.sinceEpochSeconds);
     const throttled = Math.max(0, Math.min(back, period.untilEpochSeconds) - from);
     if (throttled <= 0) return;

@@ -29,7 +29,7 @@ export interface FinanceReportInput {
 }
 
 /** Periods up to this long get daily buckets in the "modifications over time" series, longer ones monthly. */
-const MAX_DAILY_BUCKET_SECONDS = 92 * SECONDS_PER_DAY;
+const MAX_DAILY_BUCKET_SECONDS = 62 * SECONDS_PER_DAY;
 
 /** Builds the report. Volumes appear when they have an event or record in the period, or sit off their original type in it. */
 export function buildFinanceReport(input: FinanceReportInput): FinanceReport {
