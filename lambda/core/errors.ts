@@ -86,3 +86,6 @@ export class ContainerApiError extends GuardianError {
 
 /** Publishing the probe's metrics (PutMetricData) failed; `cause` keeps the SDK error. */
 export class MetricsPublishError extends GuardianError {}
+
+/** The history table could not be located (no `--table`, or the stack has no `HistoryTableName` output). */
+export class HistoryTableNotFoundError extends GuardianError {}
