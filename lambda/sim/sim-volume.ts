@@ -44,6 +44,8 @@ export class SimVolume {
   active: ActiveModification | undefined;
   readonly counters: VolumeCounters = { demandOps: 0, servedOps: 0, throttledSeconds: 0, exhaustionsEpochSeconds: [] };
   private armed = true;
+  private cachedFor: PerformanceConfig | undefined;
+  private cachedBucket: OpsBucket | undefined;
   private segment: DemandSegment;
   private segmentLeftSeconds: number;
 
@@ -65,6 +67,15 @@ export class SimVolume {
     this.segmentLeftSeconds = this.segment.durationSeconds;
   }
 
+  /** The current bucket, cached per configuration: it is needed on every piece of every minute. */
+  private bucket(): OpsBucket | undefined {
+    if (this.cachedFor !== this.config) {
+      this.cachedFor = this.config;
+      this.cachedBucket = opsBucketFor(this.config, this.ioSizeKiB);
+    }
+    return this.cachedBucket;
+  }
+
   /** The volume's own clock. */
   get tEpochSeconds(): number {
     return this.startEpochSeconds + this.offsetSeconds;
@@ -72,7 +83,7 @@ export class SimVolume {
 
   /** Current BurstBalance percent, or undefined when the type has no bucket. */
   balancePercent(): number | undefined {
-    const bucket = opsBucketFor(this.config, this.ioSizeKiB);
+    const bucket = this.bucket();
     return bucket === undefined || !bucket.spec.spendsCredits ? undefined : (100 * this.credits) / bucket.spec.bucketCredits;
   }
 
@@ -108,7 +119,7 @@ export class SimVolume {
   private step(seconds: number, minuteEpochSeconds: number): number {
     const demand = this.demandOpsPerSecond();
     const floor = this.floorCeilingOps();
-    const bucket = opsBucketFor(this.config, this.ioSizeKiB);
+    const bucket = this.bucket();
     let served: number;
     let throttled: number;
     let balanceIntegral: number | undefined;
@@ -145,7 +156,7 @@ export class SimVolume {
       const progress = span > 0 ? (this.tEpochSeconds - active.modifyingEndsEpochSeconds) / span : 1;
       return rampCeilingOps(this.config, active.target, progress, this.ioSizeKiB);
     }
-    return opsBucketFor(this.config, this.ioSizeKiB) === undefined ? steadyCeilingOps(this.config, this.ioSizeKiB) : undefined;
+    return this.bucket() === undefined ? steadyCeilingOps(this.config, this.ioSizeKiB) : undefined;
   }
 
   private balanceIntegral(bucket: OpsBucket, advance: BucketAdvance, dt: number): number {
@@ -204,9 +215,9 @@ export class SimVolume {
       this.replaceRecord(active, { ...active.record, state: 'optimizing' });
     }
     if (active.record.state === 'optimizing' && t >= active.optimizingEndsEpochSeconds - EPOCH_EPSILON_SECONDS) {
-      const wasBurstable = opsBucketFor(this.config, this.ioSizeKiB) !== undefined;
+      const wasBurstable = this.bucket() !== undefined;
       this.config = active.target;
-      const bucket = opsBucketFor(this.config, this.ioSizeKiB);
+      const bucket = this.bucket();
       if (bucket !== undefined && !wasBurstable) this.credits = (bucket.spec.bucketCredits * this.returnBalancePercent) / 100;
       this.finish(active, 'completed', undefined);
     }
