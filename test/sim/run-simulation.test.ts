@@ -96,6 +96,25 @@ describe('runSimulation', () => {
     expect(result.intervals.filter((i) => i.startSeconds >= 7200).every((i) => !i.demandAtOrBelowBaseline)).toBe(true);
   });
 
+  it('lets an onInterval hook flip the volume to gp3 through the fleet port, removing the throttling', async () => {
+    const base = { volume: { type: 'gp2' as const, sizeGiB: 100 }, workload: scenarioWorkload('ci-host'), startEpochSeconds: START, durationSeconds: 8 * 3600, seed: 1 };
+    const unaided = await runSimulation(base);
+    const aided = await runSimulation({
+      ...base,
+      onInterval: async ({ fleet, volume, series }) => {
+        const latest = series.burstBalancePercent.at(-1)?.value ?? 100;
+        const pending = (await fleet.describeModifications([volume.volumeId])).has(volume.volumeId);
+        if (volume.type === 'gp2' && latest < 30 && !pending) await fleet.modifyVolume({ volumeId: volume.volumeId, targetType: 'gp3', iops: 3000, throughputMiBps: 125 }, { dryRun: false });
+      },
+    });
+    expect(aided.fleet.describeVolume(aided.volumeId).type).toBe('gp3');
+    expect(aided.exhaustionsSeconds).toEqual([]);
+    expect(unaided.throttledSeconds).toBeGreaterThan(1000);
+    // ci-host starts run at 2,920 IOPS, under gp3's 3,000: nothing is throttled once flipped.
+    expect(aided.throttledSeconds).toBeLessThan(0.01 * unaided.throttledSeconds);
+    expect(aided.intervals.at(-1)?.balancePercentAtEnd).toBeUndefined();
+  });
+
   it('simulates a week of a CI host with a guardian run every 5 minutes (prints the time)', async () => {
     const began = performance.now();
     let runs = 0;
