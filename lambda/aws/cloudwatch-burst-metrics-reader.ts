@@ -56,7 +56,9 @@ export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
     let metricsRequested = 0;
     await mapWithConcurrency(batches, this.concurrency, async (batch) => {
       try {
-        metricsRequested += await this.readBatch(batch, request, (result) => collect(result, byId, collected, errors));
+        // Not `x += await`: that reads x before the await and loses the other batches' counts.
+        const requested = await this.readBatch(batch, request, (result) => collect(result, byId, collected, errors));
+        metricsRequested += requested;
       } catch (error) {
         for (const q of batch) {
           if (!errors.has(q.volumeId)) {
