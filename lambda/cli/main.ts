@@ -9,6 +9,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   demo: { summary: 'the seed story on the embedded simulated fleet (what `npm start` runs)', load: async () => (await import('./demo-command')).runDemo },
   policy: { summary: 'validate a policy file (policy validate FILE)', load: async () => (await import('./policy-command')).runPolicy },
   simulate: { summary: 'run the forecaster (and a policy) on a simulated volume', load: async () => (await import('./simulate-command')).runSimulate },
+  history: { summary: "one volume's events and modifications in time order (history VOLUME_ID)", load: async () => (await import('./history-command')).runHistory },
+  report: { summary: 'flips and costs over a period: table, CSV, JSON or HTML', load: async () => (await import('./report-command')).runReport },
 };
 
 const USAGE = `usage: burst-guardian <command> [options]
