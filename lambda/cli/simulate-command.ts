@@ -121,11 +121,13 @@ export const runSimulate: CliCommand = async (argv, io) => {
 export function writeSummary(io: CliIo, sourceLabel: string, report: ForecastRunReport): void {
   const v = report.volume;
   const unit = v.unit === 'MiBps' ? 'MiB/s' : 'IOPS';
+  const opsUnit = v.unit === 'MiBps' ? 'MiB/s (1 MiB I/Os)' : 'IOPS';
   const lines = [
     `${v.type} ${v.sizeGiB} GiB, ${sourceLabel}, ${formatHours(report.durationSeconds / 3600)} simulated (seed ${report.seed})`,
-    `  baseline ${fmt(v.baselineIops)} ${unit}, burst ${fmt(v.burstIops)} ${unit}, bucket ${fmt(v.bucketCredits)} credits`,
+    `  baseline ${fmt(v.baselineIops)} ${unit}, burst ${fmt(v.burstIops)} ${unit}, bucket ${fmt(v.bucketCredits)} ${v.unit === 'MiBps' ? 'MiB of' : 'I/O'} credits`,
     `  guardian every ${report.intervalSeconds / 60} min, CloudWatch delay ${report.metricDelaySeconds / 60} min, alert horizon ${report.horizonSeconds / 60} min`,
-    `  demand ${fmt(report.meanDemandIops)} IOPS mean, served ${fmt(report.meanServedIops)} IOPS mean, throttled ${fmt(report.throttledSeconds)} s`,
+    // st1/sc1 workloads are simulated as 1 MiB I/Os, so their ops/s equal MiB/s.
+    `  demand ${fmt(report.meanDemandIops)} ${opsUnit} mean, served ${fmt(report.meanServedIops)} ${opsUnit} mean, throttled ${fmt(report.throttledSeconds)} s`,
     '',
     renderBalanceChart({
       title: 'BurstBalance (true, lowest per column)   A = alert   X = bucket empty',
