@@ -7,6 +7,7 @@ import type { BucketSpec } from '../core/credit-model';
 import type { VolumeDescription, VolumeMetricSeries, VolumeType } from '../core/types';
 import type { MetricGap } from './cloudwatch';
 import { SimulatedFleet, type FleetOptions } from './fleet';
+import type { SimVolume, VolumeCounters } from './sim-volume';
 import { opsBucketFor, steadyCeilingOps } from './volume-performance';
 import type { WorkloadFactory } from './workloads';
 
@@ -121,15 +122,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const next = Math.min(end, t + intervalSeconds);
     const before = { ...sim.counters };
     fleet.advanceTo(next);
-    const seconds = next - t;
-    const baselinePerSecond = steadyCeilingOps(sim.config, sim.ioSizeKiB);
-    const meanDemandPerSecond = (sim.counters.demandOps - before.demandOps) / seconds;
-    intervals.push({
-      startSeconds: t - options.startEpochSeconds, endSeconds: next - options.startEpochSeconds,
-      meanDemandPerSecond, meanServedPerSecond: (sim.counters.servedOps - before.servedOps) / seconds,
-      baselinePerSecond, demandAtOrBelowBaseline: meanDemandPerSecond <= baselinePerSecond,
-      throttledSeconds: sim.counters.throttledSeconds - before.throttledSeconds, balancePercentAtEnd: sim.balancePercent(), type: sim.type,
-    });
+    intervals.push(measureInterval(sim, before, t - options.startEpochSeconds, next - options.startEpochSeconds));
     if (options.onInterval !== undefined && next - t >= intervalSeconds - 1e-9) {
       await options.onInterval({
         nowEpochSeconds: next, tSeconds: next - options.startEpochSeconds, series: fleet.metricSeries(volumeId, next - lookback),
@@ -143,5 +136,17 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     exhaustionsSeconds: sim.counters.exhaustionsEpochSeconds.map((e) => e - options.startEpochSeconds),
     intervals, throttledSeconds: sim.counters.throttledSeconds, demandOps: sim.counters.demandOps, servedOps: sim.counters.servedOps,
     startEpochSeconds: options.startEpochSeconds, durationSeconds: options.durationSeconds, intervalSeconds, fleet,
+  };
+}
+
+/** Ground truth of one interval from the counters before and after it. */
+function measureInterval(sim: SimVolume, before: VolumeCounters, startSeconds: number, endSeconds: number): IntervalStats {
+  const seconds = endSeconds - startSeconds;
+  const baselinePerSecond = steadyCeilingOps(sim.config, sim.ioSizeKiB);
+  const meanDemandPerSecond = (sim.counters.demandOps - before.demandOps) / seconds;
+  return {
+    startSeconds, endSeconds, meanDemandPerSecond, meanServedPerSecond: (sim.counters.servedOps - before.servedOps) / seconds,
+    baselinePerSecond, demandAtOrBelowBaseline: meanDemandPerSecond <= baselinePerSecond,
+    throttledSeconds: sim.counters.throttledSeconds - before.throttledSeconds, balancePercentAtEnd: sim.balancePercent(), type: sim.type,
   };
 }
