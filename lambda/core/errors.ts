@@ -89,3 +89,6 @@ export class MetricsPublishError extends GuardianError {}
 
 /** The history table could not be located (no `--table`, or the stack has no `HistoryTableName` output). */
 export class HistoryTableNotFoundError extends GuardianError {}
+
+/** A CDK construct prop (or the app's context) is invalid; the message shows the bad value. */
+export class GuardianPropsError extends GuardianError {}
