@@ -34,7 +34,7 @@ const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--sin
          [--format table|csv|json|html] [--out FILE] [--region R] [--profile P]
   DATE: YYYY-MM, YYYY-MM-DD or an ISO-8601 instant, UTC unless it carries an offset.
   The period is [since, until): --since 2026-09 --until 2026-12 covers September to November.
-  Defaults: since = start of the current UTC month, until = now. Prices: bundled, for --region.
+  Defaults: until = now, since = the start of the UTC month until falls in. Prices: bundled, for --region.
 `;
 
 const FORMATS = {
@@ -72,11 +72,12 @@ export function createReportCommand(deps: ReportCommandDeps): CliCommand {
     }
     if (!(values.format in FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, not '${values.format}'`);
     const render = FORMATS[values.format as keyof typeof FORMATS];
+    const locator = tableLocatorOf(values);
     const nowEpochSeconds = Math.floor(deps.nowMs() / 1000);
     const until = dateOption('until', values.until, nowEpochSeconds);
-    const since = dateOption('since', values.since, parseReportDate(monthLabelOf(nowEpochSeconds)) ?? nowEpochSeconds);
+    // The month `until` falls in (at exactly a month start: the month that just ended).
+    const since = dateOption('since', values.since, parseReportDate(monthLabelOf(until - 1)) ?? until);
     if (until <= since) throw new UsageError(`--until must be after --since (got ${values.since ?? 'month start'} → ${values.until ?? 'now'})`);
-    const locator = tableLocatorOf(values);
     const region = regionOf(values.region, io.env);
     const { store } = await openHistoryStore(locator, { region, profile: values.profile }, deps.source);
     const progress = createProgress(io, { nowMs: deps.nowMs });
