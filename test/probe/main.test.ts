@@ -1,0 +1,68 @@
+/** The `burst-probe` CLI without a container runtime, CloudWatch mocked (the Podman cases live in podman-runtime.test.ts). */
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../lambda/probe/main';
+import { captureIo } from './capture-io';
+
+const cw = mockClient(CloudWatchClient);
+const IDS = ['--volume-id', 'vol-0abc1234def567890', '--instance-id', 'i-0123456789abcdef0', '--region', 'eu-west-1'];
+let syncDir: string;
+let emptyProc: string;
+
+beforeAll(async () => {
+  syncDir = mkdtempSync(join(tmpdir(), 'probe-main-'));
+  emptyProc = mkdtempSync(join(tmpdir(), 'probe-proc-'));
+});
+afterAll(async () => {
+  rmSync(syncDir, { recursive: true, force: true });
+  rmSync(emptyProc, { recursive: true, force: true });
+});
+beforeEach(() => cw.reset());
+
+const cloudWatch = () => new CloudWatchClient({ region: 'eu-west-1' });
+
+describe('burst-probe without a container runtime', () => {
+  it('still reports and publishes what it can, saying what it could not', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const io = captureIo();
+    const code = await main(['--once', '--interval', '200ms', '--socket', '/nonexistent/docker.sock', '--sync-dir', syncDir, ...IDS], io, { cloudWatch });
+    expect(code).toBe(0);
+    expect(io.err.join('')).toMatch(/note: container events: .*ENOENT/);
+    const input = cw.commandCalls(PutMetricDataCommand)[0]?.args[0].input;
+    expect(input?.Namespace).toBe('EbsBurstGuardian/Probe');
+    expect(input?.MetricData?.map((d) => d.MetricName)).toEqual(['SyncWriteLatency', 'DStateThreads']);
+    expect(input?.MetricData?.[0]?.Dimensions).toEqual([{ Name: 'VolumeId', Value: 'vol-0abc1234def567890' }, { Name: 'InstanceId', Value: 'i-0123456789abcdef0' }]);
+  });
+
+  it('exits 1 when publishing fails, keeping the SDK error name in the message', async () => {
+    cw.on(PutMetricDataCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    const io = captureIo();
+    const code = await main(['--once', '--interval', '100ms', '--socket', '/nonexistent/docker.sock', '--sync-write-mib', '0', ...IDS], io, { cloudWatch });
+    expect(code).toBe(1);
+    expect(io.err.join('')).toMatch(/PutMetricData batch 1\/1 .* failed: AccessDenied/);
+  });
+
+  it('exits 1 in publish mode when the volume is unknown, telling to pass --volume-id', async () => {
+    const io = captureIo();
+    const code = await main(['--once', '--interval', '100ms', '--socket', '/nonexistent/docker.sock', '--sync-write-mib', '0', '--proc-root', emptyProc, '--instance-id', 'i-0123456789abcdef0', '--region', 'eu-west-1'], io, { cloudWatch });
+    expect(code).toBe(1);
+    expect(io.err.join('')).toMatch(/pass --volume-id/);
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('rejects bad usage with exit code 2 and prints the usage', async () => {
+    const io = captureIo();
+    expect(await main(['--interval', 'soon'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/--interval: 'soon' is not a duration[\s\S]*usage: burst-probe/);
+  });
+
+  it('prints the usage for --help', async () => {
+    const io = captureIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/^usage: burst-probe/);
+  });
+});
