@@ -54,7 +54,9 @@ export function buildConfigTimeline(
 ): ConfigTimeline | undefined {
   const applied = records.filter(isApplied).sort((a, b) => a.requestedEpochSeconds - b.requestedEpochSeconds);
   const first = applied[0];
-  const original = first === undefined ? fallback : configOf(first.from, first.sizeGiB);
+  // A volume whose every request failed still tells its configuration through the ledger's `from`.
+  const anyRecord = [...records].sort((a, b) => a.requestedEpochSeconds - b.requestedEpochSeconds)[0];
+  const original = first !== undefined ? configOf(first.from, first.sizeGiB) : (fallback ?? (anyRecord && configOf(anyRecord.from, anyRecord.sizeGiB)));
   if (original === undefined) return undefined;
   const segments: ConfigSegment[] = [];
   let config = original;

@@ -61,17 +61,21 @@ export function modificationsChart(report: FinanceReport): ChartConfig {
   };
 }
 
-/** Hours on each type, per volume (top volumes), stacked horizontally. */
+/**
+ * Hours on each type other than the volume's original one, per volume (top volumes), stacked: the
+ * original type fills the rest of the period and would dwarf the flips (the table lists it).
+ */
 export function hoursPerTypeChart(report: FinanceReport): ChartConfig {
   const volumes = report.volumes.slice(0, TOP_VOLUMES);
-  const types = typesUsed(volumes.map((v) => v.secondsByType));
+  const offOriginal = volumes.map((v) => Object.fromEntries(Object.entries(v.secondsByType).filter(([t]) => t !== v.originalType)) as Partial<Record<VolumeType, number>>);
+  const types = typesUsed(offOriginal);
   return {
     type: 'bar',
     data: {
-      labels: volumes.map((v) => v.volumeId),
-      datasets: types.map((t) => ({ label: t, data: volumes.map((v) => round2((v.secondsByType[t] ?? 0) / 3_600)), backgroundColor: TYPE_COLORS[t], stack: 'h' })),
+      labels: volumes.map((v) => `${v.volumeId} (${v.originalType ?? '?'})`),
+      datasets: types.map((t) => ({ label: t, data: offOriginal.map((s) => round2((s[t] ?? 0) / 3_600)), backgroundColor: TYPE_COLORS[t], stack: 'h' })),
     },
-    options: baseOptions('Hours on each volume type', 'hours', {
+    options: baseOptions('Hours on rescue types per volume (the rest of the period on its original type)', 'hours', {
       indexAxis: 'y',
       scales: { x: { stacked: true, beginAtZero: true, title: { display: true, text: 'hours' } }, y: { stacked: true } },
     }),

@@ -29,6 +29,7 @@ h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 28px; }
 table { border-collapse: collapse; font-size: 0.85rem; margin-top: 8px; }
 th, td { border-bottom: 1px solid #e3e7ec; padding: 4px 8px; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td:first-child { white-space: nowrap; }
 .note { color: #5a6778; font-size: 0.85rem; }
 `;
 

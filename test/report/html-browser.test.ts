@@ -1,0 +1,120 @@
+/**
+ * The HTML report opened in headless Debian Chromium (playwright-core): charts drawn with the
+ * expected series, no console errors, no request but the file itself; a screenshot is kept in
+ * test-artifacts/. Needs /usr/bin/chromium: run scripts/setup-chromium.sh (CI does).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFinanceReport } from '../../lambda/core/report';
+import { renderHtmlReport } from '../../lambda/report/html';
+import { bundledPrices } from '../../lambda/report/report-query';
+import { DEC_1, SEP_1, seededHistory } from '../fixtures/history/seed';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const dir = mkdtempSync(join(tmpdir(), 'report-html-'));
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: run scripts/setup-chromium.sh (as root) to install Debian's chromium for this test`);
+  }
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 1000 },
+  });
+}, 60_000);
+afterAll(async () => {
+  await context?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Opens a file, recording every request and console error; requests to anything else are aborted. */
+async function open(file: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*', (route) => (route.request().url() === pathToFileURL(file).href ? route.continue() : route.abort()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, requests, errors };
+}
+
+interface ChartSummary {
+  id: string;
+  type: string;
+  datasets: { label: string; points: number; sum: number }[];
+  paintedPixels: number;
+}
+
+describe('HTML report in headless Chromium', () => {
+  const history = seededHistory(24);
+  const report = buildFinanceReport({
+    period: { sinceEpochSeconds: SEP_1, untilEpochSeconds: DEC_1 },
+    generatedAtEpochSeconds: DEC_1,
+    ...bundledPrices('us-east-1'),
+    events: history.events,
+    modifications: history.modifications,
+  });
+  const file = join(dir, 'report.html');
+  writeFileSync(file, renderHtmlReport(report));
+
+  it('draws all four charts with the expected series, offline, without console errors', async () => {
+    const { page, requests, errors } = await open(file);
+    const charts = await page.evaluate(() => {
+      const registry = (window as unknown as { guardianCharts: Record<string, { config: { type: string }; data: { datasets: { label: string; data: number[] }[] }; canvas: HTMLCanvasElement }> }).guardianCharts;
+      return Object.entries(registry).map(([id, chart]) => {
+        const ctx = chart.canvas.getContext('2d');
+        const pixels = ctx === null ? new Uint8ClampedArray() : ctx.getImageData(0, 0, chart.canvas.width, chart.canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) painted += 1;
+        return {
+          id,
+          type: chart.config.type,
+          datasets: chart.data.datasets.map((d) => ({ label: d.label, points: d.data.length, sum: d.data.reduce((s, x) => s + x, 0) })),
+          paintedPixels: painted,
+        };
+      });
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-html.png'), fullPage: true });
+    await page.close();
+
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    const byId = new Map((charts as ChartSummary[]).map((c) => [c.id, c]));
+    expect([...byId.keys()].sort()).toEqual(['chart-cost-month', 'chart-hours', 'chart-modifications', 'chart-top-volumes']);
+    for (const chart of byId.values()) expect(chart.paintedPixels, chart.id).toBeGreaterThan(2_000);
+    const modifications = byId.get('chart-modifications');
+    expect(modifications?.datasets.map((d) => d.label)).toEqual(['rescues', 'reverts', 'failed']);
+    expect(modifications?.datasets[0]?.sum).toBe(report.totals.modifications.rescue);
+    expect(modifications?.datasets[1]?.sum).toBe(report.totals.modifications.revert);
+    const cost = byId.get('chart-cost-month');
+    expect(cost?.datasets.map((d) => [d.label, d.points])).toEqual([
+      ['actual (with the guardian)', 3],
+      ['unaided (original type)', 3],
+      ['gp3 for good', 3],
+    ]);
+    expect(cost?.datasets[0]?.sum).toBeCloseTo(report.totals.cost.actualUSD, 1);
+    expect(byId.get('chart-hours')?.datasets.map((d) => d.label)).toEqual(['gp3', 'io1']);
+    expect(byId.get('chart-top-volumes')?.datasets[0]?.points).toBe(15);
+  }, 60_000);
+
+  it('catches a page that reaches for the network (the check itself can fail)', async () => {
+    const leaky = join(dir, 'leaky.html');
+    writeFileSync(leaky, '<!doctype html><html><body><img src="http://127.0.0.1:9/pixel.png"></body></html>');
+    const { page, requests } = await open(leaky);
+    await page.close();
+    expect(requests).toContain('http://127.0.0.1:9/pixel.png');
+  }, 60_000);
+});
