@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildFinanceReport } from '../../lambda/core/report';
+import { buildVolumeHistory } from '../../lambda/core/report-history';
+import { createProgress } from '../../lambda/report/progress';
+import { CSV_COLUMNS, csvField, renderReportCsv } from '../../lambda/report/csv';
+import { escapeHtml, renderHtmlReport } from '../../lambda/report/html';
+import { renderHistoryJson, renderReportJson } from '../../lambda/report/json';
+import { renderHistoryTable, renderReportTable } from '../../lambda/report/table';
+import { bundledPrices } from '../../lambda/report/report-query';
+import { FLIP_REVERT, handComputedHistory, NOV_1, OCT_1 } from '../fixtures/history/seed';
+import { parseCsv } from './cli-harness';
+
+const hand = handComputedHistory();
+const october = buildFinanceReport({
+  period: { sinceEpochSeconds: OCT_1, untilEpochSeconds: NOV_1 },
+  generatedAtEpochSeconds: NOV_1,
+  ...bundledPrices('us-east-1'),
+  events: [
+    ...hand.events,
+    { volumeId: FLIP_REVERT, tEpochSeconds: OCT_1 + 30 * 86_400, kind: 'recommendation', runId: 'r', summary: 'keep "gp3", <b>really</b>', details: { monthlySavingsUSD: 2 } },
+  ],
+  modifications: hand.modifications,
+});
+
+describe('CSV (RFC 4180)', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\r\nlines', '"two\r\nlines"'],
+    ['', ''],
+  ])('writes %j as %j', (value, field) => {
+    expect(csvField(value)).toBe(field);
+  });
+
+  it('round-trips any text through quoting and parsing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 5 }), (cells) => {
+        const text = `${cells.map((_, i) => `c${i}`).join(',')}\r\n${cells.map(csvField).join(',')}\r\n`;
+        expect(parseCsv(text)).toEqual([Object.fromEntries(cells.map((c, i) => [`c${i}`, c]))]);
+      }),
+    );
+  });
+
+  it('writes one header, a row per volume, per month and a total, every line ending in CRLF', () => {
+    const csv = renderReportCsv(october);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+    expect(lines.at(-1)).toBe('');
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n(?!")/);
+    expect(parseCsv(csv).map((r) => r['scope'])).toEqual(['volume', 'volume', 'month', 'total']);
+  });
+});
+
+describe('table, JSON and HTML', () => {
+  it('prints the period, totals and each volume in the table', () => {
+    const text = renderReportTable(october);
+    expect(text).toContain('Guardian report 2026-10-01T00:00:00Z to 2026-11-01T00:00:00Z (prices: bundled us-east-1 list prices)');
+    expect(text).toMatch(/2026-10\s+31\.41\s+30\.00\s+29\.00/);
+    expect(text).toContain('keep "gp3", <b>really</b>');
+  });
+
+  it('keeps the report values in JSON with ISO copies of the instants', () => {
+    const json = JSON.parse(renderReportJson(october)) as { periodStart: string; totals: { cost: { unaidedUSD: number } } };
+    expect(json.periodStart).toBe('2026-10-01T00:00:00Z');
+    expect(json.totals.cost.unaidedUSD).toBeCloseTo(30, 9);
+  });
+
+  it('escapes text in the HTML and in the embedded chart data', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    const html = renderHtmlReport(october);
+    expect(html).toContain('keep &quot;gp3&quot;, &lt;b&gt;really&lt;/b&gt;');
+    expect(html).not.toContain('<b>really</b>');
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
+    expect(html).not.toMatch(/sourceMappingURL|<link|@import|url\(/);
+  });
+
+  it('renders a history with states, reasons and round trips in table and JSON', () => {
+    const history = buildVolumeHistory(FLIP_REVERT, hand.events, hand.modifications);
+    expect(renderHistoryTable(history)).toMatch(/2026-10-10T12:00:00Z\s+modify:rescue\s+completed\s+gp2 → gp3 \(3000 IOPS, 125 MiB\/s\), 100 GiB\s+forecast: bucket empty within the horizon; balance before 12\.5%/);
+    expect(JSON.parse(renderHistoryJson(history))).toMatchObject({ volumeId: FLIP_REVERT, roundTrips: [{ rescueTime: '2026-10-10T12:00:00Z', firstBalanceAfterPercent: 40 }] });
+  });
+});
+
+describe('progress line', () => {
+  it('draws only on a terminal after the delay, and erases itself', () => {
+    let t = 0;
+    let err = '';
+    const progress = createProgress({ stdout: () => {}, stderr: (s) => (err += s), env: {}, cwd: '/', stderrIsTty: true }, { nowMs: () => t, delayMs: 1_000 });
+    progress.update('early');
+    t = 1_500;
+    progress.update('month 1/2');
+    progress.done();
+    expect(err).toBe('\rmonth 1/2\r         \r');
+  });
+});
