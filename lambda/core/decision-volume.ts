@@ -4,7 +4,7 @@
  * `decide` afterwards.
  */
 import { balanceOf, rescueTrigger, alertLevel } from './decision-triggers';
-import { replayShadowBucket } from './decision-shadow';
+import { demandPoints, replayShadowBucket } from './decision-shadow';
 import type { Decision, ModificationTarget, VolumeContext } from './decision-types';
 import { checkLedger } from './ledger';
 import type { ModificationRecord } from './ports';
@@ -64,7 +64,7 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
     return { ...base(ctx, [why, ledger.reason]), kind: 'blocked', wanted: 'rescue', block: ledger.block, severity, ...(ledger.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: ledger.nextAllowedEpochSeconds }) };
   }
   const target = ctx.override?.target ?? ctx.policy.rescue.target;
-  const observedIops = forecast !== undefined && (forecast.kind === 'draining' || forecast.kind === 'empty') && sourceType === 'gp2' ? forecast.demandPerSecond : undefined;
+  const observedIops = sourceType === 'gp2' ? observedDemandIops(ctx) : undefined;
   const sizing = sizeRescueTarget({ sourceType, sizeGiB: volume.sizeGiB, target, ...(observedIops === undefined ? {} : { observedIops }) });
   if (sizing.kind === 'cannot-beat-source') return { ...base(ctx, [why, sizing.reason]), kind: 'blocked', wanted: 'rescue', block: 'no-target', severity };
   const from: ModificationTarget = { type: volume.type, ...(volume.iops === undefined ? {} : { iops: volume.iops }) };
@@ -82,6 +82,23 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
     ...(balance === undefined ? {} : { burstBalancePercent: balance }),
     dryRun: ctx.policy.dryRun,
   };
+}
+
+/** Look-back for sizing from observed ops, seconds. */
+const SIZING_LOOKBACK_SECONDS = 3_600;
+
+/**
+ * Demand to size for: the larger of the forecaster's demand and the 95th percentile of the ops
+ * served over the last hour. Ops are counted on completion, so once throttled they show the served
+ * rate (DESIGN.md §2); the percentile recalls what the volume did while it could still burst.
+ */
+function observedDemandIops(ctx: VolumeContext): number | undefined {
+  const f = ctx.forecast;
+  const fromForecast = f !== undefined && (f.kind === 'draining' || f.kind === 'empty') ? f.demandPerSecond : undefined;
+  const recent = ctx.metrics === undefined ? [] : demandPoints(ctx.metrics, 'gp2').filter((p) => p.tEpochSeconds >= ctx.now - SIZING_LOOKBACK_SECONDS).map((p) => p.value).sort((a, b) => a - b);
+  const p95 = recent.length === 0 ? undefined : recent[Math.min(recent.length - 1, Math.floor(0.95 * recent.length))];
+  if (fromForecast === undefined) return p95;
+  return p95 === undefined ? fromForecast : Math.max(fromForecast, p95);
 }
 
 /** True when `now` falls in the revert window [start, end) in UTC hours (wrapping midnight). */

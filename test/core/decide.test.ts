@@ -35,6 +35,12 @@ describe('decide: burstable volumes', () => {
     }
   });
 
+  it('sizes a throttled volume from the ops it served while it could still burst, not its throttled rate', () => {
+    const metrics = new Map([['vol-a', constantOps('vol-a', 2800, NOW - H)]]);
+    const d = one(decide(inputOf({ policy: openPolicy(), volumes: [gp2('vol-a')], metrics, forecasts: new Map([['vol-a', { kind: 'empty', balancePercent: 0, demandPerSecond: 300 }]]) })));
+    expect(d).toMatchObject({ kind: 'rescue', target: { type: 'gp3', iops: 3640 } });
+  });
+
   it('marks rescues as dry-run under the default policy', () => {
     const d = one(decide(inputOf({ policy: policyOf(), volumes: [gp2('vol-a', 100, { 'burst-guardian': 'managed' })], forecasts: new Map([['vol-a', draining(60)]]) })));
     expect(d).toMatchObject({ kind: 'rescue', dryRun: true });
