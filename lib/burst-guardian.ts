@@ -1,0 +1,193 @@
+/**
+ * `BurstGuardian`: the whole guardian as one reusable construct — scan and modification-event
+ * functions, schedule, event rule, alert topic, history table, failure queue, alarms and dashboard.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { HISTORY_TABLE_SCHEMA } from '../lambda/aws/history-table-schema';
+import type { Policy } from '../lambda/core/policy';
+import { PROBE_NAMESPACE } from '../lambda/probe/metric-names';
+import { GuardianAlarms, HEARTBEAT_MISSED_INTERVALS } from './guardian-alarms';
+import { GuardianDashboard } from './guardian-dashboard';
+import { GuardianFunction } from './guardian-function';
+import { GUARDIAN_METRICS_NAMESPACE, GUARDIAN_SERVICE_NAME } from './guardian-metric-names';
+import { grantEventPermissions, grantScanPermissions } from './guardian-permissions';
+import { heartbeatPeriodSeconds, parseScanSchedule } from './guardian-schedule';
+import { GuardianTopic } from './guardian-topic';
+import { validateGuardianProps } from './guardian-props';
+
+/** Props of `BurstGuardian`. */
+export interface BurstGuardianProps {
+  /** The validated policy (`parsePolicy`); embedded in both functions' bundles. */
+  readonly policy: Policy;
+  /** EventBridge schedule expression of the scan. @default - the policy's `schedule` */
+  readonly schedule?: string;
+  /** Seconds between scans, required when the schedule is a `cron(...)`. @default - derived from `rate(...)` */
+  readonly scanIntervalSeconds?: number;
+  /** E-mail address subscribed to the alert topic (it must confirm). @default - no subscription */
+  readonly alertEmail?: string;
+  /** Publish alerts to this existing topic instead of creating one. @default - a new KMS-encrypted topic */
+  readonly alertTopic?: sns.ITopic;
+  /** What happens to the history table when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+  /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** Scan memory, MiB (128–10240). @default 1024 */
+  readonly scanMemorySizeMiB?: number;
+  /** Scan timeout (≤ 15 min, ≤ the scan interval). @default Duration.minutes(5) */
+  readonly scanTimeout?: Duration;
+  /** The guardian's own CloudWatch namespace. @default 'EbsBurstGuardian' */
+  readonly metricsNamespace?: string;
+  /** Namespace the on-host probe publishes to. @default 'EbsBurstGuardian/Probe' */
+  readonly probeNamespace?: string;
+}
+
+/** Retries of a failed asynchronous invoke before it goes to the failure queue (0–2). */
+const ASYNC_RETRY_ATTEMPTS = 2;
+
+/** The guardian: everything `cdk deploy` puts in an account. */
+export class BurstGuardian extends Construct {
+  /** The DynamoDB history table (events, modifications, ledger locks). */
+  readonly table: dynamodb.Table;
+  /** Where alerts and alarm notifications go. */
+  readonly topic: sns.ITopic;
+  /** Failure destination of both functions' async invokes and DLQ of the rules and the e-mail subscription. */
+  readonly failureQueue: sqs.Queue;
+  /** The scheduled scan. */
+  readonly scanFunction: GuardianFunction;
+  /** The modifyVolume event handler. */
+  readonly eventFunction: GuardianFunction;
+  /** The alarms. */
+  readonly alarms: GuardianAlarms;
+  /** The dashboard. */
+  readonly dashboard: GuardianDashboard;
+
+  constructor(scope: Construct, id: string, props: BurstGuardianProps) {
+    super(scope, id);
+    validateGuardianProps(props);
+    const schedule = parseScanSchedule(props.schedule ?? props.policy.schedule, props.scanIntervalSeconds);
+    const metricsNamespace = props.metricsNamespace ?? GUARDIAN_METRICS_NAMESPACE;
+    const probeNamespace = props.probeNamespace ?? PROBE_NAMESPACE;
+    const scanTimeout = props.scanTimeout ?? Duration.minutes(5);
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+
+    this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.failureQueue = this.createFailureQueue();
+    this.topic = props.alertTopic ?? new GuardianTopic(this, 'Alerts').topic;
+    if (props.alertEmail !== undefined) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.failureQueue }));
+    }
+    const environment = {
+      TABLE_NAME: this.table.tableName,
+      TOPIC_ARN: this.topic.topicArn,
+      METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      PROBE_NAMESPACE: probeNamespace,
+      POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
+    };
+    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic, metricsNamespace };
+    this.scanFunction = new GuardianFunction(this, 'Scan', {
+      entry: 'lambda/handlers/scan.ts',
+      description: 'ebs-burst-guardian scheduled scan',
+      policy: props.policy,
+      environment,
+      memorySizeMiB: props.scanMemorySizeMiB ?? 1024,
+      timeout: scanTimeout,
+      logRetention,
+      // One scan at a time: an overlapping scan would race the modification ledger.
+      reservedConcurrentExecutions: 1,
+    });
+    grantScanPermissions(this.scanFunction, permissionTargets);
+    this.eventFunction = new GuardianFunction(this, 'ModificationEvent', {
+      entry: 'lambda/handlers/modification-event.ts',
+      description: 'ebs-burst-guardian modifyVolume event handler',
+      policy: props.policy,
+      environment,
+      memorySizeMiB: 512,
+      timeout: Duration.minutes(1),
+      logRetention,
+    });
+    grantEventPermissions(this.eventFunction, permissionTargets);
+    this.wireInvocations(schedule.expression, Duration.seconds(Math.max(60, schedule.intervalSeconds)));
+    this.alarms = new GuardianAlarms(this, 'Alarms', {
+      scanFunction: this.scanFunction.function,
+      eventFunction: this.eventFunction.function,
+      failureQueue: this.failureQueue,
+      topic: this.topic,
+      metricsNamespace,
+      heartbeatPeriodSeconds: heartbeatPeriodSeconds(schedule, HEARTBEAT_MISSED_INTERVALS),
+    });
+    const { scanErrors, eventErrors, deadLetters, heartbeat } = this.alarms;
+    this.dashboard = new GuardianDashboard(this, 'Dashboard', {
+      scanFunction: this.scanFunction.function,
+      eventFunction: this.eventFunction.function,
+      failureQueue: this.failureQueue,
+      metricsNamespace,
+      probeNamespace,
+      alarms: [scanErrors, eventErrors, deadLetters, heartbeat],
+    });
+  }
+
+  /** The table exactly as `HISTORY_TABLE_SCHEMA` says, so the stack, the stores and the tests agree. */
+  private createTable(removalPolicy: RemovalPolicy): dynamodb.Table {
+    const key = (a: { name: string }): dynamodb.Attribute => ({ name: a.name, type: dynamodb.AttributeType.STRING });
+    const table = new dynamodb.Table(this, 'HistoryTable', {
+      partitionKey: key(HISTORY_TABLE_SCHEMA.partitionKey),
+      sortKey: key(HISTORY_TABLE_SCHEMA.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy,
+    });
+    for (const index of HISTORY_TABLE_SCHEMA.globalSecondaryIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createFailureQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'FailureQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason = 'This queue is itself the dead-letter destination (Lambda on-failure, EventBridge target DLQ, SNS subscription DLQ); a DLQ of a DLQ adds nothing. The DeadLetters alarm watches it.';
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason });
+    return queue;
+  }
+
+  /** Schedule → scan and modifyVolume events → handler, both async with retries, failures to the queue. */
+  private wireInvocations(scheduleExpression: string, maxEventAge: Duration): void {
+    // A scan older than one interval is superseded by the next scheduled one.
+    const scanAge = Duration.seconds(Math.min(maxEventAge.toSeconds(), 6 * 3600));
+    for (const [fn, age] of [[this.scanFunction, scanAge], [this.eventFunction, Duration.hours(6)]] as const) {
+      fn.function.configureAsyncInvoke({ onFailure: new SqsDestination(this.failureQueue), retryAttempts: ASYNC_RETRY_ATTEMPTS, maxEventAge: age });
+    }
+    const targetOptions = { deadLetterQueue: this.failureQueue, retryAttempts: ASYNC_RETRY_ATTEMPTS };
+    new events.Rule(this, 'ScanSchedule', {
+      description: 'ebs-burst-guardian: run the scan',
+      schedule: events.Schedule.expression(scheduleExpression),
+      targets: [new targets.LambdaFunction(this.scanFunction.function, { ...targetOptions, maxEventAge: scanAge })],
+    });
+    // Best effort, a hint to look (DESIGN.md §2): https://docs.aws.amazon.com/ebs/latest/userguide/ebs-cloud-watch-events.html
+    new events.Rule(this, 'ModifyVolumeEvents', {
+      description: 'ebs-burst-guardian: EBS modifyVolume notifications',
+      eventPattern: { source: ['aws.ec2'], detailType: ['EBS Volume Notification'], detail: { event: ['modifyVolume'] } },
+      targets: [new targets.LambdaFunction(this.eventFunction.function, { ...targetOptions, maxEventAge: Duration.hours(6) })],
+    });
+  }
+}
