@@ -50,7 +50,9 @@ const policyArb = fc.record({
   `budgets:\n  maxModificationsPerRun: ${p.perRun}\n  maxVolumesFlipped: ${p.flipped}\n  monthlyCeilingUSD: ${p.ceiling}`,
 ].filter((l) => l !== '').join('\n') + '\n'));
 
-function build(specs: fc.Infer<typeof volumeArb>[]) {
+type VolumeSpec = typeof volumeArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(specs: VolumeSpec[]) {
   const volumes: VolumeDescription[] = [];
   const ledger = new Map<string, ModificationRecord[]>();
   const aws = new Map<string, VolumeModification>();
