@@ -7,16 +7,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors';
-import type { FinanceReport } from '../core/report';
+import type { FinanceReport, ReportPeriod } from '../core/report';
 import { monthLabelOf, parseReportDate } from '../core/report-calendar';
 import { renderReportCsv } from '../report/csv';
-import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps } from '../report/history-source';
+import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps, type TableLocator } from '../report/history-source';
 import { renderHtmlReport } from '../report/html';
 import { renderReportJson } from '../report/json';
 import { createProgress } from '../report/progress';
 import { bundledPrices, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
-import type { CliCommand } from './io';
+import type { CliCommand, CliIo } from './io';
 
 const OPTIONS = {
   table: { type: 'string' },
@@ -57,50 +57,67 @@ function dateOption(name: string, text: string | undefined, fallback: number): n
   return parsed;
 }
 
+/** Parsed and validated `report` arguments. */
+export interface ReportArgs {
+  readonly locator: TableLocator;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly period: ReportPeriod;
+  readonly format: keyof typeof FORMATS;
+  readonly out?: string;
+}
+
+/** Parses `report` arguments against `now`; throws `UsageError` naming the problem. Undefined for `--help`. */
+export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number, env: CliIo['env']): ReportArgs | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
+  }
+  if (values.help) return undefined;
+  if (!(values.format in FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, not '${values.format}'`);
+  const locator = tableLocatorOf(values);
+  const until = dateOption('until', values.until, nowEpochSeconds);
+  // The month `until` falls in (at exactly a month start: the month that just ended).
+  const since = dateOption('since', values.since, parseReportDate(monthLabelOf(until - 1)) ?? until);
+  if (until <= since) throw new UsageError(`--until must be after --since (got ${values.since ?? 'month start'} → ${values.until ?? 'now'})`);
+  return {
+    locator,
+    region: regionOf(values.region, env),
+    profile: values.profile,
+    period: { sinceEpochSeconds: since, untilEpochSeconds: until },
+    format: values.format as keyof typeof FORMATS,
+    out: values.out,
+  };
+}
+
 /** Builds the `report` command over the given clients and clock. */
 export function createReportCommand(deps: ReportCommandDeps): CliCommand {
   return async (argv, io) => {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
-    }
-    if (values.help) {
+    const nowEpochSeconds = Math.floor(deps.nowMs() / 1000);
+    const args = parseReportArgs(argv, nowEpochSeconds, io.env);
+    if (args === undefined) {
       io.stdout(USAGE);
       return 0;
     }
-    if (!(values.format in FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, not '${values.format}'`);
-    const render = FORMATS[values.format as keyof typeof FORMATS];
-    const locator = tableLocatorOf(values);
-    const nowEpochSeconds = Math.floor(deps.nowMs() / 1000);
-    const until = dateOption('until', values.until, nowEpochSeconds);
-    // The month `until` falls in (at exactly a month start: the month that just ended).
-    const since = dateOption('since', values.since, parseReportDate(monthLabelOf(until - 1)) ?? until);
-    if (until <= since) throw new UsageError(`--until must be after --since (got ${values.since ?? 'month start'} → ${values.until ?? 'now'})`);
-    const region = regionOf(values.region, io.env);
-    const { store } = await openHistoryStore(locator, { region, profile: values.profile }, deps.source);
+    const { store } = await openHistoryStore(args.locator, { region: args.region, profile: args.profile }, deps.source);
     const progress = createProgress(io, { nowMs: deps.nowMs });
     let report: FinanceReport;
     try {
-      report = await queryFinanceReport(store, {
-        period: { sinceEpochSeconds: since, untilEpochSeconds: until },
-        nowEpochSeconds,
-        ...bundledPrices(region),
-        onProgress: (text) => progress.update(text),
-      });
+      report = await queryFinanceReport(store, { period: args.period, nowEpochSeconds, ...bundledPrices(args.region), onProgress: (text) => progress.update(text) });
     } finally {
       progress.done();
     }
-    const text = render(report);
-    if (values.out === undefined) {
+    const text = FORMATS[args.format](report);
+    if (args.out === undefined) {
       io.stdout(text);
       return 0;
     }
-    const file = resolve(io.cwd, values.out);
+    const file = resolve(io.cwd, args.out);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text, 'utf8');
-    io.stdout(`wrote ${file} (${values.format}, ${report.volumes.length} volumes)\n`);
+    io.stdout(`wrote ${file} (${args.format}, ${report.volumes.length} volumes)\n`);
     return 0;
   };
 }
