@@ -26,6 +26,11 @@ export interface CloudWatchBurstMetricsReaderOptions extends QueryPlanOptions {
 
 type MutableSeries = Partial<Record<SeriesField, MetricPoint[]>>;
 
+/** One volume's outcome, as `streamMetrics` hands it over. */
+export type VolumeMetricsOutcome =
+  | { readonly kind: 'series'; readonly series: VolumeMetricSeries }
+  | { readonly kind: 'error'; readonly volumeId: string; readonly error: Error };
+
 /** Reads BurstBalance, ops, bytes and probe latency of many volumes with GetMetricData. */
 export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
   private readonly client: CloudWatchClient;
@@ -42,17 +47,33 @@ export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
 
   /** Reads every volume's series; a failed batch puts its volumes in `errors`, never zeros. */
   async readMetrics(request: MetricsRequest): Promise<MetricsResult> {
+    const series = new Map<string, VolumeMetricSeries>();
+    const errors = new Map<string, Error>();
+    const { metricsRequested } = await this.streamMetrics(request, (outcome) => {
+      if (outcome.kind === 'series') series.set(outcome.series.volumeId, outcome.series);
+      else errors.set(outcome.volumeId, outcome.error);
+    });
+    return { series, errors, metricsRequested };
+  }
+
+  /**
+   * Like `readMetrics`, but hands each volume over as soon as every batch holding its queries is
+   * done, and forgets it: memory stays bounded by the calls in flight, not the fleet size.
+   */
+  async streamMetrics(request: MetricsRequest, onVolume: (outcome: VolumeMetricsOutcome) => void): Promise<{ metricsRequested: number }> {
     const planned = planQueries(request, this.planOptions);
     const byId = new Map(planned.map((q) => [q.id, q]));
     const batches: PlannedQuery[][] = [];
     for (let i = 0; i < planned.length; i += MAX_QUERIES_PER_CALL) batches.push(planned.slice(i, i + MAX_QUERIES_PER_CALL));
     const collected = new Map<string, MutableSeries>();
     const errors = new Map<string, Error>();
+    const pendingBatches = new Map<string, number>();
     for (const q of planned) {
       const fields = collected.get(q.volumeId) ?? {};
       fields[q.field] = [];
       collected.set(q.volumeId, fields);
     }
+    for (const batch of batches) for (const volumeId of new Set(batch.map((q) => q.volumeId))) pendingBatches.set(volumeId, (pendingBatches.get(volumeId) ?? 0) + 1);
     let metricsRequested = 0;
     await mapWithConcurrency(batches, this.concurrency, async (batch) => {
       try {
@@ -66,13 +87,18 @@ export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
           }
         }
       }
+      for (const volumeId of new Set(batch.map((q) => q.volumeId))) {
+        const left = (pendingBatches.get(volumeId) ?? 1) - 1;
+        pendingBatches.set(volumeId, left);
+        if (left > 0) continue;
+        const error = errors.get(volumeId);
+        const fields = collected.get(volumeId) ?? {};
+        collected.delete(volumeId);
+        errors.delete(volumeId);
+        onVolume(error === undefined ? { kind: 'series', series: toSeries(volumeId, request.periodSeconds, fields) } : { kind: 'error', volumeId, error });
+      }
     });
-    const series = new Map<string, VolumeMetricSeries>();
-    for (const [volumeId, fields] of collected) {
-      if (errors.has(volumeId)) continue;
-      series.set(volumeId, toSeries(volumeId, request.periodSeconds, fields));
-    }
-    return { series, errors, metricsRequested };
+    return { metricsRequested };
   }
 
   /** All pages of one batch; returns the metrics requested (each query counts once per call). */
@@ -120,7 +146,12 @@ function collect(result: MetricDataResult, byId: Map<string, PlannedQuery>, coll
 }
 
 function sorted(points: MetricPoint[] | undefined): MetricPoint[] {
-  return (points ?? []).slice().sort((a, b) => a.tEpochSeconds - b.tEpochSeconds);
+  const list = points ?? [];
+  // Pages come in ascending order (ScanBy), so sorting is usually a no-op: skip the copy then.
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i - 1]?.tEpochSeconds ?? 0) > (list[i]?.tEpochSeconds ?? 0)) return list.sort((a, b) => a.tEpochSeconds - b.tEpochSeconds);
+  }
+  return list;
 }
 
 /** The series as the core sees them: requested optional series appear (maybe empty), others are absent. */
