@@ -115,6 +115,14 @@ const overrideSchema = z.strictObject({
   target: targetSchema.optional(),
   revertEnabled: z.boolean().optional(),
   alertOnly: z.boolean().optional().describe('never modify these volumes, only alert'),
+}).superRefine((o, ctx) => {
+  // A volume rescued at once and also reverted would flap: rescue, revert, rescue… until the ledger stops it.
+  if (o.rescueImmediately === true && o.revertEnabled !== false) {
+    ctx.addIssue({ code: 'custom', path: ['rescueImmediately'], message: 'rescueImmediately needs revertEnabled: false, or the volume would flip back and forth' });
+  }
+  if (o.alertOnly === true && o.rescueImmediately === true) {
+    ctx.addIssue({ code: 'custom', path: ['alertOnly'], message: 'alertOnly contradicts rescueImmediately' });
+  }
 });
 
 const selectionSchema = z.strictObject({

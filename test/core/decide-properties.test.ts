@@ -46,7 +46,7 @@ const policyArb = fc.record({
   p.optIn ? '' : 'selection:\n  optInTag: null',
   `rescue:\n  target: { type: ${p.target} }`,
   `revert:\n  minimumHoldMinutes: 60\n  keepIfCheaper: ${p.keepIfCheaper}`,
-  'overrides:\n  - name: etcd\n    match: { tags: { role: [etcd] } }\n    rescueImmediately: true\n    target: { type: io1 }',
+  'overrides:\n  - name: etcd\n    match: { tags: { role: [etcd] } }\n    rescueImmediately: true\n    revertEnabled: false\n    target: { type: io1 }',
   `budgets:\n  maxModificationsPerRun: ${p.perRun}\n  maxVolumesFlipped: ${p.flipped}\n  monthlyCeilingUSD: ${p.ceiling}`,
 ].filter((l) => l !== '').join('\n') + '\n'));
 

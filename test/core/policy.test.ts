@@ -86,6 +86,8 @@ describe('parsePolicy', () => {
     ['an override without name', 'version: 1\noverrides:\n  - match:\n      tags: { role: [etcd] }\n', 'overrides[0].name', 3],
     ['an override matching nothing', 'version: 1\noverrides:\n  - name: x\n    match: {}\n', 'overrides[0].match', 4],
     ['an override with a typo', 'version: 1\noverrides:\n  - name: x\n    match: { volumeIds: [vol-0a] }\n    revertEnable: false\n', 'overrides[0].revertEnable', 5],
+    ['an immediate rescue that would be reverted', 'version: 1\noverrides:\n  - name: x\n    match: { volumeIds: [vol-0a] }\n    rescueImmediately: true\n', 'overrides[0].rescueImmediately', 5],
+    ['an alert-only override that also rescues', 'version: 1\noverrides:\n  - name: x\n    match: { volumeIds: [vol-0a] }\n    rescueImmediately: true\n    revertEnabled: false\n    alertOnly: true\n', 'overrides[0].alertOnly', 7],
     ['a fractional per-run budget', 'version: 1\nbudgets:\n  maxModificationsPerRun: 1.5\n', 'budgets.maxModificationsPerRun', 3],
     ['a negative monthly ceiling', 'version: 1\nbudgets:\n  monthlyCeilingUSD: -10\n', 'budgets.monthlyCeilingUSD', 3],
     ['a container-start trigger without its balance', 'version: 1\nrescue:\n  trigger:\n    containerStart:\n      p90AboveMs: 5000\n', 'rescue.trigger.containerStart.balanceBelowPercent', 4],
