@@ -84,20 +84,33 @@ export function roundTrips(applied: readonly ModificationRecord[], period: Repor
 }
 
 /** A finite number at `key` of a record-like value, else undefined. */
-function numberAt(value: unknown, key: string): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const found: unknown = (value as Record<string, unknown>)[key];
+export function numberAt(value: unknown, key: string): number | undefined {
+  const found = fieldAt(value, key);
   return typeof found === 'number' && Number.isFinite(found) ? found : undefined;
 }
 
-/** The forecast a rescue event recorded: `details.forecast.{secondsToEmpty,demandPerSecond}` or top-level fields. */
+/** The field `key` of a record-like value, else undefined. */
+export function fieldAt(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Where an event's details may carry the scan's data: at the top, or inside the recorded decision
+ * (`details.decision`, the decision engine's value). The first place that has a field wins.
+ */
+export function detailScopes(details: Readonly<Record<string, unknown>>): unknown[] {
+  return [details, fieldAt(details, 'decision')].filter((x) => typeof x === 'object' && x !== null);
+}
+
+/** The forecast a rescue event recorded: `forecast.{secondsToEmpty,demandPerSecond}` or top-level fields. */
 export function recordedForecast(event: HistoryEvent): { secondsToEmpty: number; demandPerSecond?: number } | undefined {
-  const forecast: unknown = event.details['forecast'];
-  const kind = typeof forecast === 'object' && forecast !== null ? (forecast as Record<string, unknown>)['kind'] : undefined;
-  // An `empty` forecast means the volume was already at its baseline: the wall is now.
-  const secondsToEmpty = kind === 'empty' ? 0 : (numberAt(forecast, 'secondsToEmpty') ?? numberAt(event.details, 'secondsToEmpty'));
-  if (secondsToEmpty === undefined) return undefined;
-  return { secondsToEmpty, demandPerSecond: numberAt(forecast, 'demandPerSecond') ?? numberAt(event.details, 'demandPerSecond') };
+  for (const scope of detailScopes(event.details)) {
+    const forecast = fieldAt(scope, 'forecast');
+    // An `empty` forecast means the volume was already at its baseline: the wall is now.
+    const secondsToEmpty = fieldAt(forecast, 'kind') === 'empty' ? 0 : (numberAt(forecast, 'secondsToEmpty') ?? numberAt(scope, 'secondsToEmpty'));
+    if (secondsToEmpty !== undefined) return { secondsToEmpty, demandPerSecond: numberAt(forecast, 'demandPerSecond') ?? numberAt(scope, 'demandPerSecond') };
+  }
+  return undefined;
 }
 
 /** The rescue event describing a ledger record: same run, else the nearest within one scan's span. */

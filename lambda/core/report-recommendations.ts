@@ -4,6 +4,7 @@
  * so flipping a rescued volume back to gp2 usually costs money: the report says so in dollars.
  */
 import type { HistoryEvent } from './ports';
+import { detailScopes, numberAt } from './report-effects';
 import type { MonthlyPriceFn, Recommendation, ReportPeriod, VolumeConfig } from './report-types';
 import type { ConfigTimeline } from './report-timeline';
 
@@ -57,10 +58,9 @@ function latestRecorded(timeline: ConfigTimeline, events: readonly HistoryEvent[
     .sort((a, b) => a.tEpochSeconds - b.tEpochSeconds)
     .at(-1);
   if (latest === undefined) return undefined;
-  const saves: unknown = latest.details['monthlySavingsUSD'];
-  return {
-    kind: 'recorded',
-    summary: latest.summary,
-    ...(typeof saves === 'number' && Number.isFinite(saves) ? { monthlySavingsUSD: saves } : {}),
-  };
+  // The decision engine names it `savingMonthlyUSD`; accept the report's own name too.
+  const saves = detailScopes(latest.details)
+    .flatMap((scope) => [numberAt(scope, 'monthlySavingsUSD'), numberAt(scope, 'savingMonthlyUSD')])
+    .find((x) => x !== undefined);
+  return { kind: 'recorded', summary: latest.summary, ...(saves === undefined ? {} : { monthlySavingsUSD: saves }) };
 }

@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent, ModificationRecord } from './ports';
 import { dayLabelOf, dayStarts, monthLabelOf, splitByMonth, SECONDS_PER_DAY } from './report-calendar';
-import { addCounts, countAlerts, countModifications, countReasons, mergeReasons, preventedThrottling, roundTrips } from './report-effects';
+import { addCounts, countAlerts, countModifications, countReasons, fieldAt, mergeReasons, numberAt, preventedThrottling, roundTrips } from './report-effects';
 import { recommend } from './report-recommendations';
 import { buildConfigTimeline, gp3ForGoodConfig, isApplied, monthCosts, secondsByType } from './report-timeline';
 import type { FinanceReport, ModificationBucket, MonthCost, MonthlyPriceFn, ReportPeriod, ReportTotals, VolumeConfig, VolumeReport } from './report-types';
@@ -90,12 +90,14 @@ function buildVolumeReport(
   };
 }
 
-/** A never-modified volume's configuration, when an event recorded it (`details.volumeType` + `details.sizeGiB`). */
+/** A never-modified volume's configuration, when an event recorded it (`volumeType` + `sizeGiB`, or a `volume` description). */
 function configFromEvents(events: readonly HistoryEvent[]): VolumeConfig | undefined {
   for (const e of events) {
-    const type: unknown = e.details['volumeType'];
-    const size: unknown = e.details['sizeGiB'];
-    if (typeof type === 'string' && typeof size === 'number' && size > 0) return { type: type as VolumeType, sizeGiB: size };
+    for (const [scope, typeKey] of [[e.details, 'volumeType'], [fieldAt(e.details, 'volume'), 'type']] as const) {
+      const type = fieldAt(scope, typeKey);
+      const size = numberAt(scope, 'sizeGiB');
+      if (typeof type === 'string' && size !== undefined && size > 0) return { type: type as VolumeType, sizeGiB: size };
+    }
   }
   return undefined;
 }

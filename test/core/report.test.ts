@@ -203,4 +203,28 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
     expect(report.totals.cost.actualUSD).toBeCloseTo(sum, 6);
     expect(report.months.reduce((s, m) => s + m.actualUSD, 0)).toBeCloseTo(sum, 6);
   });
+
+  it('reads forecasts, savings and sizes nested in a recorded decision', () => {
+    // 2026-10-10 12:00 rescue, empty forecast 600 s later, reverted 2 h later → 6,600 s prevented.
+    const rescue = handComputedHistory().modifications[0];
+    const revert = handComputedHistory().modifications[1];
+    if (rescue === undefined || revert === undefined) throw new Error('fixture changed');
+    const report = buildFinanceReport({
+      period: { sinceEpochSeconds: OCT_1, untilEpochSeconds: NOV_1 },
+      generatedAtEpochSeconds: NOV_1,
+      priceMonthlyUSD: designPrices,
+      priceSource: 'test',
+      events: [
+        { volumeId: FLIP_REVERT, tEpochSeconds: FLIP_AT, kind: 'rescue', runId: rescue.runId, summary: 'rescue', details: { decision: { kind: 'rescue', forecast: { kind: 'draining', secondsToEmpty: 600, demandPerSecond: 1_000 } } } },
+        { volumeId: FLIP_REVERT, tEpochSeconds: FLIP_AT + 7_300, kind: 'recommendation', runId: 'r2', summary: 'stay on gp3', details: { decision: { kind: 'stay-recommendation', savingMonthlyUSD: 2 } } },
+        { volumeId: 'vol-0aaaaaaaaaaaaaaaa', tEpochSeconds: OCT_1 + 5, kind: 'alert', runId: 'r3', summary: 'alert', details: { volume: { volumeId: 'vol-0aaaaaaaaaaaaaaaa', type: 'gp2', sizeGiB: 30 } } },
+      ],
+      modifications: [rescue, { ...revert, requestedEpochSeconds: FLIP_AT + 7_200 }],
+    });
+    // (1,000 − 300 baseline) × 6,600 s = 4,620,000 deferred I/Os.
+    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 6_600, deferredIos: 4_620_000 });
+    expect(volume(report, FLIP_REVERT).recommendations.at(-1)).toEqual({ kind: 'recorded', summary: 'stay on gp3', monthlySavingsUSD: 2 });
+    // 30 GiB gp2 all October = $3.00.
+    expect(volume(report, 'vol-0aaaaaaaaaaaaaaaa').cost?.actualUSD).toBeCloseTo(3, 9);
+  });
 });
