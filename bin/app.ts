@@ -17,8 +17,8 @@ import { GuardianStack } from '../lib/guardian-stack';
 export interface BuildAppOptions {
   /** The policy file. @default - context `policy`, else `policy.yaml` */
   readonly policyPath?: string;
-  /** Context values, as `-c key=value` would set them. @default {} */
-  readonly context?: Readonly<Record<string, string>>;
+  /** Context values, as `-c key=value` would set them (tests also pass CDK's own keys). @default {} */
+  readonly context?: Readonly<Record<string, unknown>>;
   /** Cloud assembly directory. @default - the CDK default (`CDK_OUTDIR` or a temp dir) */
   readonly outdir?: string;
 }

@@ -1,0 +1,142 @@
+/**
+ * The stack `cdk deploy` creates from the default policy, synthesized once with real esbuild
+ * bundling and both cdk-nag packs: fine-grained checks of every resource issue 5 asks for.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type BuiltApp } from '../../bin/app';
+import { HISTORY_TABLE_SCHEMA } from '../../lambda/aws/history-table-schema';
+import { HISTORY_TABLE_OUTPUT_KEY } from '../../lambda/report/history-source';
+import { reportedViolations, synthTemplate, tempOutdir } from './synth-helpers';
+
+let built: BuiltApp;
+let template: Template;
+const out = tempOutdir();
+
+beforeAll(() => {
+  built = buildApp({ policyPath: 'policy.yaml', outdir: out.dir });
+  template = synthTemplate(built.app, built.stack.stackName);
+});
+afterAll(() => out.dispose());
+
+/** The logical id of the only resource of a type whose properties match. */
+function logicalIdOf(type: string, props: Record<string, unknown> = {}): string {
+  const ids = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
+  expect(ids).toHaveLength(1);
+  return ids[0] ?? '';
+}
+
+describe('GuardianStack from the default policy', () => {
+  it('passes AwsSolutionsChecks and ServerlessChecks with no unacknowledged finding', () => {
+    expect(reportedViolations(out.dir).filter((v) => v.severity !== 'warning')).toEqual([]);
+  });
+
+  it('runs the scan on nodejs24.x arm64 with 1024 MB, 5 min, reserved concurrency 1 and X-Ray', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'ebs-burst-guardian scheduled scan',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 1,
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: Match.anyValue(),
+          TOPIC_ARN: Match.anyValue(),
+          METRICS_NAMESPACE: 'EbsBurstGuardian',
+          PROBE_NAMESPACE: 'EbsBurstGuardian/Probe',
+          POWERTOOLS_SERVICE_NAME: 'ebs-burst-guardian',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it('bundles each handler locally as one minified ESM file with a source map', () => {
+    // The code's S3 key is `<asset hash>.zip`; the staged bundle sits in `asset.<hash>` of the assembly.
+    const assetDirs = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((r) => (r as { Properties: { Code: { S3Key?: string } } }).Properties.Code.S3Key)
+      .filter((key): key is string => typeof key === 'string')
+      .map((key) => `asset.${key.replace(/\.zip$/, '')}`);
+    expect(assetDirs).toHaveLength(2);
+    for (const dir of assetDirs) {
+      const bundle = readFileSync(join(out.dir, dir, 'index.mjs'), 'utf8');
+      expect(existsSync(join(out.dir, dir, 'index.mjs.map'))).toBe(true);
+      expect(bundle).toMatch(/export\s*\{[^}]*as handler\s*\}/);
+      expect(bundle).not.toMatch(/\n\s{2,}\S/);
+    }
+  });
+
+  it('keeps logs for 90 days in a log group per function', () => {
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 2);
+  });
+
+  it('sends failed async invokes to the encrypted failure queue after 2 retries', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::EventInvokeConfig',
+      { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } } },
+      2,
+    );
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it("schedules the scan with the policy's expression, retries and a dead-letter queue", () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: built.policy.schedule,
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 }, DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+
+  it('routes EBS modifyVolume notifications to the event handler', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ec2'], 'detail-type': ['EBS Volume Notification'], detail: { event: ['modifyVolume'] } },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+
+  it('encrypts the alert topic with a rotated key CloudWatch may use, and denies non-TLS publishing', () => {
+    const key = logicalIdOf('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+    });
+  });
+
+  it('creates the history table from the shared schema: on demand, PITR, deletion protection, retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: HISTORY_TABLE_SCHEMA.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: HISTORY_TABLE_SCHEMA.sortKey.name, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: HISTORY_TABLE_SCHEMA.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    });
+  });
+
+  it('outputs the table name under the key the report CLI looks for', () => {
+    template.hasOutput(HISTORY_TABLE_OUTPUT_KEY, { Value: Match.anyValue() });
+  });
+});
