@@ -140,3 +140,85 @@ describe('GuardianStack from the default policy', () => {
     template.hasOutput(HISTORY_TABLE_OUTPUT_KEY, { Value: Match.anyValue() });
   });
 });
+
+/** The statements of the DefaultPolicy attached to the role of the function with this description. */
+function statementsOf(description: string): Record<string, unknown>[] {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: Match.objectLike({ Description: description }) }))[0];
+  const roleId = (fn as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } }).Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: Match.objectLike({ Roles: [{ Ref: roleId }] }) }));
+  expect(policies).toHaveLength(1);
+  return (policies[0] as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement;
+}
+
+describe('least-privilege IAM', () => {
+  const volumeArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':volume/*']] };
+
+  it("allows ec2:ModifyVolume only on volumes carrying the policy's opt-in tag", () => {
+    expect(statementsOf('ebs-burst-guardian scheduled scan')).toContainEqual({
+      Sid: 'ModifyManagedVolumes',
+      Effect: 'Allow',
+      Action: 'ec2:ModifyVolume',
+      Resource: volumeArn,
+      Condition: { StringEquals: { 'aws:ResourceTag/burst-guardian': 'managed' } },
+    });
+  });
+
+  it('allows describe and GetMetricData on * (no resource-level permissions exist) and PutMetricData only in its namespace', () => {
+    const statements = statementsOf('ebs-burst-guardian scheduled scan');
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications'], Resource: '*' }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'cloudwatch:GetMetricData', Resource: '*' }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'EbsBurstGuardian' } } }),
+    );
+  });
+
+  it('publishes only to its topic and reads/writes only its table and its indexes', () => {
+    const statements = statementsOf('ebs-burst-guardian scheduled scan');
+    const topic = logicalIdOf('AWS::SNS::Topic');
+    const table = logicalIdOf('AWS::DynamoDB::Table');
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topic } }));
+    const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'));
+    expect(dynamo?.Resource).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] }]);
+  });
+
+  it('gives the event handler no ModifyVolume and no GetMetricData', () => {
+    const actions = JSON.stringify(statementsOf('ebs-burst-guardian modifyVolume event handler').map((s) => s.Action));
+    expect(actions).not.toContain('ec2:ModifyVolume');
+    expect(actions).not.toContain('cloudwatch:GetMetricData');
+    expect(actions).toContain('ec2:DescribeVolumesModifications');
+  });
+});
+
+describe('alarms and dashboard', () => {
+  it('sends every alarm and its recovery to the alert topic', () => {
+    const topic = { Ref: logicalIdOf('AWS::SNS::Topic') };
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 4);
+  });
+
+  it('fires the heartbeat when no scan succeeded for 3 intervals, counting silence as a miss', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'EbsBurstGuardian',
+      MetricName: 'ScanSucceeded',
+      Dimensions: [{ Name: 'service', Value: 'ebs-burst-guardian' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('alarms on scan errors and on any message in the failure queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 1 });
+  });
+
+  it('graphs BurstBalance, seconds-to-empty and probe latency with SEARCH expressions', () => {
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    expect(body).toContain(`SEARCH('{AWS/EBS,VolumeId} MetricName=\\\\\\"BurstBalance\\\\\\"'`);
+    expect(body).toContain('SecondsToEmpty');
+    expect(body).toContain('ContainerStartLatencyP90');
+    expect(body).toContain('ModificationsRequested');
+  });
+});
