@@ -1,7 +1,7 @@
 /**
  * Report benchmark: builds and renders finance's report for seeded fleets of growing size and prints
  * wall times, output sizes and peak memory. Numbers only; nothing asserted.
- * Run: `npx tsx test/report/report-bench.ts [--volumes 100,1000,5000] [--json]`.
+ * Run: `npm run bench:report -- [--volumes 100,1000,5000] [--json]`.
  */
 import { parseArgs } from 'node:util';
 import { buildFinanceReport } from '../../lambda/core/report';
