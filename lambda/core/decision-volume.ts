@@ -64,8 +64,12 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
     return { ...base(ctx, [why, ledger.reason]), kind: 'blocked', wanted: 'rescue', block: ledger.block, severity, ...(ledger.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: ledger.nextAllowedEpochSeconds }) };
   }
   const target = ctx.override?.target ?? ctx.policy.rescue.target;
-  const observedIops = sourceType === 'gp2' ? observedDemandIops(ctx) : undefined;
-  const sizing = sizeRescueTarget({ sourceType, sizeGiB: volume.sizeGiB, target, ...(observedIops === undefined ? {} : { observedIops }) });
+  // gp2 demand is in IOPS; st1/sc1 demand is throughput (MiB/s), which gp3 must match.
+  const observed = observedDemand(ctx, sourceType);
+  const sizing = sizeRescueTarget({
+    sourceType, sizeGiB: volume.sizeGiB, target,
+    ...(observed === undefined ? {} : sourceType === 'gp2' ? { observedIops: observed } : { observedThroughputMiBps: observed }),
+  });
   if (sizing.kind === 'cannot-beat-source') return { ...base(ctx, [why, sizing.reason]), kind: 'blocked', wanted: 'rescue', block: 'no-target', severity };
   const from: ModificationTarget = { type: volume.type, ...(volume.iops === undefined ? {} : { iops: volume.iops }) };
   const cost = modificationCostDelta({ ...from, sizeGiB: volume.sizeGiB }, { ...sizing.target, sizeGiB: volume.sizeGiB }, ctx.region);
@@ -88,14 +92,15 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
 const SIZING_LOOKBACK_SECONDS = 3_600;
 
 /**
- * Demand to size for: the larger of the forecaster's demand and the 95th percentile of the ops
- * served over the last hour. Ops are counted on completion, so once throttled they show the served
- * rate (DESIGN.md §2); the percentile recalls what the volume did while it could still burst.
+ * Demand to size for (IOPS for gp2, MiB/s for st1/sc1): the larger of the forecaster's demand and
+ * the 95th percentile served over the last hour. Ops are counted on completion, so once throttled
+ * they show the served rate (DESIGN.md §2); the percentile recalls what the volume did while it
+ * could still burst.
  */
-function observedDemandIops(ctx: VolumeContext): number | undefined {
+function observedDemand(ctx: VolumeContext, sourceType: BurstableVolumeType): number | undefined {
   const f = ctx.forecast;
   const fromForecast = f !== undefined && (f.kind === 'draining' || f.kind === 'empty') ? f.demandPerSecond : undefined;
-  const recent = ctx.metrics === undefined ? [] : demandPoints(ctx.metrics, 'gp2').filter((p) => p.tEpochSeconds >= ctx.now - SIZING_LOOKBACK_SECONDS).map((p) => p.value).sort((a, b) => a - b);
+  const recent = ctx.metrics === undefined ? [] : demandPoints(ctx.metrics, sourceType).filter((p) => p.tEpochSeconds >= ctx.now - SIZING_LOOKBACK_SECONDS).map((p) => p.value).sort((a, b) => a - b);
   const p95 = recent.length === 0 ? undefined : recent[Math.min(recent.length - 1, Math.floor(0.95 * recent.length))];
   if (fromForecast === undefined) return p95;
   return p95 === undefined ? fromForecast : Math.max(fromForecast, p95);
