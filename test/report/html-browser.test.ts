@@ -110,6 +110,18 @@ describe('HTML report in headless Chromium', () => {
     expect(byId.get('chart-top-volumes')?.datasets[0]?.points).toBe(15);
   }, 60_000);
 
+  it('opens an empty period without errors', async () => {
+    const empty = buildFinanceReport({ period: { sinceEpochSeconds: DEC_1, untilEpochSeconds: DEC_1 + 86_400 }, generatedAtEpochSeconds: DEC_1, ...bundledPrices('us-east-1'), events: [], modifications: [] });
+    const emptyFile = join(dir, 'empty.html');
+    writeFileSync(emptyFile, renderHtmlReport(empty));
+    const { page, requests, errors } = await open(emptyFile);
+    const chartCount = await page.evaluate(() => Object.keys((window as unknown as { guardianCharts: object }).guardianCharts).length);
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(emptyFile).href]);
+    expect(chartCount).toBe(4);
+  }, 60_000);
+
   it('catches a page that reaches for the network (the check itself can fail)', async () => {
     const leaky = join(dir, 'leaky.html');
     writeFileSync(leaky, '<!doctype html><html><body><img src="http://127.0.0.1:9/pixel.png"></body></html>');
