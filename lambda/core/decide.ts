@@ -15,6 +15,7 @@ import type { Policy } from './policy-schema';
 export type { AlertSeverity, BlockReason, BudgetState, DecideInput, Decision, DecisionKind, ModificationTarget, SkipReason } from './decision-types';
 export { activeRescue } from './decision-volume';
 export { selectVolume, matchOverride, tagsMatch } from './decision-selection';
+export { intentRecordFor, isActing, modificationIdFor, modificationRequestFor, type ActingDecision } from './decision-actions';
 
 /** Decides for every volume; the result has one decision per input volume, in input order. */
 export function decide(input: DecideInput): Decision[] {
