@@ -48,11 +48,15 @@ function truncate(text: string, maxChars: number): string {
 
 /** `[CRITICAL] vol-0abc (ci-runner-3) gp2: burst credits running out in 42m`, < 100 ASCII chars. */
 export function formatSubject(n: GuardianNotification): string {
-  const name = n.nameTag === undefined || n.nameTag === '' ? '' : ` (${n.nameTag})`;
   const eta = n.secondsToEmpty === undefined || n.event === 'throttled' ? '' : ` in ${formatDuration(n.secondsToEmpty)}`;
   const dry = n.dryRun ? ' [dry-run]' : '';
-  const subject = toPrintableAscii(`[${n.severity.toUpperCase()}] ${n.volumeId}${name} ${n.volumeType}: ${EVENT_TITLES[n.event]}${eta}${dry}`);
-  return truncate(subject, SNS_MAX_SUBJECT_CHARS);
+  const head = `[${n.severity.toUpperCase()}] ${toPrintableAscii(n.volumeId)}`;
+  const tail = toPrintableAscii(`${n.volumeType}: ${EVENT_TITLES[n.event]}${eta}${dry}`);
+  // The name tag gives way first, so the volume, the event and the time to empty always show.
+  const room = SNS_MAX_SUBJECT_CHARS - head.length - tail.length - 4; // " (" + ")" + " "
+  const name = toPrintableAscii(n.nameTag ?? '');
+  const named = name === '' || room < 4 ? '' : ` (${truncate(name, room)})`;
+  return truncate(`${head}${named} ${tail}`, SNS_MAX_SUBJECT_CHARS);
 }
 
 /** EC2 console link to the volume. */

@@ -46,6 +46,12 @@ describe('formatSubject', () => {
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
   });
 
+  it('shortens a long name tag first so the time to empty still shows', () => {
+    const subject = formatSubject({ ...BASE, nameTag: 'n'.repeat(300), dryRun: true });
+    expect(subject.endsWith('gp2: burst credits running out in 42m [dry-run]')).toBe(true);
+    expect(subject).toContain('(nnn');
+  });
+
   it('keeps any subject under 100 printable ASCII characters (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 500 }), fc.string({ maxLength: 200 }), (nameTag, volumeId) => {
