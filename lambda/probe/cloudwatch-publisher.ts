@@ -54,15 +54,23 @@ export class CloudWatchProbePublisher {
 
   /** Publishes all datums; returns the number of requests sent. Throws MetricsPublishError (cause kept) on the first failed batch. */
   async publish(datums: readonly ProbeDatum[]): Promise<number> {
+    const outcome = await this.publishUntilFailure(datums);
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.sentRequests;
+  }
+
+  /** Publishes batch by batch and stops at the first failure, returning the datums not yet sent (so a retry duplicates nothing). */
+  async publishUntilFailure(datums: readonly ProbeDatum[]): Promise<{ sentRequests: number; unsent: ProbeDatum[]; error?: MetricsPublishError }> {
     const requests = this.requestsFor(datums);
     for (const [index, input] of requests.entries()) {
       try {
         await this.client.send(new PutMetricDataCommand({ Namespace: input.Namespace, MetricData: input.MetricData.map((d) => ({ ...d, Dimensions: [...d.Dimensions] })) }));
       } catch (cause) {
         const name = cause instanceof Error ? cause.name : 'Error';
-        throw new MetricsPublishError(`PutMetricData batch ${index + 1}/${requests.length} to ${this.namespace} failed: ${name}`, { cause });
+        const error = new MetricsPublishError(`PutMetricData batch ${index + 1}/${requests.length} to ${this.namespace} failed: ${name}`, { cause });
+        return { sentRequests: index, unsent: requests.slice(index).flatMap((r) => r.MetricData), error };
       }
     }
-    return requests.length;
+    return { sentRequests: requests.length, unsent: [] };
   }
 }

@@ -65,6 +65,22 @@ function reasonsOf(...measurements: Measurement<unknown>[]): string[] {
   return measurements.flatMap((m) => (m.kind === 'unavailable' ? [m.reason] : []));
 }
 
+/** Ends an interval: takes the passive figures and measures the end-of-interval sources. */
+function collectReport(options: ProbeOptions, identity: HostIdentity, passive: PassiveStartSource, active: Measurement<ActiveRunTimings>, startMs: number, endMs: number): ProbeReport {
+  const containerStarts = passive.take(BigInt(Math.round(endMs)) * 1_000_000n);
+  const syncWrite = measureSync(options, identity);
+  const dState = measureDState(options);
+  return {
+    intervalStartEpochSeconds: Math.round(startMs / 1000),
+    intervalEndEpochSeconds: Math.round(endMs / 1000),
+    volumeId: identity.volumeId,
+    instanceId: identity.instanceId,
+    region: identity.region,
+    containerStarts, active, syncWrite, dState,
+    notes: [...identity.notes, ...reasonsOf(containerStarts, active, syncWrite, dState)],
+  };
+}
+
 /** Runs the probe until `--once` is done or the stop signal fires; returns the exit code. */
 export async function runProbe(options: ProbeOptions, io: CliIo, deps: ProbeDeps = {}): Promise<number> {
   const nowMs = deps.nowMs ?? Date.now;
@@ -95,19 +111,7 @@ export async function runProbe(options: ProbeOptions, io: CliIo, deps: ProbeDeps
       else if (lastActiveMs === undefined) lastActiveMs = startMs;
       const remainingMs = Math.max(0, startMs + options.intervalSeconds * 1000 - nowMs());
       await sleep(remainingMs, undefined, { signal: deps.stopSignal }).catch(() => undefined);
-      const endMs = nowMs();
-      const containerStarts = passive.take(BigInt(Math.round(endMs)) * 1_000_000n);
-      const syncWrite = measureSync(options, identity);
-      const dState = measureDState(options);
-      const report: ProbeReport = {
-        intervalStartEpochSeconds: Math.round(startMs / 1000),
-        intervalEndEpochSeconds: Math.round(endMs / 1000),
-        volumeId: identity.volumeId,
-        instanceId: identity.instanceId,
-        region: identity.region,
-        containerStarts, active, syncWrite, dState,
-        notes: [...identity.notes, ...reasonsOf(containerStarts, active, syncWrite, dState)],
-      };
+      const report = collectReport(options, identity, passive, active, startMs, nowMs());
       report.notes.forEach(note);
       const outcome = await emit(report, options, publisher, io, buffered);
       buffered = outcome.unsent.slice(-MAX_BUFFERED_DATUMS);
@@ -143,11 +147,8 @@ async function emit(report: ProbeReport, options: ProbeOptions, publisher: Cloud
     return { ok: false, unsent: [...buffered] };
   }
   const all = [...buffered, ...datums];
-  try {
-    await publisher.publish(all);
-    return { ok: true, unsent: [] };
-  } catch (error) {
-    io.stderr(`burst-probe: ${errorText(error)}; keeping ${all.length} datums for the next interval\n`);
-    return { ok: false, unsent: all };
-  }
+  const outcome = await publisher.publishUntilFailure(all);
+  if (outcome.error === undefined) return { ok: true, unsent: [] };
+  io.stderr(`burst-probe: ${outcome.error.message}; keeping ${outcome.unsent.length} unsent datums for the next interval\n`);
+  return { ok: false, unsent: outcome.unsent };
 }

@@ -68,4 +68,16 @@ describe('CloudWatchProbePublisher', () => {
     expect((error as MetricsPublishError).message).toMatch(/batch 1\/1 to X\/Y failed: AccessDenied/);
     expect((error as MetricsPublishError).cause).toBe(denied);
   });
+
+  it('stops at the first failed batch and returns only the datums not yet sent', async () => {
+    cw.on(PutMetricDataCommand).resolvesOnce({}).rejects(Object.assign(new Error('slow down'), { name: 'Throttling' }));
+    const publisher = new CloudWatchProbePublisher({ client: new CloudWatchClient({ region: 'eu-west-1' }), namespace: 'X/Y' });
+    const datums = manyDatums(2500);
+    const outcome = await publisher.publishUntilFailure(datums);
+    expect(outcome.sentRequests).toBe(1);
+    expect(outcome.unsent).toEqual(datums.slice(1000));
+    expect(outcome.error).toBeInstanceOf(MetricsPublishError);
+    expect(outcome.error?.message).toMatch(/batch 2\/3 .* failed: Throttling/);
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(2);
+  });
 });

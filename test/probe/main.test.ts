@@ -46,6 +46,21 @@ describe('burst-probe without a container runtime', () => {
     expect(io.err.join('')).toMatch(/PutMetricData batch 1\/1 .* failed: AccessDenied/);
   });
 
+  it('as a daemon, keeps the datums of a failed publish and sends them with the next interval', async () => {
+    cw.on(PutMetricDataCommand).rejectsOnce(Object.assign(new Error('slow down'), { name: 'Throttling' })).resolves({});
+    const io = captureIo();
+    const stop = new AbortController();
+    const args = ['--interval', '150ms', '--socket', '/nonexistent/docker.sock', '--sync-write-mib', '0', ...IDS];
+    const run = main(args, io, { cloudWatch, stopSignal: stop.signal });
+    for (let waited = 0; cw.commandCalls(PutMetricDataCommand).length < 2 && waited < 5000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+    stop.abort();
+    expect(await run).toBe(0);
+    const calls = cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input.MetricData?.map((d) => d.MetricName));
+    expect(calls[0]).toEqual(['DStateThreads']);
+    expect(calls[1]).toEqual(['DStateThreads', 'DStateThreads']);
+    expect(io.err.join('')).toMatch(/failed: Throttling; keeping 1 unsent datums/);
+  });
+
   it('exits 1 in publish mode when the volume is unknown, telling to pass --volume-id', async () => {
     const io = captureIo();
     const code = await main(['--once', '--interval', '100ms', '--socket', '/nonexistent/docker.sock', '--sync-write-mib', '0', '--proc-root', emptyProc, '--instance-id', 'i-0123456789abcdef0', '--region', 'eu-west-1'], io, { cloudWatch });
