@@ -14,7 +14,7 @@ import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type Hi
 import { renderHtmlReport } from '../report/html';
 import { renderReportJson } from '../report/json';
 import { createProgress } from '../report/progress';
-import { bundledPrices, queryFinanceReport } from '../report/report-query';
+import { bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
 import type { CliCommand, CliIo } from './io';
 
@@ -27,14 +27,16 @@ const OPTIONS = {
   until: { type: 'string' },
   format: { type: 'string', default: 'table' },
   out: { type: 'string' },
+  'lookback-months': { type: 'string', default: String(DEFAULT_LOOKBACK_MONTHS) },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--since DATE] [--until DATE]
-         [--format table|csv|json|html] [--out FILE] [--region R] [--profile P]
+         [--format table|csv|json|html] [--out FILE] [--region R] [--profile P] [--lookback-months 3]
   DATE: YYYY-MM, YYYY-MM-DD or an ISO-8601 instant, UTC unless it carries an offset.
   The period is [since, until): --since 2026-09 --until 2026-12 covers September to November.
   Defaults: until = now, since = the start of the UTC month until falls in. Prices: bundled, for --region.
+  --lookback-months: months before the period searched for volumes rescued then and still off their type.
 `;
 
 const FORMATS = {
@@ -65,6 +67,7 @@ export interface ReportArgs {
   readonly period: ReportPeriod;
   readonly format: keyof typeof FORMATS;
   readonly out?: string;
+  readonly lookbackMonths: number;
 }
 
 /** Parses `report` arguments against `now`; throws `UsageError` naming the problem. Undefined for `--help`. */
@@ -82,7 +85,12 @@ export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number
   // The month `until` falls in (at exactly a month start: the month that just ended).
   const since = dateOption('since', values.since, parseReportDate(monthLabelOf(until - 1)) ?? until);
   if (until <= since) throw new UsageError(`--until must be after --since (got ${values.since ?? 'month start'} → ${values.until ?? 'now'})`);
+  const lookbackMonths = Number(values['lookback-months']);
+  if (!Number.isInteger(lookbackMonths) || lookbackMonths < 0 || lookbackMonths > 36) {
+    throw new UsageError(`--lookback-months must be a whole number from 0 to 36, not '${values['lookback-months']}'`);
+  }
   return {
+    lookbackMonths,
     locator,
     region: regionOf(values.region, env),
     profile: values.profile,
@@ -105,7 +113,13 @@ export function createReportCommand(deps: ReportCommandDeps): CliCommand {
     const progress = createProgress(io, { nowMs: deps.nowMs });
     let report: FinanceReport;
     try {
-      report = await queryFinanceReport(store, { period: args.period, nowEpochSeconds, ...bundledPrices(args.region), onProgress: (text) => progress.update(text) });
+      report = await queryFinanceReport(store, {
+        period: args.period,
+        nowEpochSeconds,
+        ...bundledPrices(args.region),
+        lookbackMonths: args.lookbackMonths,
+        onProgress: (text) => progress.update(text),
+      });
     } finally {
       progress.done();
     }

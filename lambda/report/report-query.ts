@@ -5,11 +5,15 @@
  */
 import { priceOf } from '../core/pricing';
 import { buildFinanceReport, type FinanceReport, type MonthlyPriceFn, type ReportPeriod } from '../core/report';
-import { monthsOfPeriod } from '../core/report-calendar';
+import { monthLabelOf, monthsOfPeriod, parseReportDate } from '../core/report-calendar';
+import { isApplied } from '../core/report-timeline';
 import type { HistoryEvent, HistoryStore, ModificationRecord } from '../core/ports';
 
 /** Ledger reads in flight at once (one DynamoDB Query each). */
 const LEDGER_CONCURRENCY = 8;
+
+/** Default look-back for volumes still rescued from before the period. */
+export const DEFAULT_LOOKBACK_MONTHS = 3;
 
 /** Monthly prices from the bundled table for `region` (unknown regions fall back to us-east-1, and say so). */
 export function bundledPrices(region: string | undefined): { priceMonthlyUSD: MonthlyPriceFn; priceSource: string } {
@@ -28,25 +32,29 @@ export interface ReportQueryOptions {
   readonly nowEpochSeconds: number;
   readonly priceMonthlyUSD: MonthlyPriceFn;
   readonly priceSource: string;
+  /**
+   * Months before the period whose ledger records are read to find volumes rescued then and still
+   * off their original type (they have no record in the period). @default 3
+   */
+  readonly lookbackMonths?: number;
   /** Called as the query advances (for a progress line). */
   readonly onProgress?: (text: string) => void;
 }
 
-/** Reads the period from the store and builds the report. */
-export async function queryFinanceReport(store: HistoryStore, options: ReportQueryOptions): Promise<FinanceReport> {
-  const { period } = options;
-  const months = monthsOfPeriod(period.sinceEpochSeconds, period.untilEpochSeconds);
-  const events: HistoryEvent[] = [];
-  const volumeIds = new Set<string>();
-  for (const [i, month] of months.entries()) {
-    options.onProgress?.(`reading history: month ${month} (${i + 1}/${months.length})`);
-    const page = await store.listMonth(month);
-    events.push(...page.events);
-    for (const e of page.events) volumeIds.add(e.volumeId);
-    for (const m of page.modifications) volumeIds.add(m.volumeId);
+/** Volumes whose latest applied modification in `records` is a rescue: still off their original type. */
+function stillRescued(records: readonly ModificationRecord[]): string[] {
+  const latest = new Map<string, ModificationRecord>();
+  for (const r of records) {
+    if (!isApplied(r)) continue;
+    const prev = latest.get(r.volumeId);
+    if (prev === undefined || prev.requestedEpochSeconds < r.requestedEpochSeconds) latest.set(r.volumeId, r);
   }
-  const ids = [...volumeIds].sort();
-  const ledgers: ModificationRecord[][] = new Array<ModificationRecord[]>(ids.length);
+  return [...latest.values()].filter((r) => r.kind === 'rescue').map((r) => r.volumeId);
+}
+
+/** Each volume's whole ledger, a few queries in flight at once. */
+async function readLedgers(store: HistoryStore, ids: readonly string[], onProgress?: (text: string) => void): Promise<ModificationRecord[]> {
+  const ledgers = new Array<ModificationRecord[]>(ids.length);
   let next = 0;
   let finished = 0;
   const worker = async (): Promise<void> => {
@@ -56,16 +64,54 @@ export async function queryFinanceReport(store: HistoryStore, options: ReportQue
       if (id === undefined) continue;
       ledgers[index] = await store.listModifications(id);
       finished += 1;
-      options.onProgress?.(`reading ledgers: ${finished}/${ids.length} volumes`);
+      onProgress?.(`reading ledgers: ${finished}/${ids.length} volumes`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(LEDGER_CONCURRENCY, ids.length) }, worker));
+  return ledgers.flat();
+}
+
+/** The `lookbackMonths` UTC months before the period's first one, oldest first. */
+function lookbackMonthsBefore(sinceEpochSeconds: number, lookbackMonths: number): string[] {
+  const firstMonthStart = parseReportDate(monthLabelOf(sinceEpochSeconds)) ?? sinceEpochSeconds;
+  const out: string[] = [];
+  let cursor = firstMonthStart;
+  for (let i = 0; i < lookbackMonths; i += 1) {
+    const label = monthLabelOf(cursor - 1);
+    out.unshift(label);
+    cursor = parseReportDate(label) ?? cursor;
+  }
+  return out;
+}
+
+/** Reads the period (and the look-back months' ledger) from the store and builds the report. */
+export async function queryFinanceReport(store: HistoryStore, options: ReportQueryOptions): Promise<FinanceReport> {
+  const { period } = options;
+  const lookback = lookbackMonthsBefore(period.sinceEpochSeconds, options.lookbackMonths ?? DEFAULT_LOOKBACK_MONTHS);
+  const months = [...lookback, ...monthsOfPeriod(period.sinceEpochSeconds, period.untilEpochSeconds)];
+  const events: HistoryEvent[] = [];
+  const volumeIds = new Set<string>();
+  const earlier: ModificationRecord[] = [];
+  for (const [i, month] of months.entries()) {
+    options.onProgress?.(`reading history: month ${month} (${i + 1}/${months.length})`);
+    const page = await store.listMonth(month);
+    if (i < lookback.length) {
+      // Before the period only flips matter: a volume rescued then and not yet reverted is on the bill now.
+      earlier.push(...page.modifications);
+      continue;
+    }
+    events.push(...page.events);
+    for (const e of page.events) volumeIds.add(e.volumeId);
+    for (const m of page.modifications) volumeIds.add(m.volumeId);
+  }
+  for (const id of stillRescued(earlier)) volumeIds.add(id);
+  const ledgers = await readLedgers(store, [...volumeIds].sort(), options.onProgress);
   return buildFinanceReport({
     period,
     generatedAtEpochSeconds: options.nowEpochSeconds,
     priceMonthlyUSD: options.priceMonthlyUSD,
     priceSource: options.priceSource,
     events,
-    modifications: ledgers.flat(),
+    modifications: ledgers,
   });
 }

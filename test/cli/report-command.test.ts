@@ -115,6 +115,15 @@ describe('burst-guardian report on dynalite', () => {
     expect(JSON.parse(out)).toMatchObject({ periodStart: '2026-11-01T00:00:00Z', periodEnd: '2026-12-01T00:00:00Z' });
   });
 
+  it('includes a volume rescued before the period and still on gp3, found through the look-back months', async () => {
+    // STAYED was rescued 2026-11-20 and never reverted: December (31 d) is all gp3, 500 GiB × $0.08 = $40.
+    const withLookback = await run(['--table', handTable, '--since', '2026-12', '--until', '2027-01', '--format', 'csv']);
+    const rows = parseCsv(withLookback.out).filter((r) => r['scope'] === 'volume');
+    expect(rows.map((r) => [r['volume_id'], r['hours_gp3'], r['actual_usd'], r['unaided_usd']])).toEqual([[STAYED, '744.00', '40.0000', '50.0000']]);
+    const without = await run(['--table', handTable, '--since', '2026-12', '--until', '2027-01', '--format', 'csv', '--lookback-months', '0']);
+    expect(parseCsv(without.out).filter((r) => r['scope'] === 'volume')).toEqual([]);
+  });
+
   it('resolves the table from the stack output whose key contains HistoryTableName', async () => {
     cfn.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: 'guardian', CreationTime: new Date(0), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'TopicArn', OutputValue: 'arn:x' }, { OutputKey: 'GuardianHistoryTableName1A2B', OutputValue: handTable }] }],
@@ -149,6 +158,7 @@ describe('burst-guardian report on dynalite', () => {
     [['--table', 't', '--since', '2026-13'], /--since '2026-13' is not a date/],
     [['--table', 't', '--since', '2026-11', '--until', '2026-10'], /--until must be after --since/],
     [['--table', 't', '--bogus'], /Unknown option/],
+    [['--table', 't', '--lookback-months', '1.5'], /--lookback-months must be a whole number/],
   ])('rejects %j with a UsageError', async (args, message) => {
     const attempt = run(args);
     await expect(attempt).rejects.toThrow(UsageError);
