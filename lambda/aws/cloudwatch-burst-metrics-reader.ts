@@ -15,6 +15,18 @@ import { mapWithConcurrency, retryThrottled, type ThrottleRetryOptions } from '.
 /** GetMetricData accepts at most 500 MetricDataQuery entries per call. */
 export const MAX_QUERIES_PER_CALL = 500;
 
+/** GetMetricData returns at most 100,800 datapoints per call; more means NextToken pages. */
+export const MAX_DATAPOINTS_PER_CALL = 100_800;
+
+/**
+ * Queries per call so one call's datapoints fit in one page: every page is billed again for all
+ * its metrics, so a window too long for 500 queries is cheaper split into smaller batches.
+ */
+export function queriesPerCall(request: Pick<MetricsRequest, 'startEpochSeconds' | 'endEpochSeconds' | 'periodSeconds'>): number {
+  const pointsPerQuery = Math.max(1, Math.ceil((request.endEpochSeconds - request.startEpochSeconds) / Math.max(1, request.periodSeconds)));
+  return Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / pointsPerQuery)));
+}
+
 /** Options of the reader. */
 export interface CloudWatchBurstMetricsReaderOptions extends QueryPlanOptions {
   readonly client: CloudWatchClient;
@@ -64,7 +76,8 @@ export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
     const planned = planQueries(request, this.planOptions);
     const byId = new Map(planned.map((q) => [q.id, q]));
     const batches: PlannedQuery[][] = [];
-    for (let i = 0; i < planned.length; i += MAX_QUERIES_PER_CALL) batches.push(planned.slice(i, i + MAX_QUERIES_PER_CALL));
+    const batchSize = queriesPerCall(request);
+    for (let i = 0; i < planned.length; i += batchSize) batches.push(planned.slice(i, i + batchSize));
     const collected = new Map<string, MutableSeries>();
     const errors = new Map<string, Error>();
     const pendingBatches = new Map<string, number>();

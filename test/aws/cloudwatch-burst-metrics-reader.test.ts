@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MetricsUnavailableError } from '../../lambda/core/errors';
 import type { MetricsRequest } from '../../lambda/core/ports';
-import { CloudWatchBurstMetricsReader } from '../../lambda/aws/cloudwatch-burst-metrics-reader';
+import { CloudWatchBurstMetricsReader, queriesPerCall } from '../../lambda/aws/cloudwatch-burst-metrics-reader';
 import { planQueries } from '../../lambda/aws/cloudwatch-metric-queries';
 
 const cw = mockClient(CloudWatchClient);
@@ -38,6 +38,23 @@ describe('CloudWatchBurstMetricsReader', () => {
     expect(result.metricsRequested).toBe(3000);
     expect(result.series.size).toBe(1000);
     expect(result.errors.size).toBe(0);
+  });
+
+  it.each([
+    [3 * 3600, 60, 500],
+    [24 * 3600, 60, 70],
+    [24 * 3600, 300, 350],
+    [7 * 86_400, 60, 10],
+    [60, 60, 500],
+  ])('sizes batches so a %d s window at %d s fits one page: %d queries a call', (windowSeconds, periodSeconds, expected) => {
+    expect(queriesPerCall({ startEpochSeconds: START, endEpochSeconds: START + windowSeconds, periodSeconds })).toBe(expected);
+  });
+
+  it('splits a 24-hour window into calls of at most 100,800 datapoints', async () => {
+    answerEveryQuery(1);
+    await reader().readMetrics(request(100, { endEpochSeconds: START + 86_400 }));
+    const sizes = cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries?.length ?? 0);
+    expect(sizes).toEqual([70, 70, 70, 70, 20]);
   });
 
   it('asks for BurstBalance Average and ops Sum per volume with mappable ids', async () => {
