@@ -11,6 +11,7 @@ import { buildConfigTimeline, gp3ForGoodConfig, isApplied, monthCosts, secondsBy
 import type { FinanceReport, ModificationBucket, MonthCost, MonthlyPriceFn, ReportPeriod, ReportTotals, VolumeConfig, VolumeReport } from './report-types';
 import type { VolumeType } from './types';
 
+/** The report's value types, re-exported so callers import one module. */
 export type * from './report-types';
 
 /** Everything `buildFinanceReport` needs. */
