@@ -3,7 +3,9 @@
  * The CDK app (`cdk.json` runs `npx tsx bin/app.ts`). Reads the policy named by `-c policy=PATH`
  * (default `policy.yaml`), validates it with the one policy schema and fails the synth with file,
  * line and field when it is wrong. Other context: `stackName`, `alertEmail`, `account`, `region`,
- * `scanIntervalSeconds` (cron schedules), `tableRemovalPolicy` (`retain`|`destroy`), `nag` (`false` skips cdk-nag).
+ * `scanIntervalSeconds` (cron schedules), `tableRemovalPolicy` (`retain`|`destroy`), `nag` (`false` skips cdk-nag),
+ * `probe` (`false`: no probe distribution), `probeArgs`, `probeTagKey` + `probeTagValues` (comma-separated:
+ * a State Manager association installing the probe on instances with that tag).
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -12,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { GuardianPropsError, PolicyValidationError } from '../lambda/core/errors';
 import { parsePolicy, type Policy } from '../lambda/core/policy';
 import { GuardianStack } from '../lib/guardian-stack';
+import type { ProbeDistributionProps } from '../lib/probe-distribution';
 
 /** Options of `buildApp`; anything not given comes from the CDK context. */
 export interface BuildAppOptions {
@@ -49,6 +52,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     alertEmail: ctx('alertEmail'),
     scanIntervalSeconds: optionalInteger('scanIntervalSeconds', ctx('scanIntervalSeconds')),
     tableRemovalPolicy: removalPolicy(ctx('tableRemovalPolicy')),
+    probe: probeProps(ctx),
   });
   if (ctx('nag') !== 'false') {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
@@ -62,6 +66,17 @@ function readPolicyText(policyPath: string): string {
   } catch (error) {
     throw new GuardianPropsError(`cannot read the policy file '${policyPath}' (set it with -c policy=PATH)`, { cause: error });
   }
+}
+
+function probeProps(ctx: (key: string) => string | undefined): ProbeDistributionProps | false {
+  if (ctx('probe') === 'false') return false;
+  const tagKey = ctx('probeTagKey');
+  const tagValues = (ctx('probeTagValues') ?? '').split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+  if (tagKey === undefined && tagValues.length > 0) throw new GuardianPropsError(`context probeTagValues '${tagValues.join(',')}' needs probeTagKey`);
+  return {
+    probeArgs: ctx('probeArgs'),
+    ...(tagKey === undefined ? {} : { associationTarget: { tagKey, tagValues: tagValues.length > 0 ? tagValues : ['enabled'] } }),
+  };
 }
 
 function optionalInteger(name: string, value: string | undefined): number | undefined {

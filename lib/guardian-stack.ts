@@ -5,6 +5,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BurstGuardian, type BurstGuardianProps } from './burst-guardian';
+import { ProbeDistribution, type ProbeDistributionProps } from './probe-distribution';
 
 /**
  * Output key the CLI searches for (`HISTORY_TABLE_OUTPUT_KEY` in lambda/report/history-source.ts; not
@@ -13,12 +14,17 @@ import { BurstGuardian, type BurstGuardianProps } from './burst-guardian';
 export const HISTORY_TABLE_OUTPUT_ID = 'HistoryTableName';
 
 /** Props of `GuardianStack`: the stack's own plus the guardian's. */
-export interface GuardianStackProps extends StackProps, BurstGuardianProps {}
+export interface GuardianStackProps extends StackProps, BurstGuardianProps {
+  /** The on-host probe's distribution (layer, install document, optional association), or false for none. @default {} */
+  readonly probe?: ProbeDistributionProps | false;
+}
 
 /** The deployable stack holding the guardian. */
 export class GuardianStack extends Stack {
   /** The guardian inside. */
   readonly guardian: BurstGuardian;
+  /** The probe's distribution, unless `probe: false`. */
+  readonly probe?: ProbeDistribution;
 
   constructor(scope: Construct, id: string, props: GuardianStackProps) {
     super(scope, id, props);
@@ -27,6 +33,13 @@ export class GuardianStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.guardian.topic.topicArn, description: 'SNS topic: subscribe on-call here' });
     new CfnOutput(this, 'ScanFunctionName', { value: this.guardian.scanFunction.function.functionName, description: 'Scheduled scan Lambda' });
     new CfnOutput(this, 'FailureQueueUrl', { value: this.guardian.failureQueue.queueUrl, description: 'Failed invocations and undeliverable alerts' });
+    if (props.probe !== false) {
+      const probe = new ProbeDistribution(this, 'Probe', { probeNamespace: props.probeNamespace, ...props.probe });
+      this.probe = probe;
+      new CfnOutput(this, 'ProbeLayerVersionArn', { value: probe.layer.layerVersionArn, description: 'Probe bundle (layer version)' });
+      new CfnOutput(this, 'ProbeInstallDocumentName', { value: probe.installDocument.ref, description: 'SSM document installing the probe' });
+      new CfnOutput(this, 'ProbeInstancePolicyArn', { value: probe.instancePolicy.managedPolicyArn, description: "Attach to the instances' role" });
+    }
     new CfnOutput(this, 'DashboardName', { value: this.guardian.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard' });
   }
 }
