@@ -85,6 +85,12 @@ function volumeTable(report: FinanceReport): string {
     .join('')}</tbody></table>`;
 }
 
+function reasonTable(report: FinanceReport): string {
+  if (report.totals.reasons.length === 0) return '<p class="note">No modification applied in this period.</p>';
+  const rows = report.totals.reasons.map((r) => `<tr><td>${escapeHtml(r.kind)}</td><td>${escapeHtml(r.reason)}</td><td class="n">${r.count}</td></tr>`);
+  return `<table id="reasons"><thead><tr><th>kind</th><th>reason</th><th>count</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function roundTripTable(report: FinanceReport): string {
   const rows = report.volumes.flatMap((v) =>
     v.roundTrips.map(
@@ -118,6 +124,8 @@ ${kpis(report)}
 <div class="charts">${canvases.map((id) => `<div class="chart"><canvas id="${id}" role="img" aria-label="${id}"></canvas></div>`).join('')}</div>
 <h2>Volumes (${report.volumes.length}; charts show the top ${TOP_VOLUMES})</h2>
 ${volumeTable(report)}
+<h2>Modifications by kind and reason</h2>
+${reasonTable(report)}
 <h2>Round trips: does the credit balance survive?</h2>
 ${roundTripTable(report)}
 <script type="application/json" id="report-charts">${scriptJson(reportCharts(report))}</script>

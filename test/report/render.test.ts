@@ -74,6 +74,7 @@ describe('table, JSON and HTML', () => {
     expect(html).not.toContain('<b>really</b>');
     expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).not.toMatch(/sourceMappingURL|<link|@import|url\(/);
+    expect(html).toMatch(/<td>rescue<\/td><td>forecast<\/td><td class="n">1<\/td>/);
   });
 
   it('renders a history with states, reasons and round trips in table and JSON', () => {
