@@ -95,7 +95,12 @@ export class DockerEngineClient {
     if (res.statusCode < 200 || res.statusCode > 299) {
       throw new ContainerApiError(`${method} ${path}: HTTP ${res.statusCode} ${res.body.trim().slice(0, 300)}`, res.statusCode);
     }
-    return res.body.trim() === '' ? undefined : (JSON.parse(res.body) as unknown);
+    if (res.body.trim() === '') return undefined;
+    try {
+      return JSON.parse(res.body) as unknown;
+    } catch (cause) {
+      throw new ContainerApiError(`${method} ${path}: HTTP ${res.statusCode} with a body that is not JSON`, res.statusCode, { cause });
+    }
   }
 
   /** The runtime's data root (`GET /info` → `DockerRootDir`), e.g. /var/lib/docker or /var/lib/containers/storage. */
