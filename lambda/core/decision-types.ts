@@ -90,7 +90,9 @@ export type Decision = DecisionBase &
         readonly kind: 'stay-recommendation';
         readonly current: ModificationTarget;
         readonly original: ModificationTarget;
-        /** What staying saves per month compared with going back (positive). */
+        /** The configuration to stay on: gp3 at its included 3,000 IOPS / 125 MiB/s, or the current one. */
+        readonly recommended: ModificationTarget;
+        /** What staying on `recommended` saves per month compared with going back (positive). */
         readonly savingMonthlyUSD: number;
       }
     | { readonly kind: 'blocked'; readonly wanted: 'rescue' | 'revert'; readonly block: BlockReason; readonly nextAllowedEpochSeconds?: number; readonly severity?: AlertSeverity }

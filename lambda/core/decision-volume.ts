@@ -106,6 +106,23 @@ function observedDemand(ctx: VolumeContext, sourceType: BurstableVolumeType): nu
   return p95 === undefined ? fromForecast : Math.max(fromForecast, p95);
 }
 
+/**
+ * Keep-if-cheaper: gp3 at its included 3,000 IOPS / 125 MiB/s costs less than gp2 at every size
+ * under 1 TiB (DESIGN.md §2) and outperforms gp2's burst ceiling without credits, so staying on it
+ * (lowered to the baseline when the rescue provisioned more) beats going back. Other types stay
+ * only when their current configuration is already cheaper than the original.
+ */
+function stayRecommendation(ctx: VolumeContext, current: ModificationTarget, original: ModificationTarget): { recommended: ModificationTarget; savingMonthlyUSD: number; reason: string } | undefined {
+  const sizeGiB = ctx.volume.sizeGiB;
+  const recommended: ModificationTarget = current.type === 'gp3' ? { type: 'gp3', iops: 3_000, throughputMiBps: 125 } : current;
+  const originalMonthly = priceOf({ ...original, sizeGiB }, ctx.region).monthlyUSD;
+  const savingMonthlyUSD = originalMonthly - priceOf({ ...recommended, sizeGiB }, ctx.region).monthlyUSD;
+  if (savingMonthlyUSD <= 0) return undefined;
+  const lower = current.iops !== recommended.iops || current.throughputMiBps !== recommended.throughputMiBps;
+  const how = lower ? `lower it to ${recommended.iops} IOPS / ${recommended.throughputMiBps} MiB/s and ` : '';
+  return { recommended, savingMonthlyUSD, reason: `keep-if-cheaper: stay on ${recommended.type}: ${how}it costs $${savingMonthlyUSD.toFixed(2)}/month less than ${original.type}` };
+}
+
 /** True when `now` falls in the revert window [start, end) in UTC hours (wrapping midnight). */
 function inWindow(now: number, window: { startHourUtc: number; endHourUtc: number }): boolean {
   const hour = Math.floor((now % 86_400) / 3_600);
@@ -139,11 +156,8 @@ function decideFlipped(ctx: VolumeContext, rescue: ModificationRecord): Decision
   const back: ModificationTarget = { type: original.type };
   const cost = modificationCostDelta({ ...current, sizeGiB: volume.sizeGiB }, { ...back, sizeGiB: volume.sizeGiB }, ctx.region);
   const sustainable = `shadow ${original.type} bucket stayed ≥ ${replay.minBalancePercent.toFixed(1)} % (floor ${shadow.floorPercent} %) over the last ${shadow.trailingWindowMinutes} min`;
-  if (policy.revert.keepIfCheaper && cost.monthlyUSD > 0) {
-    const baseline = priceOf({ type: 'gp3', sizeGiB: volume.sizeGiB, iops: 3_000, throughputMiBps: 125 }, ctx.region).monthlyUSD;
-    const note = `gp3 at its 3,000 IOPS / 125 MiB/s baseline would cost $${baseline.toFixed(2)}/month`;
-    return { ...base(ctx, [flippedFor, sustainable, `staying on ${volume.type} saves $${cost.monthlyUSD.toFixed(2)}/month over ${original.type}`, note]), kind: 'stay-recommendation', current, original: back, savingMonthlyUSD: cost.monthlyUSD };
-  }
+  const stay = policy.revert.keepIfCheaper ? stayRecommendation(ctx, current, back) : undefined;
+  if (stay !== undefined) return { ...base(ctx, [flippedFor, sustainable, stay.reason]), kind: 'stay-recommendation', current, original: back, recommended: stay.recommended, savingMonthlyUSD: stay.savingMonthlyUSD };
   const window = policy.revert.window;
   if (window !== undefined && !inWindow(ctx.now, window)) {
     return { ...base(ctx, [sustainable, `outside the revert window ${window.startHourUtc}–${window.endHourUtc} UTC`]), kind: 'blocked', wanted: 'revert', block: 'revert-window', nextAllowedEpochSeconds: nextWindowStart(ctx.now, window.startHourUtc) };

@@ -62,7 +62,7 @@ function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
     case 'revert':
       return { event: 'revert', severity: 'info', action: !dryRun, open: false, text: `${would} back to ${d.target.type}`, monthlyCostDeltaUSD: d.cost.monthlyUSD };
     case 'stay-recommendation':
-      return { event: 'stay-recommendation', severity: 'info', action: false, open: false, text: `recommend staying on ${d.current.type}: saves $${d.savingMonthlyUSD.toFixed(2)}/month`, monthlyCostDeltaUSD: -d.savingMonthlyUSD };
+      return { event: 'stay-recommendation', severity: 'info', action: false, open: false, text: `recommend staying on ${d.recommended.type}${d.recommended.iops === undefined ? '' : ` at ${d.recommended.iops} IOPS`}${d.recommended.throughputMiBps === undefined ? '' : ` / ${d.recommended.throughputMiBps} MiB/s`}: saves $${d.savingMonthlyUSD.toFixed(2)}/month over ${d.original.type}`, monthlyCostDeltaUSD: -d.savingMonthlyUSD };
     case 'blocked':
       // In progress = usually our own rescue still optimizing: nothing new to say.
       return d.wanted === 'rescue' && d.block !== 'in-progress'

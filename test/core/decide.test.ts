@@ -154,8 +154,22 @@ describe('decide: flipped volumes', () => {
       ledger: new Map([['vol-a', [rescueRecord('vol-a', 8 * H)]]]),
       metrics: new Map([['vol-a', constantOps('vol-a', 50, since)]]),
     })));
-    expect(d).toMatchObject({ kind: 'stay-recommendation' });
-    if (d.kind === 'stay-recommendation') expect(d.savingMonthlyUSD).toBeCloseTo(1.88, 6);
+    // gp2 100 GiB $10 vs gp3 at 3,000 IOPS / 125 MiB/s $8 (the rescue's 128 MiB/s is lowered to the baseline).
+    expect(d).toMatchObject({ kind: 'stay-recommendation', recommended: { type: 'gp3', iops: 3000, throughputMiBps: 125 } });
+    if (d.kind === 'stay-recommendation') expect(d.savingMonthlyUSD).toBeCloseTo(2, 6);
+    expect(d.reasons.join(' ')).toContain('lower it to 3000 IOPS / 125 MiB/s');
+  });
+
+  it('reverts an io1 rescue even with keep-if-cheaper, since io1 costs more than gp2', () => {
+    const io1 = { volumeId: 'vol-a', type: 'io1' as const, sizeGiB: 100, iops: 3000, state: 'in-use', tags: {} };
+    const d = one(decide(inputOf({
+      policy: openPolicy(),
+      volumes: [io1],
+      ledger: new Map([['vol-a', [rescueRecord('vol-a', 8 * H)]]]),
+      metrics: new Map([['vol-a', constantOps('vol-a', 50, since)]]),
+    })));
+    expect(d).toMatchObject({ kind: 'revert', target: { type: 'gp2' } });
+    if (d.kind === 'revert') expect(d.cost.monthlyUSD).toBeCloseTo(10 - 12.5 - 3000 * 0.065, 6);
   });
 
   it('never reverts a volume whose override disables it', () => {

@@ -78,9 +78,9 @@ describe('nextNotification', () => {
   });
 
   it('sends a stay recommendation once with the saving as a negative cost delta', () => {
-    const decision: Decision = { volumeId: 'vol-a', reasons: ['cheaper'], kind: 'stay-recommendation', current: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, original: { type: 'gp2' }, savingMonthlyUSD: 2 };
+    const decision: Decision = { volumeId: 'vol-a', reasons: ['cheaper'], kind: 'stay-recommendation', current: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, original: { type: 'gp2' }, recommended: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, savingMonthlyUSD: 2 };
     const first = run(decision, state({ open: true, lastEvent: 'rescue' }));
-    expect(first.notification).toMatchObject({ event: 'stay-recommendation', monthlyCostDeltaUSD: -2 });
+    expect(first.notification).toMatchObject({ event: 'stay-recommendation', monthlyCostDeltaUSD: -2, action: 'recommend staying on gp3 at 3000 IOPS / 125 MiB/s: saves $2.00/month over gp2' });
     expect(run(decision, first.state).notification).toBeUndefined();
   });
 
