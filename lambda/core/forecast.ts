@@ -27,6 +27,8 @@ export interface ForecastOptions {
   readonly slopeWindowsSeconds?: readonly number[];
   /** Consecutive latest datapoints that must show a drain before it counts (no single spike). */
   readonly minDrainPoints?: number;
+  /** Also extrapolate a rising demand trend over the last hour (pessimistic for daily ramps). */
+  readonly demandTrend?: boolean;
 }
 
 /** Defaults: 5-minute runs, 3 h of history, 15 min staleness (2 min CloudWatch delay is normal). */
@@ -37,6 +39,7 @@ export const DEFAULT_FORECAST_OPTIONS: Required<ForecastOptions> = {
   demandWindowsSeconds: [300, 900, 1800, 3600],
   slopeWindowsSeconds: [900, 3600],
   minDrainPoints: 3,
+  demandTrend: false,
 };
 
 /** BurstBalance below this percent with demand at or above the baseline means throttled now. */
@@ -152,16 +155,35 @@ function clamp01(x: number): number {
 export interface AlertRuleOptions {
   readonly horizonSeconds: number;
   readonly intervalSeconds: number;
+  /**
+   * Extra lead, as a fraction of H + interval, for the error of a forecast made from minutes-old
+   * 1-minute averages while demand moves. @default 0.2
+   */
+  readonly safetyFraction?: number;
+  /** An open alert stays open until BurstBalance recovers to this percent (hysteresis). @default 20 */
+  readonly clearAbovePercent?: number;
 }
+
+/** Default `safetyFraction` of `shouldAlert`. */
+export const DEFAULT_ALERT_SAFETY_FRACTION = 0.2;
+/** Default `clearAbovePercent`: the same 20 % at which issue 2 re-arms exhaustion counting. */
+export const DEFAULT_ALERT_CLEAR_ABOVE_PERCENT = 20;
 
 /**
  * True when this run must alert so that the alert comes at least `horizonSeconds` before the
  * bucket empties: the next run is `intervalSeconds` away, so a volume forecast to empty within
- * H + interval alerts now (the forecast already counts the CloudWatch delay from `now`).
- * An empty (throttled) volume always alerts.
+ * (H + interval) × (1 + safety) alerts now (the forecast already counts the CloudWatch delay from
+ * `now`). An empty (throttled) volume always alerts. With `wasAlerting` (the previous run alerted)
+ * the alert is held until the balance is back above `clearAbovePercent`, or while data is missing,
+ * so one drain–refill–drain cycle near empty is one incident, not many.
  */
-export function shouldAlert(forecast: Forecast, rule: AlertRuleOptions): boolean {
+export function shouldAlert(forecast: Forecast, rule: AlertRuleOptions, wasAlerting = false): boolean {
   if (forecast.kind === 'empty') return true;
-  if (forecast.kind !== 'draining') return false;
-  return forecast.secondsToEmpty <= rule.horizonSeconds + rule.intervalSeconds;
+  if (forecast.kind === 'draining') {
+    const safety = 1 + (rule.safetyFraction ?? DEFAULT_ALERT_SAFETY_FRACTION);
+    if (forecast.secondsToEmpty <= (rule.horizonSeconds + rule.intervalSeconds) * safety) return true;
+  }
+  if (!wasAlerting) return false;
+  if (forecast.kind === 'insufficient-data') return true;
+  return 'balancePercent' in forecast && forecast.balancePercent < (rule.clearAbovePercent ?? DEFAULT_ALERT_CLEAR_ABOVE_PERCENT);
 }

@@ -20,6 +20,7 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
         json: { type: 'boolean', default: false },
         'horizon-minutes': { type: 'string', default: '30' },
         family: { type: 'string' },
+        details: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -38,7 +39,12 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     .filter((c) => values.family === undefined || c.family === values.family);
   const settings = { horizonSeconds: horizonMinutes * 60, intervalSeconds: 300, metricDelaySeconds: 120, startEpochSeconds: 1_767_225_600, traces };
   const results: CaseResult[] = [];
-  for (const benchCase of suite) results.push(await runCase(benchCase, settings));
+  for (const benchCase of suite) {
+    const caseStarted = performance.now();
+    const result = await runCase(benchCase, settings);
+    results.push(result);
+    if (values.details) err(`${describeCase(result)} (${((performance.now() - caseStarted) / 1000).toFixed(1)} s)\n`);
+  }
   const summary = summarizeResults(results);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const meta = { horizonMinutes, intervalMinutes: settings.intervalSeconds / 60, metricDelayMinutes: settings.metricDelaySeconds / 60, cases: suite.length, traceFiles: traces.size, elapsedSeconds };
@@ -49,6 +55,16 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
   }
   err(`bench:forecast: ${suite.length} cases in ${elapsedSeconds.toFixed(1)} s\n`);
   return 0;
+}
+
+/** One line per case: exhaustions, misses and false episodes of the forecaster (for `--details`). */
+function describeCase(result: CaseResult): string {
+  const f = result.scores.forecaster;
+  const t0 = 1_767_225_600;
+  const h = (t: number) => `${((t - t0) / 3600).toFixed(2)}h`;
+  const missed = f.exhaustions.filter((e) => e.feasible && !e.caught).map((e) => `${h(e.tEpochSeconds)}(lead ${e.leadSeconds === undefined ? '–' : Math.round(e.leadSeconds / 60)}m)`);
+  const falseEps = f.episodes.filter((e) => e.isFalse).map((e) => h(e.startEpochSeconds));
+  return `${result.benchCase.name}: exh ${f.exhaustions.length} feas ${f.exhaustions.filter((e) => e.feasible).length} missed-feasible [${missed.join(' ')}] false [${falseEps.join(' ')}]`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

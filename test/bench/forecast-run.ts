@@ -47,7 +47,8 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
     seriesLookbackSeconds: SERIES_LOOKBACK_SECONDS,
     onInterval: ({ nowEpochSeconds, series, volume }) => {
       const forecast = forecastExhaustion(series, volume, nowEpochSeconds, { intervalSeconds: settings.intervalSeconds });
-      if (shouldAlert(forecast, { horizonSeconds: h, intervalSeconds: settings.intervalSeconds })) alerts.forecaster.push(nowEpochSeconds);
+      const wasAlerting = alerts.forecaster.at(-1) === nowEpochSeconds - settings.intervalSeconds;
+      if (shouldAlert(forecast, { horizonSeconds: h, intervalSeconds: settings.intervalSeconds }, wasAlerting)) alerts.forecaster.push(nowEpochSeconds);
       if (staticAlarmFires(series, nowEpochSeconds)) alerts['static<20%'].push(nowEpochSeconds);
       if (predictLinearFires(series, nowEpochSeconds, h)) alerts.predict_linear.push(nowEpochSeconds);
     },

@@ -128,8 +128,8 @@ describe('forecastExhaustion: damaged data', () => {
 });
 
 describe('shouldAlert', () => {
-  const draining = (secondsToEmpty: number): Forecast => ({ kind: 'draining', balancePercent: 10, secondsToEmpty, minSecondsToEmpty: secondsToEmpty, basis: 'model', confidence: 1, demandPerSecond: 3000 });
-  const rule = { horizonSeconds: 1800, intervalSeconds: 300 };
+  const draining = (secondsToEmpty: number, balancePercent = 10): Forecast => ({ kind: 'draining', balancePercent, secondsToEmpty, minSecondsToEmpty: secondsToEmpty, basis: 'model', confidence: 1, demandPerSecond: 3000 });
+  const exact = { horizonSeconds: 1800, intervalSeconds: 300, safetyFraction: 0 };
   it.each<[string, Forecast, boolean]>([
     ['a drain within H', draining(600), true],
     ['a drain within H + one interval (the next run would be late)', draining(2100), true],
@@ -137,7 +137,27 @@ describe('shouldAlert', () => {
     ['an empty volume', { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 }, true],
     ['a refilling volume', { kind: 'refilling', balancePercent: 5, secondsToFull: 100 }, false],
     ['missing data', { kind: 'insufficient-data', reason: 'x' }, false],
-  ])('%s → %s', (_name, forecast, expected) => {
-    expect(shouldAlert(forecast, rule)).toBe(expected);
+  ])('without safety margin: %s → %s', (_name, forecast, expected) => {
+    expect(shouldAlert(forecast, exact)).toBe(expected);
+  });
+
+  it('widens the alert window by the safety fraction (default 20 %)', () => {
+    const rule = { horizonSeconds: 1800, intervalSeconds: 300 };
+    expect(shouldAlert(draining(2100 * 1.2), rule)).toBe(true);
+    expect(shouldAlert(draining(2100 * 1.2 + 1), rule)).toBe(false);
+    expect(shouldAlert(draining(2100 * 1.5), { ...rule, safetyFraction: 0.5 })).toBe(true);
+  });
+
+  it.each<[string, Forecast, boolean]>([
+    ['refilling but still below 20 %', { kind: 'refilling', balancePercent: 12, secondsToFull: 9000 }, true],
+    ['refilling and back above 20 %', { kind: 'refilling', balancePercent: 21, secondsToFull: 9000 }, false],
+    ['a slow drain below 20 %', draining(50000, 15), true],
+    ['data missing', { kind: 'insufficient-data', reason: 'stale' }, true],
+    ['full', { kind: 'full', balancePercent: 100 }, false],
+    ['not burstable any more', { kind: 'not-burstable', reason: 'gp3' }, false],
+  ])('holds an open alert (hysteresis) when %s → %s', (_name, forecast, expected) => {
+    expect(shouldAlert(forecast, exact, true)).toBe(expected);
+    // Without an open alert none of these alerts on its own.
+    expect(shouldAlert(forecast, exact, false)).toBe(false);
   });
 });
