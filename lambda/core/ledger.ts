@@ -1,6 +1,8 @@
 /**
  * The modification ledger rules, pure. AWS limits how often one volume may be modified
- * (https://docs.aws.amazon.com/ebs/latest/userguide/modify-volume-requirements.html):
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVolume.html: "you must wait
+ * for that modification to reach the completed state ... up to four times within a rolling
+ * 24-hour period"; older SDK pages: "wait at least six hours"):
  * - `four-per-24h` (current): a new modification only once the previous one is `completed`
  *   (a `failed` one may be retried), and at most 4 per volume in any rolling 24 hours;
  * - `six-hour-cooldown` (older pages and regions): at least 6 hours after the previous one started.
