@@ -35,7 +35,8 @@ export function rescueTrigger(ctx: VolumeContext): RescueTrigger | undefined {
   }
   const balance = balanceOf(f);
   const urgency = f.kind === 'draining' ? f.secondsToEmpty : horizonSeconds;
-  if (balance !== undefined && balance <= trigger.balanceFloorPercent && f.kind !== 'refilling' && f.kind !== 'full') {
+  // An empty bucket is the throttledNow trigger's call, not the floor's.
+  if (balance !== undefined && balance <= trigger.balanceFloorPercent && (f.kind === 'draining' || f.kind === 'steady')) {
     return { reason: `BurstBalance ${balance.toFixed(1)} % at or below the rescue floor ${trigger.balanceFloorPercent} %`, urgencySeconds: urgency };
   }
   const probe = trigger.containerStart;

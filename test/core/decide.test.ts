@@ -41,6 +41,11 @@ describe('decide: burstable volumes', () => {
     expect(d).toMatchObject({ kind: 'rescue', target: { type: 'gp3', iops: 3640 } });
   });
 
+  it('only alerts on an empty bucket when throttledNow is off', () => {
+    const d = one(decide(inputOf({ policy: openPolicy('rescue:\n  trigger:\n    throttledNow: false\n'), volumes: [gp2('vol-a')], forecasts: new Map([['vol-a', { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 }]]) })));
+    expect(d).toMatchObject({ kind: 'alert', severity: 'critical' });
+  });
+
   it('marks rescues as dry-run under the default policy', () => {
     const d = one(decide(inputOf({ policy: policyOf(), volumes: [gp2('vol-a', 100, { 'burst-guardian': 'managed' })], forecasts: new Map([['vol-a', draining(60)]]) })));
     expect(d).toMatchObject({ kind: 'rescue', dryRun: true });
