@@ -1,6 +1,8 @@
 /** The `burst-probe` CLI without a container runtime, CloudWatch mocked (the Podman cases live in podman-runtime.test.ts). */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -67,6 +69,21 @@ describe('burst-probe without a container runtime', () => {
     expect(code).toBe(1);
     expect(io.err.join('')).toMatch(/pass --volume-id/);
     expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('takes the instance id and region from IMDSv2 when not given', async () => {
+    const imds = createServer((req, res) => {
+      if (req.method === 'PUT') return void res.end('T');
+      res.end(req.url === '/latest/meta-data/instance-id' ? 'i-0fedcba9876543210' : 'ap-southeast-2');
+    });
+    await new Promise<void>((resolve) => imds.listen(0, '127.0.0.1', resolve));
+    const io = captureIo();
+    const endpoint = `http://127.0.0.1:${(imds.address() as AddressInfo).port}`;
+    const code = await main(['--once', '--interval', '100ms', '--dry-run', '--json', '--socket', '/nonexistent/docker.sock', '--sync-write-mib', '0', '--volume-id', 'vol-0abc1234def567890', '--imds-endpoint', endpoint], io);
+    await new Promise((resolve) => imds.close(resolve));
+    expect(code).toBe(0);
+    const printed = JSON.parse(io.out.join('')) as { report: { instanceId: string; region: string } };
+    expect(printed.report).toMatchObject({ instanceId: 'i-0fedcba9876543210', region: 'ap-southeast-2' });
   });
 
   it('rejects bad usage with exit code 2 and prints the usage', async () => {
