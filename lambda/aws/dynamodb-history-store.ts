@@ -7,6 +7,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { HistoryConflictError } from '../core/errors';
 import type { HistoryEvent, HistoryStore, ModificationRecord, ModificationRecordStatus, NotificationState } from '../core/ports';
+import { conflictOr, mapDynamoError } from './dynamodb-errors';
 import { errorCode } from './ec2-errors';
 import {
   eventFromItem,
@@ -44,11 +45,19 @@ export interface DynamoDbHistoryStoreOptions {
 
 /** The guardian's history and modification ledger in DynamoDB. */
 export class DynamoDbHistoryStore implements HistoryStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly send: DynamoDBDocumentClient['send'];
   private readonly tableName: string;
 
   constructor(options: DynamoDbHistoryStoreOptions) {
-    this.client = options.client;
+    const client = options.client;
+    // Every call maps throttling/access errors; conditional failures stay raw for the call sites.
+    this.send = (async (...args: Parameters<DynamoDBDocumentClient['send']>) => {
+      try {
+        return await client.send(...args);
+      } catch (error) {
+        throw mapDynamoError(error);
+      }
+    }) as DynamoDBDocumentClient['send'];
     this.tableName = options.tableName;
   }
 
@@ -86,7 +95,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
     }
     const remove = isOpenStatus(newStatus) ? '' : ' REMOVE openPk, openSk';
     try {
-      await this.client.send(
+      await this.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: volumePartitionKey(volumeId), sk: modificationSortKey(modificationId) },
@@ -150,7 +159,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   /** The volume's notification state, read consistently. */
   async getNotificationState(volumeId: string): Promise<NotificationState | undefined> {
-    const out = await this.client.send(
+    const out = await this.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: volumePartitionKey(volumeId), sk: NOTIFY_SORT_KEY }, ConsistentRead: true }),
     );
     return out.Item === undefined ? undefined : notificationFromItem(out.Item);
@@ -163,7 +172,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: '#version = :previous', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':previous': state.version - 1 } };
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: notificationItem(state), ...condition }));
+      await this.send(new PutCommand({ TableName: this.tableName, Item: notificationItem(state), ...condition }));
     } catch (error) {
       throw conflictOr(error, `notification state of ${state.volumeId} is not at version ${state.version - 1}`);
     }
@@ -171,7 +180,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   private async putNew(item: HistoryItem, conflictMessage: string): Promise<void> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       throw conflictOr(error, conflictMessage);
     }
@@ -179,7 +188,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   private async acquireLock(record: ModificationRecord): Promise<void> {
     if (await this.tryLock(record, undefined)) return;
-    const lock = await this.client.send(
+    const lock = await this.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: volumePartitionKey(record.volumeId), sk: LOCK_SORT_KEY }, ConsistentRead: true }),
     );
     const holder = lock.Item?.openModificationId;
@@ -189,7 +198,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   /** A lock is stale when its modification is closed, or was never written and the lock is old. */
   private async isStale(record: ModificationRecord, holder: string, lockItem: HistoryItem | undefined): Promise<boolean> {
-    const held = await this.client.send(
+    const held = await this.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: volumePartitionKey(record.volumeId), sk: modificationSortKey(holder) }, ConsistentRead: true }),
     );
     if (held.Item !== undefined) return !isOpenStatus(modificationFromItem(held.Item).status);
@@ -199,7 +208,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   private async tryLock(record: ModificationRecord, staleHolder: string | undefined): Promise<boolean> {
     try {
-      await this.client.send(
+      await this.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: volumePartitionKey(record.volumeId), sk: LOCK_SORT_KEY },
@@ -217,7 +226,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   private async releaseLock(volumeId: string, modificationId: string): Promise<void> {
     try {
-      await this.client.send(
+      await this.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: volumePartitionKey(volumeId), sk: LOCK_SORT_KEY },
@@ -236,7 +245,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
     const items: HistoryItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
+      const page = await this.send(new QueryCommand({ TableName: this.tableName, ...input, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -244,6 +253,3 @@ export class DynamoDbHistoryStore implements HistoryStore {
   }
 }
 
-function conflictOr(error: unknown, message: string): unknown {
-  return errorCode(error) === 'ConditionalCheckFailedException' ? new HistoryConflictError(message, { cause: error }) : error;
-}
