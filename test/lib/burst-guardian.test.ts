@@ -67,6 +67,8 @@ describe('GuardianStack from the default policy', () => {
       const bundle = readFileSync(join(out.dir, dir, 'index.mjs'), 'utf8');
       expect(existsSync(join(out.dir, dir, 'index.mjs.map'))).toBe(true);
       expect(bundle).toMatch(/export\s*\{[^}]*as handler\s*\}/);
+      // Issue 5's budget for one function bundle; `npm run measure:bundle` prints the exact figures.
+      expect(Buffer.byteLength(bundle)).toBeLessThan(1.5 * 1024 * 1024);
       expect(bundle).not.toMatch(/\n\s{2,}\S/);
     }
   });
@@ -136,8 +138,11 @@ describe('GuardianStack from the default policy', () => {
     });
   });
 
-  it('outputs the table name under the key the report CLI looks for', () => {
+  it('outputs the table name under the key the report CLI looks for, and the probe artifacts', () => {
     template.hasOutput(HISTORY_TABLE_OUTPUT_KEY, { Value: Match.anyValue() });
+    for (const key of ['AlertTopicArn', 'FailureQueueUrl', 'ProbeLayerVersionArn', 'ProbeInstallDocumentName', 'ProbeInstancePolicyArn']) {
+      template.hasOutput(key, { Value: Match.anyValue() });
+    }
   });
 });
 
