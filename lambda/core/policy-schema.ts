@@ -3,7 +3,7 @@
  * CLI (STYLE.md §5). Every object is strict: an unknown key (a typo) is an error, never ignored.
  * Cross-field limits (e.g. an explicit io1 IOPS above AWS's maximum) are checked in `policy.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TARGET_LIMITS } from './policy-target-limits';
 
 /** `auto` = sized from observed demand with headroom; a number = exactly this much. */
