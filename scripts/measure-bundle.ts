@@ -3,17 +3,22 @@
  * Measures the Lambda bundles exactly as `cdk synth` builds them: synthesizes the app (cdk-nag off),
  * then for each function prints the bundle size (raw and gzip, a proxy for the zip Lambda stores) and
  * the cold import time: a fresh `node` process per run imports the bundle and reports how long the
- * import took. Usage: `npx tsx scripts/measure-bundle.ts [--runs N] [--policy PATH]`.
+ * import took. Usage: `npx tsx scripts/measure-bundle.ts [--runs N] [--policy PATH] [--entry FILE]`;
+ * `--entry` bundles that one file (relative to the repo root) with the same GuardianFunction options.
  * Local Node and CPU differ from Lambda's nodejs24.x on arm64: compare bundles, not absolute Lambda times.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { buildApp } from '../bin/app';
+import { parsePolicy } from '../lambda/core/policy';
+import { GuardianFunction } from '../lib/guardian-function';
 
 /** Lambda's limit this project sets itself for one bundle (issue 5). */
 const BUNDLE_LIMIT_BYTES = 1.5 * 1024 * 1024;
@@ -39,6 +44,16 @@ function synthBundles(outdir: string, policyPath: string): FunctionBundle[] {
     }));
 }
 
+function synthEntryBundle(outdir: string, policyPath: string, entry: string): FunctionBundle[] {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Measure');
+  const policy = parsePolicy(readFileSync(policyPath, 'utf8'), policyPath);
+  new GuardianFunction(stack, 'Entry', { entry, description: entry, policy, environment: {}, memorySizeMiB: 1024, timeout: Duration.minutes(1), logRetention: RetentionDays.ONE_DAY });
+  app.synth();
+  const dirs = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
+  return dirs.map((d) => ({ description: entry, file: join(outdir, d, 'index.mjs') }));
+}
+
 function importMilliseconds(file: string): number {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(file).href], {
     encoding: 'utf8',
@@ -54,13 +69,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function main(): number {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, policy: { type: 'string', default: 'policy.yaml' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, policy: { type: 'string', default: 'policy.yaml' }, entry: { type: 'string' } } });
   const runs = Number(values.runs);
   const outdir = mkdtempSync(join(tmpdir(), 'guardian-measure-'));
   try {
     let failed = false;
     console.log(`node ${process.version} ${process.arch}, ${runs} cold imports per bundle (fresh process each)`);
-    for (const bundle of synthBundles(outdir, values.policy ?? 'policy.yaml')) {
+    const policyPath = values.policy ?? 'policy.yaml';
+    const bundles = values.entry === undefined ? synthBundles(outdir, policyPath) : synthEntryBundle(outdir, policyPath, values.entry);
+    for (const bundle of bundles) {
       const bytes = statSync(bundle.file).size;
       const gzipBytes = gzipSync(readFileSync(bundle.file)).length;
       const times = Array.from({ length: runs }, () => importMilliseconds(bundle.file)).sort((a, b) => a - b);
