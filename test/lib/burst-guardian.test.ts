@@ -3,6 +3,7 @@
  * bundling and both cdk-nag packs: fine-grained checks of every resource issue 5 asks for.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,14 @@ function logicalIdOf(type: string, props: Record<string, unknown> = {}): string 
 }
 
 describe('GuardianStack from the default policy', () => {
+  it("is readable by the project's cdk CLI without credentials (CLI and library agree on the assembly schema)", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
+    delete env.AWS_PROFILE;
+    const cli = spawnSync(join('node_modules', '.bin', 'cdk'), ['synth', '-q', '--app', out.dir, '--no-notices', '--no-version-reporting'], { encoding: 'utf8', env, timeout: 60_000 });
+    expect(cli.stderr).not.toContain('not compatible');
+    expect(cli.status).toBe(0);
+  });
+
   it('passes AwsSolutionsChecks and ServerlessChecks with no unacknowledged finding', () => {
     expect(reportedViolations(out.dir).filter((v) => v.severity !== 'warning')).toEqual([]);
   });
