@@ -85,37 +85,9 @@ export class BurstGuardian extends Construct {
     if (props.alertEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.failureQueue }));
     }
-    const environment = {
-      TABLE_NAME: this.table.tableName,
-      TOPIC_ARN: this.topic.topicArn,
-      METRICS_NAMESPACE: metricsNamespace,
-      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      PROBE_NAMESPACE: probeNamespace,
-      POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
-    };
-    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic, metricsNamespace };
-    this.scanFunction = new GuardianFunction(this, 'Scan', {
-      entry: 'lambda/handlers/scan.ts',
-      description: 'ebs-burst-guardian scheduled scan',
-      policy: props.policy,
-      environment,
-      memorySizeMiB: props.scanMemorySizeMiB ?? 1024,
-      timeout: scanTimeout,
-      logRetention,
-      // One scan at a time: an overlapping scan would race the modification ledger.
-      reservedConcurrentExecutions: 1,
-    });
-    grantScanPermissions(this.scanFunction, permissionTargets);
-    this.eventFunction = new GuardianFunction(this, 'ModificationEvent', {
-      entry: 'lambda/handlers/modification-event.ts',
-      description: 'ebs-burst-guardian modifyVolume event handler',
-      policy: props.policy,
-      environment,
-      memorySizeMiB: 512,
-      timeout: Duration.minutes(1),
-      logRetention,
-    });
-    grantEventPermissions(this.eventFunction, permissionTargets);
+    const functions = this.createFunctions(props, { metricsNamespace, probeNamespace, scanTimeout, logRetention });
+    this.scanFunction = functions.scan;
+    this.eventFunction = functions.event;
     this.wireInvocations(schedule.expression, Duration.seconds(Math.max(60, schedule.intervalSeconds)));
     this.alarms = new GuardianAlarms(this, 'Alarms', {
       scanFunction: this.scanFunction.function,
@@ -134,6 +106,48 @@ export class BurstGuardian extends Construct {
       probeNamespace,
       alarms: [scanErrors, eventErrors, deadLetters, heartbeat],
     });
+  }
+
+  /** Both functions with their environment and least-privilege grants. */
+  private createFunctions(
+    props: BurstGuardianProps,
+    settings: { metricsNamespace: string; probeNamespace: string; scanTimeout: Duration; logRetention: logs.RetentionDays },
+  ): { scan: GuardianFunction; event: GuardianFunction } {
+    const { metricsNamespace, probeNamespace, scanTimeout, logRetention } = settings;
+    const environment = {
+      TABLE_NAME: this.table.tableName,
+      TOPIC_ARN: this.topic.topicArn,
+      METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      PROBE_NAMESPACE: probeNamespace,
+      POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
+    };
+    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic, metricsNamespace };
+    const scan = new GuardianFunction(this, 'Scan', {
+      entry: 'lambda/handlers/scan.ts',
+      description: 'ebs-burst-guardian scheduled scan',
+      policy: props.policy,
+      environment,
+      // docs/scan-benchmark.md: 10,000 volumes in 21 s and ≤ 430 MB RSS on one shared core; 1024 MB
+      // leaves twice that memory and the 5 min timeout over 10× that time.
+      memorySizeMiB: props.scanMemorySizeMiB ?? 1024,
+      timeout: scanTimeout,
+      logRetention,
+      // One scan at a time: an overlapping scan would race the modification ledger.
+      reservedConcurrentExecutions: 1,
+    });
+    grantScanPermissions(scan, permissionTargets);
+    const event = new GuardianFunction(this, 'ModificationEvent', {
+      entry: 'lambda/handlers/modification-event.ts',
+      description: 'ebs-burst-guardian modifyVolume event handler',
+      policy: props.policy,
+      environment,
+      memorySizeMiB: 512,
+      timeout: Duration.minutes(1),
+      logRetention,
+    });
+    grantEventPermissions(event, permissionTargets);
+    return { scan, event };
   }
 
   /** The table exactly as `HISTORY_TABLE_SCHEMA` says, so the stack, the stores and the tests agree. */

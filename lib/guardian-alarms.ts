@@ -39,29 +39,21 @@ export class GuardianAlarms extends Construct {
   constructor(scope: Construct, id: string, props: GuardianAlarmsProps) {
     super(scope, id);
     const fiveMinutes = Duration.minutes(5);
-    this.scanErrors = props.scanFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }).createAlarm(this, 'ScanErrors', {
-      alarmDescription: 'The scheduled scan failed as a whole (error or timeout). Volumes are not being watched until it recovers.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.eventErrors = props.eventFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }).createAlarm(this, 'EventErrors', {
-      alarmDescription: 'The modifyVolume event handler failed; the next scan still reconciles modifications from EC2.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.deadLetters = props.failureQueue
-      .metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLetters', {
-        alarmDescription: 'Messages wait in the failure queue: an invocation failed after its retries, or an alert email was undeliverable. Read them, then purge.',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.scanErrors = this.anyAlarm(
+      'ScanErrors',
+      props.scanFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+      'The scheduled scan failed as a whole (error or timeout). Volumes are not being watched until it recovers.',
+    );
+    this.eventErrors = this.anyAlarm(
+      'EventErrors',
+      props.eventFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+      'The modifyVolume event handler failed; the next scan still reconciles modifications from EC2.',
+    );
+    this.deadLetters = this.anyAlarm(
+      'DeadLetters',
+      props.failureQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+      'Messages wait in the failure queue: an invocation failed after its retries, or an alert e-mail was undeliverable. Read them, then purge.',
+    );
     this.heartbeat = this.heartbeatMetric(props).createAlarm(this, 'Heartbeat', {
       alarmDescription: `No successful scan for ${HEARTBEAT_MISSED_INTERVALS} scan intervals: the guardian is not running (schedule disabled, permissions, crashes).`,
       threshold: 1,
@@ -75,6 +67,17 @@ export class GuardianAlarms extends Construct {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
+  }
+
+  /** An alarm on "at least one in a period"; silence is normal for these, so missing data is OK. */
+  private anyAlarm(id: string, metric: cloudwatch.Metric, alarmDescription: string): cloudwatch.Alarm {
+    return metric.createAlarm(this, id, {
+      alarmDescription,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   private heartbeatMetric(props: GuardianAlarmsProps): cloudwatch.Metric {

@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PROBE_METRICS } from '../lambda/probe/metric-names';
+import { PROBE_DIMENSIONS, PROBE_METRICS } from '../lambda/probe/metric-names';
 import { GUARDIAN_METRICS, GUARDIAN_SERVICE_DIMENSION, GUARDIAN_SERVICE_NAME } from './guardian-metric-names';
 
 /** Props of `GuardianDashboard`. */
@@ -36,57 +36,67 @@ export class GuardianDashboard extends Construct {
   constructor(scope: Construct, id: string, props: GuardianDashboardProps) {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
-    const search = (label: string, expression: string): cloudwatch.MathExpression =>
-      new cloudwatch.MathExpression({ expression, label, usingMetrics: {}, period: Duration.seconds(PERIOD_SECONDS) });
-    const ns = props.metricsNamespace;
-    const own = (metricName: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({
-        namespace: ns,
-        metricName,
-        dimensionsMap: { [GUARDIAN_SERVICE_DIMENSION]: GUARDIAN_SERVICE_NAME },
-        statistic: 'Sum',
-        period: Duration.seconds(PERIOD_SECONDS),
-      });
+    this.dashboard.addWidgets(...forecastRow(props.metricsNamespace));
+    this.dashboard.addWidgets(...activityRow(props));
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'BurstBalance (%) of burstable volumes',
-        width: 12,
-        // AWS/EBS carries no tags, so this lists every volume that publishes BurstBalance (gp2/st1/sc1).
-        left: [search('', searchExpression('AWS/EBS,VolumeId', 'BurstBalance', 'Minimum'))],
-        leftYAxis: { min: 0, max: 100 },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Forecast seconds to empty (managed volumes)',
-        width: 12,
-        left: [search('', searchExpression(`${ns},${GUARDIAN_SERVICE_DIMENSION},VolumeId`, GUARDIAN_METRICS.secondsToEmpty, 'Minimum'))],
-        leftYAxis: { min: 0 },
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Modifications and alerts',
-        width: 8,
-        left: [own(GUARDIAN_METRICS.modificationsRequested), own(GUARDIAN_METRICS.alertsSent)],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Errors',
-        width: 8,
-        left: [
-          props.scanFunction.metricErrors({ label: 'scan errors', period: Duration.seconds(PERIOD_SECONDS) }),
-          props.eventFunction.metricErrors({ label: 'event errors', period: Duration.seconds(PERIOD_SECONDS) }),
-          own(GUARDIAN_METRICS.volumeErrors),
-          props.failureQueue.metricApproximateNumberOfMessagesVisible({ label: 'failure queue', period: Duration.seconds(PERIOD_SECONDS) }),
-        ],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Container start p90 (ms), on-host probe',
-        width: 8,
-        left: [search('', searchExpression(`${props.probeNamespace},InstanceId,VolumeId`, PROBE_METRICS.containerStartLatencyP90, 'Maximum'))],
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Successful scans', width: 12, left: [own(GUARDIAN_METRICS.scanSucceeded)] }),
+      new cloudwatch.GraphWidget({ title: 'Successful scans', width: 12, left: [ownMetric(props.metricsNamespace, GUARDIAN_METRICS.scanSucceeded)] }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 12, alarms: [...props.alarms] }),
     );
   }
+}
+
+const period = Duration.seconds(PERIOD_SECONDS);
+
+function search(expression: string): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({ expression, label: '', usingMetrics: {}, period });
+}
+
+function ownMetric(namespace: string, metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { [GUARDIAN_SERVICE_DIMENSION]: GUARDIAN_SERVICE_NAME }, statistic: 'Sum', period });
+}
+
+/** Balances of every burstable volume and the forecast of the managed ones. */
+function forecastRow(namespace: string): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'BurstBalance (%) of burstable volumes',
+      width: 12,
+      // AWS/EBS carries no tags, so this lists every volume that publishes BurstBalance (gp2/st1/sc1).
+      left: [search(searchExpression('AWS/EBS,VolumeId', 'BurstBalance', 'Minimum'))],
+      leftYAxis: { min: 0, max: 100 },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Forecast seconds to empty (managed volumes)',
+      width: 12,
+      left: [search(searchExpression(`${namespace},${GUARDIAN_SERVICE_DIMENSION},VolumeId`, GUARDIAN_METRICS.secondsToEmpty, 'Minimum'))],
+      leftYAxis: { min: 0 },
+    }),
+  ];
+}
+
+/** What the guardian did, what failed, and what the hosts felt. */
+function activityRow(props: GuardianDashboardProps): cloudwatch.IWidget[] {
+  const ns = props.metricsNamespace;
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Modifications and alerts',
+      width: 8,
+      left: [ownMetric(ns, GUARDIAN_METRICS.modificationsRequested), ownMetric(ns, GUARDIAN_METRICS.alertsSent)],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Errors',
+      width: 8,
+      left: [
+        props.scanFunction.metricErrors({ label: 'scan errors', period }),
+        props.eventFunction.metricErrors({ label: 'event errors', period }),
+        ownMetric(ns, GUARDIAN_METRICS.volumeErrors),
+        props.failureQueue.metricApproximateNumberOfMessagesVisible({ label: 'failure queue', period }),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Container start p90 (ms), on-host probe',
+      width: 8,
+      left: [search(searchExpression(`${props.probeNamespace},${PROBE_DIMENSIONS.instanceId},${PROBE_DIMENSIONS.volumeId}`, PROBE_METRICS.containerStartLatencyP90, 'Maximum'))],
+    }),
+  ];
 }

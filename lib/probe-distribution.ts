@@ -64,22 +64,7 @@ export class ProbeDistribution extends Construct {
       compatibleArchitectures: [lambda.Architecture.ARM_64, lambda.Architecture.X86_64],
       license: 'Apache-2.0',
     });
-    this.installDocument = new ssm.CfnDocument(this, 'InstallDocument', {
-      documentType: 'Command',
-      documentFormat: 'JSON',
-      updateMethod: 'NewVersion',
-      content: {
-        schemaVersion: '2.2',
-        description: 'Install or upgrade the ebs-burst-guardian probe from a Lambda layer version and (re)start it under systemd.',
-        parameters: {
-          LayerVersionArn: { type: 'String', default: this.layer.layerVersionArn, allowedPattern: LAYER_VERSION_ARN_PATTERN },
-          ProbeArgs: { type: 'String', default: probeArgs, allowedPattern: PROBE_ARGS_PATTERN },
-        },
-        mainSteps: [
-          { action: 'aws:runShellScript', name: 'installBurstProbe', precondition: { StringEquals: ['platformType', 'Linux'] }, inputs: { timeoutSeconds: '300', runCommand: probeInstallScript() } },
-        ],
-      },
-    });
+    this.installDocument = this.createInstallDocument(probeArgs);
     if (props.associationTarget !== undefined) {
       const target = props.associationTarget;
       this.association = new ssm.CfnAssociation(this, 'Association', {
@@ -93,6 +78,29 @@ export class ProbeDistribution extends Construct {
       });
     }
     this.instancePolicy = this.createInstancePolicy(props.probeNamespace ?? PROBE_NAMESPACE);
+  }
+
+  /**
+   * The Command document: parameters pattern-checked, defaulting to this layer version. A new probe
+   * build changes the default, so CloudFormation replaces the document and the association, and a
+   * new association runs at once: the fleet upgrades on deploy.
+   */
+  private createInstallDocument(probeArgs: string): ssm.CfnDocument {
+    return new ssm.CfnDocument(this, 'InstallDocument', {
+      documentType: 'Command',
+      documentFormat: 'JSON',
+      content: {
+        schemaVersion: '2.2',
+        description: 'Install or upgrade the ebs-burst-guardian probe from a Lambda layer version and (re)start it under systemd.',
+        parameters: {
+          LayerVersionArn: { type: 'String', default: this.layer.layerVersionArn, allowedPattern: LAYER_VERSION_ARN_PATTERN },
+          ProbeArgs: { type: 'String', default: probeArgs, allowedPattern: PROBE_ARGS_PATTERN },
+        },
+        mainSteps: [
+          { action: 'aws:runShellScript', name: 'installBurstProbe', precondition: { StringEquals: ['platformType', 'Linux'] }, inputs: { timeoutSeconds: '300', runCommand: probeInstallScript() } },
+        ],
+      },
+    });
   }
 
   private createInstancePolicy(probeNamespace: string): iam.ManagedPolicy {
