@@ -4,6 +4,7 @@
  * policy lets cloudwatch.amazonaws.com use the key
  * (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
  */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,7 +19,14 @@ export class GuardianTopic extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'ebs-burst-guardian alert topic' });
+    this.key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: 'ebs-burst-guardian alert topic',
+      // SNS keeps no messages, so nothing needs the key once the topic is gone: schedule its deletion
+      // with the stack instead of leaving a billed key behind (7 days is KMS's minimum waiting period).
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',

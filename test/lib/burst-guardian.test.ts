@@ -113,7 +113,8 @@ describe('GuardianStack from the default policy', () => {
   });
 
   it('encrypts the alert topic with a rotated key CloudWatch may use, and denies non-TLS publishing', () => {
-    const key = logicalIdOf('AWS::KMS::Key', { EnableKeyRotation: true });
+    const key = logicalIdOf('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
