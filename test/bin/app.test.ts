@@ -53,6 +53,14 @@ describe('buildApp', () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
   });
 
+  it('passes both nag packs with every option on: e-mail, no opt-in tag, probe association, cron schedule', () => {
+    const everything = join(dir, 'everything.yaml');
+    writeFileSync(everything, 'version: 1\nschedule: cron(0/10 * * * ? *)\nselection:\n  optInTag: null\n');
+    const context = { ...SKIP_BUNDLING, policy: everything, alertEmail: 'oncall@example.com', scanIntervalSeconds: '600', probeTagKey: 'burst-probe' };
+    const { app } = buildApp({ context });
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('fails synthesis on a finding nobody acknowledged (the nag packs run)', () => {
     const { app, stack } = buildApp({ context: { ...SKIP_BUNDLING, policy: goodPolicyPath } });
     new sqs.Queue(stack, 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
