@@ -85,22 +85,16 @@ export function estimateModel(input: ModelInput): ModelEstimate | undefined {
   if (shortNet === undefined) return undefined;
   const run = trailingRunAbove(demand, spec.baselinePerSecond);
   const persistent = run >= opts.minDrainPoints;
-  if (opts.demandTrend && shortNet !== undefined && shortNet > 0) {
-    const trend = trendSecondsToEmpty(spec, lastWindow(demand, latest.tEpochSeconds, TREND_WINDOW_SECONDS), input.credits);
-    if (trend !== undefined && trend.secondsToEmpty - input.ageSeconds < best.secondsToEmpty) {
-      best = { secondsToEmpty: trend.secondsToEmpty - input.ageSeconds, demandPerSecond: trend.demandPerSecond };
-    }
-  }
   const runPoints = demand.slice(-run);
+  // A run whose latest minute is under half its peak is a burst ending (a spike), not a drain.
   const fading = latest.value < 0.5 * Math.max(...runPoints.map((p) => p.value));
   if (persistent && !fading) {
-    // The current regime alone: fixed windows that reach back before a drain began dilute it. A
-    // run whose latest minute is well below its peak is a burst ending (a spike), not a regime.
+    // The current regime alone: fixed windows that reach back before a drain began dilute it.
     const demandPerSecond = meanOf(runPoints);
     const secondsToEmpty = input.credits / (Math.min(demandPerSecond, spec.burstPerSecond) - spec.baselinePerSecond) - input.ageSeconds;
     if (secondsToEmpty < best.secondsToEmpty) best = { secondsToEmpty, demandPerSecond };
   }
-  const draining = shortNet > 0 && persistent && Number.isFinite(best.secondsToEmpty);
+  const draining = shortNet > 0 && persistent && !fading && Number.isFinite(best.secondsToEmpty);
   return {
     draining,
     netDrainPerSecond: shortNet,
@@ -109,31 +103,6 @@ export function estimateModel(input: ModelInput): ModelEstimate | undefined {
     recentDemandPerSecond: medianOf(demand.slice(-opts.minDrainPoints).map((p) => p.value)),
     secondsToEmpty: draining ? best.secondsToEmpty : Number.POSITIVE_INFINITY,
   };
-}
-
-/** Demand trend window: long enough to see a daily ramp, short enough to forget the last regime. */
-const TREND_WINDOW_SECONDS = 3600;
-
-/**
- * Time to empty if demand keeps its Theil–Sen trend: credits = ∫ (D0 + k·t − baseline) dt, solved
- * for t (demand capped at the burst ceiling by solving only up to the time it gets there).
- * Undefined when demand is not rising or there are too few points.
- */
-function trendSecondsToEmpty(spec: BucketSpec, points: readonly MetricPoint[], credits: number): { secondsToEmpty: number; demandPerSecond: number } | undefined {
-  if (points.length < 20) return undefined;
-  const k = theilSenSlope(points);
-  if (!(k > 0)) return undefined;
-  const tMid = (points[0]!.tEpochSeconds + points[points.length - 1]!.tEpochSeconds) / 2;
-  const level = medianOf(points.map((p) => p.value - k * (p.tEpochSeconds - tMid)));
-  const last = points[points.length - 1]!.tEpochSeconds;
-  const d0 = Math.min(spec.burstPerSecond, level + k * (last - tMid));
-  const net0 = d0 - spec.baselinePerSecond;
-  // Solve credits = net0·t + k·t²/2 for t ≥ 0 (positive root).
-  const t = (-net0 + Math.sqrt(Math.max(0, net0 * net0 + 2 * k * credits))) / k;
-  const tCap = (spec.burstPerSecond - d0) / k;
-  if (t <= tCap) return { secondsToEmpty: t, demandPerSecond: d0 };
-  const creditsAtCap = net0 * tCap + (k * tCap * tCap) / 2;
-  return { secondsToEmpty: tCap + (credits - creditsAtCap) / (spec.burstPerSecond - spec.baselinePerSecond), demandPerSecond: d0 };
 }
 
 /** Inputs of `estimateSlope`. */

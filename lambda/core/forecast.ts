@@ -27,8 +27,6 @@ export interface ForecastOptions {
   readonly slopeWindowsSeconds?: readonly number[];
   /** Consecutive latest datapoints that must show a drain before it counts (no single spike). */
   readonly minDrainPoints?: number;
-  /** Also extrapolate a rising demand trend over the last hour (pessimistic for daily ramps). */
-  readonly demandTrend?: boolean;
 }
 
 /** Defaults: 5-minute runs, 3 h of history, 15 min staleness (2 min CloudWatch delay is normal). */
@@ -39,7 +37,6 @@ export const DEFAULT_FORECAST_OPTIONS: Required<ForecastOptions> = {
   demandWindowsSeconds: [300, 900, 1800, 3600],
   slopeWindowsSeconds: [900, 3600],
   minDrainPoints: 3,
-  demandTrend: false,
 };
 
 /** BurstBalance below this percent with demand at or above the baseline means throttled now. */
@@ -157,7 +154,7 @@ export interface AlertRuleOptions {
   readonly intervalSeconds: number;
   /**
    * Extra lead, as a fraction of H + interval, for the error of a forecast made from minutes-old
-   * 1-minute averages while demand moves. @default 0.2
+   * 1-minute averages while demand moves. @default 0.35
    */
   readonly safetyFraction?: number;
   /** An open alert stays open until BurstBalance recovers to this percent (hysteresis). @default 20 */
@@ -165,7 +162,7 @@ export interface AlertRuleOptions {
 }
 
 /** Default `safetyFraction` of `shouldAlert`. */
-export const DEFAULT_ALERT_SAFETY_FRACTION = 0.2;
+export const DEFAULT_ALERT_SAFETY_FRACTION = 0.35;
 /** Default `clearAbovePercent`: the same 20 % at which issue 2 re-arms exhaustion counting. */
 export const DEFAULT_ALERT_CLEAR_ABOVE_PERCENT = 20;
 

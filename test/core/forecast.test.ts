@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketSpecFor } from '../../lambda/core/credit-model';
-import { forecastExhaustion, shouldAlert } from '../../lambda/core/forecast';
+import { DEFAULT_FORECAST_OPTIONS, forecastExhaustion, shouldAlert } from '../../lambda/core/forecast';
+import { estimateModel } from '../../lambda/core/forecast-estimates';
 import type { Forecast, MetricPoint, VolumeMetricSeries } from '../../lambda/core/types';
 import { seriesFromDemand, type FixtureInput } from './forecast-fixtures';
 
@@ -57,6 +58,18 @@ describe('forecastExhaustion: steady states', () => {
     ['sc1 refilling', { type: 'sc1', sizeGiB: 1000, startBalancePercent: 30, demand: () => 2, minutes: 30 }, 'refilling'],
   ])('classifies %s', (_name, input, kind) => {
     expect(run(input).kind).toBe(kind);
+  });
+
+  it('does not count a burst whose latest minute fell under half its peak as a drain (model)', () => {
+    const burst = { ...gp2(20), startBalancePercent: 60, demand: (m: number) => (m >= 25 && m < 29 ? 3000 : m === 29 ? 1000 : 50), minutes: 30 };
+    const modelOf = (input: FixtureInput) => {
+      const fixture = seriesFromDemand(input);
+      const spec = bucketSpecFor('gp2', 20);
+      return estimateModel({ spec, series: fixture.series, since: 0, nowEpochSeconds: fixture.nowEpochSeconds, periodSeconds: 60, credits: 0.5 * spec.bucketCredits, ageSeconds: 150, opts: DEFAULT_FORECAST_OPTIONS });
+    };
+    expect(modelOf(burst)?.draining).toBe(false);
+    // The same burst still at full strength is a drain.
+    expect(modelOf({ ...burst, demand: (m: number) => (m >= 25 ? 3000 : 50) })?.draining).toBe(true);
   });
 
   it('forecasts time to full while refilling', () => {
@@ -141,10 +154,10 @@ describe('shouldAlert', () => {
     expect(shouldAlert(forecast, exact)).toBe(expected);
   });
 
-  it('widens the alert window by the safety fraction (default 20 %)', () => {
+  it('widens the alert window by the safety fraction (default 35 %)', () => {
     const rule = { horizonSeconds: 1800, intervalSeconds: 300 };
-    expect(shouldAlert(draining(2100 * 1.2), rule)).toBe(true);
-    expect(shouldAlert(draining(2100 * 1.2 + 1), rule)).toBe(false);
+    expect(shouldAlert(draining(2100 * 1.35), rule)).toBe(true);
+    expect(shouldAlert(draining(2100 * 1.35 + 1), rule)).toBe(false);
     expect(shouldAlert(draining(2100 * 1.5), { ...rule, safetyFraction: 0.5 })).toBe(true);
   });
 
