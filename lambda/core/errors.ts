@@ -92,3 +92,6 @@ export class HistoryTableNotFoundError extends GuardianError {}
 
 /** A CDK construct prop (or the app's context) is invalid; the message shows the bad value. */
 export class GuardianPropsError extends GuardianError {}
+
+/** A scan could not watch the fleet at all (e.g. the inventory failed); volume failures are not this. */
+export class ScanFailedError extends GuardianError {}
