@@ -10,6 +10,7 @@ import type { BurstableVolumeType } from '../core/types';
 import { readTraceFile, scenarioWorkload, traceWorkload, type WorkloadFactory } from '../sim/index';
 import { alertEpisodes, runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
 import { formatHours, renderBalanceChart } from './chart';
+import { readPolicyFile, runActingSimulation, writeActingSummary, writeSimulatedReport } from './simulate-policy';
 import type { CliCommand, CliIo } from './io';
 
 /** Monday 2026-01-05 00:00 UTC: simulations start at a fixed instant so diurnal scenarios are reproducible. */
@@ -29,12 +30,18 @@ export const SIMULATE_OPTIONS = {
   'duration-hours': { type: 'string' },
   seed: { type: 'string', default: '1' },
   json: { type: 'boolean', default: false },
+  policy: { type: 'string' },
+  act: { type: 'boolean', default: false },
+  'report-html': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = `usage: burst-guardian simulate (--trace FILE.csv | --scenario NAME[:ARG]) --size-gib N
          [--type gp2|st1|sc1] [--horizon-minutes 30] [--interval-minutes 5]
          [--metric-delay-minutes 2] [--duration-hours N] [--seed N] [--json]
+         [--policy FILE [--act] [--report-html FILE]]
+--policy runs the whole guardian loop (forecast, decide, modify, notify) on the simulated volume;
+it modifies only when the policy says dryRun: false or --act is given (--act overrides the dry run).
 scenarios: constant:IOPS, diurnal[:peakIOPS], ci-host[:startsPerMinute], nightly-batch[:IOPS], spikes[:IOPS], step[:IOPS]
 trace CSV: header t_seconds,read_ops,write_ops; ops per row interval at a fixed step
 `;
@@ -51,6 +58,12 @@ export interface SimulateArgs {
   readonly durationSeconds: number;
   readonly seed: number;
   readonly json: boolean;
+  /** `--policy FILE`: run the acting guardian loop with this policy. */
+  readonly policyFile?: string;
+  /** `--act`: modify even when the policy says dry run. */
+  readonly act: boolean;
+  /** `--report-html FILE`: write finance's HTML report of the simulated run. */
+  readonly reportHtmlFile?: string;
 }
 
 /** Parses `simulate` arguments; throws `UsageError` naming the problem. Returns undefined for `--help`. */
@@ -75,7 +88,12 @@ export function parseSimulateArgs(argv: readonly string[], cwd: string): Simulat
   const durationSeconds = values['duration-hours'] === undefined
     ? (traceSeconds ?? DEFAULT_SCENARIO_HOURS * 3600)
     : 3600 * numberOption('--duration-hours', values['duration-hours'], { min: 1 / 60, max: MAX_DURATION_HOURS });
-  return { source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json: values.json };
+  if (values.policy === undefined && (values.act || values['report-html'] !== undefined)) throw new UsageError('--act and --report-html need --policy FILE');
+  return {
+    source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json: values.json, act: values.act,
+    ...(values.policy === undefined ? {} : { policyFile: values.policy }),
+    ...(values['report-html'] === undefined ? {} : { reportHtmlFile: values['report-html'] }),
+  };
 }
 
 function loadWorkload(trace: string | undefined, scenario: string | undefined, cwd: string) {
@@ -106,6 +124,7 @@ export const runSimulate: CliCommand = async (argv, io) => {
     io.stdout(USAGE);
     return 0;
   }
+  if (args.policyFile !== undefined) return runSimulateWithPolicy(args, args.policyFile, io);
   const { report } = await runForecastSimulation({
     volume: { type: args.type, sizeGiB: args.sizeGiB }, workload: args.workload, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
     durationSeconds: args.durationSeconds, intervalSeconds: args.intervalSeconds, metricDelaySeconds: args.metricDelaySeconds,
@@ -116,6 +135,20 @@ export const runSimulate: CliCommand = async (argv, io) => {
   else writeSummary(io, args.source.kind === 'trace' ? `trace ${args.source.file}` : `scenario ${args.source.name}`, report);
   return 0;
 };
+
+/** `simulate --policy`: the acting guardian loop, its JSON or summary, and the optional HTML report. */
+async function runSimulateWithPolicy(args: SimulateArgs, policyFile: string, io: CliIo): Promise<number> {
+  const policy = await readPolicyFile(policyFile, io.cwd);
+  const run = await runActingSimulation({ ...args, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS }, policy, args.act);
+  const htmlPath = args.reportHtmlFile === undefined ? undefined : await writeSimulatedReport(run, args.reportHtmlFile, io.cwd, policy.region ?? 'us-east-1');
+  const source = args.source.kind === 'trace' ? { trace: args.source.file } : { scenario: args.source.name };
+  if (args.json) io.stdout(`${JSON.stringify({ ...source, policy: policyFile, act: args.act, ...run.report, ...(htmlPath === undefined ? {} : { reportHtml: htmlPath }) })}\n`);
+  else {
+    writeActingSummary(io, args.source.kind === 'trace' ? `trace ${args.source.file}` : `scenario ${args.source.name}`, run);
+    if (htmlPath !== undefined) io.stdout(`HTML report: ${htmlPath}\n`);
+  }
+  return 0;
+}
 
 /** Prints the readable summary: volume, chart, exhaustions with their lead, alert episodes. */
 export function writeSummary(io: CliIo, sourceLabel: string, report: ForecastRunReport): void {

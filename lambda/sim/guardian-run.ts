@@ -1,0 +1,139 @@
+/**
+ * The acting simulation (issue 3 item 5): the whole guardian loop — the same `runScan` the Lambda
+ * runs — on one simulated volume, every interval after the fleet advanced to that instant. The
+ * same workload and seed are then run without the guardian, so the throttling and cost it saved
+ * are measured, not estimated.
+ */
+import type { Policy } from '../core/policy';
+import { runScan } from '../core/scan';
+import type { ScanReport } from '../core/scan-types';
+import type { VolumeType } from '../core/types';
+import { billedSpans, costOfSpans, findLedgerViolations, type LedgerViolation } from './guardian-checks';
+import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';
+import { MemoryHistoryStore } from './memory-history-store';
+import { RecordingNotifier } from './recording-notifier';
+
+/** Options of `runGuardianSimulation`: a simulation plus the policy that acts on it. */
+export interface GuardianRunOptions extends Omit<SimulationOptions, 'onInterval'> {
+  readonly policy: Policy;
+  /** Act even when the policy says dry run (the CLI's `--act`). @default false */
+  readonly act?: boolean;
+  /** Region for prices. @default the policy's region, else us-east-1 */
+  readonly region?: string;
+  /** Called after every scan (the demo narrates from it). */
+  readonly onScan?: (context: IntervalContext, report: ScanReport) => void;
+}
+
+/** One modification the fleet accepted, with the guardian's reason. */
+export interface GuardianModification {
+  readonly tSeconds: number;
+  readonly from: VolumeType;
+  readonly to: VolumeType;
+  readonly iops: number | null;
+  readonly throughputMiBps: number | null;
+  readonly reason: string;
+  /** `completed`, `failed`, or still `modifying`/`optimizing` when the run ended. */
+  readonly state: string;
+}
+
+/** One notification sent, seconds since the start. */
+export interface GuardianNotificationRecord {
+  readonly tSeconds: number;
+  readonly kind: string;
+  readonly subject: string;
+}
+
+/** What the acting simulation measured (the `--json` fields of `simulate --policy`). */
+export interface GuardianRunReport {
+  readonly volumeId: string;
+  readonly dryRun: boolean;
+  readonly scans: number;
+  readonly scanErrors: number;
+  readonly modifications: readonly GuardianModification[];
+  readonly notifications: readonly GuardianNotificationRecord[];
+  /** Seconds in which demand exceeded what was served, with the guardian. */
+  readonly throttledSeconds: number;
+  /** The same, same workload and seed, without the guardian. */
+  readonly unaidedThrottledSeconds: number;
+  /** Per-second cost of the volume's actual configurations over the run. */
+  readonly costUSD: number;
+  /** Per-second cost of staying on the original configuration all along. */
+  readonly unaidedCostUSD: number;
+  readonly ledgerViolations: readonly LedgerViolation[];
+}
+
+/** Everything a caller may draw on: the report, both runs, the guardian's history and notifications. */
+export interface GuardianRun {
+  readonly report: GuardianRunReport;
+  readonly result: SimulationResult;
+  readonly unaided: SimulationResult;
+  readonly history: MemoryHistoryStore;
+  readonly notifier: RecordingNotifier;
+  readonly scanReports: readonly ScanReport[];
+}
+
+/** Runs the guardian on a simulated volume, then the same volume unaided, and compares them. */
+export async function runGuardianSimulation(options: GuardianRunOptions): Promise<GuardianRun> {
+  const { policy: basePolicy, act = false, onScan, ...simulation } = options;
+  // `--act` overrides the policy's dry run both in the policy and in the deps, whichever runScan reads.
+  const policy: Policy = act ? { ...basePolicy, dryRun: false } : basePolicy;
+  const region = options.region ?? policy.region ?? 'us-east-1';
+  const history = new MemoryHistoryStore();
+  const notifier = new RecordingNotifier();
+  const scanReports: ScanReport[] = [];
+  const fleetOptions = { ...simulation.fleet, modificationRule: policy.modificationRule };
+  const result = await runSimulation({
+    ...simulation, fleet: fleetOptions,
+    onInterval: async (context) => {
+      const report = await runScan({
+        inventory: context.fleet, metrics: context.fleet, modifier: context.fleet, notifier, history, policy, region,
+        runId: `sim-${scanReports.length + 1}`, ...(act ? { dryRun: false } : {}),
+      }, context.nowEpochSeconds);
+      scanReports.push(report);
+      onScan?.(context, report);
+    },
+  });
+  const unaided = await runSimulation({ ...simulation, fleet: fleetOptions });
+  const report = await buildReport({ result, unaided, history, notifier, scanReports, policy, region });
+  return { report, result, unaided, history, notifier, scanReports };
+}
+
+interface ReportInput {
+  readonly result: SimulationResult;
+  readonly unaided: SimulationResult;
+  readonly history: MemoryHistoryStore;
+  readonly notifier: RecordingNotifier;
+  readonly scanReports: readonly ScanReport[];
+  readonly policy: Policy;
+  readonly region: string;
+}
+
+async function buildReport(input: ReportInput): Promise<GuardianRunReport> {
+  const { result, unaided, policy, region } = input;
+  const start = result.startEpochSeconds;
+  const end = start + result.durationSeconds;
+  const log = result.fleet.volume(result.volumeId).history;
+  const ledger = (await input.history.listModifications(result.volumeId)).filter((r) => !r.dryRun);
+  const initial = { type: result.volume.type, sizeGiB: result.volume.sizeGiB, ...(result.volume.iops === undefined || result.volume.type === 'gp2' ? {} : { iops: result.volume.iops }) };
+  return {
+    volumeId: result.volumeId,
+    dryRun: input.scanReports[0]?.dryRun ?? policy.dryRun,
+    scans: input.scanReports.length,
+    scanErrors: input.scanReports.reduce((n, r) => n + r.errors.length, 0),
+    modifications: log.map((m) => {
+      // The ledger's record for this modification: the latest one requested at or before its start.
+      const record = ledger.filter((r) => r.requestedEpochSeconds <= m.startEpochSeconds + 1e-6).at(-1);
+      return {
+        tSeconds: m.startEpochSeconds - start, from: m.originalType, to: m.targetType,
+        iops: m.targetIops ?? null, throughputMiBps: m.targetThroughputMiBps ?? null,
+        reason: record === undefined ? 'not in the guardian ledger' : `${record.kind}: ${record.reason}`, state: m.state,
+      };
+    }),
+    notifications: input.notifier.notifications.map((n) => ({ tSeconds: n.tEpochSeconds - start, kind: n.kind, subject: n.subject })),
+    throttledSeconds: result.throttledSeconds,
+    unaidedThrottledSeconds: unaided.throttledSeconds,
+    costUSD: costOfSpans(billedSpans(initial, start, log), end, region),
+    unaidedCostUSD: costOfSpans(billedSpans(initial, start, []), end, region),
+    ledgerViolations: findLedgerViolations(log, policy.modificationRule),
+  };
+}
