@@ -1,4 +1,29 @@
-/** Scheduled scan handler: placeholder until runScan lands (issue 4); the CDK app bundles this entry. */
-export const handler = async (): Promise<void> => {
-  throw new Error('scan handler not wired yet');
-};
+/**
+ * Scheduled scan handler (EventBridge rule, DESIGN.md §3): wires the AWS adapters once per container
+ * and runs `runScan`. One scan at a time is guaranteed by the function's reserved concurrency of 1;
+ * the history store's conditional writes guard the modification-event handler running beside it.
+ */
+import type { Context } from 'aws-lambda';
+import { createWiredScan, type HandlerOptions } from './wiring';
+
+/** What the scheduled scan returns (visible in test invokes; EventBridge ignores it). */
+export interface ScanHandlerResult {
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly volumesScanned: number;
+  readonly counts: Record<string, number>;
+  readonly errors: number;
+}
+
+/** Builds the scheduled-scan handler; tests inject clients, env and policy, Lambda uses the defaults. */
+export function createScanHandler(options: HandlerOptions = {}): (event: unknown, context: Pick<Context, 'awsRequestId'>) => Promise<ScanHandlerResult> {
+  const { run, logger } = createWiredScan(options);
+  return async (_event, context) => {
+    logger.addContext(context as Context);
+    const report = await run({ runId: context.awsRequestId, heartbeat: true });
+    return { runId: report.runId, dryRun: report.dryRun, volumesScanned: report.volumesScanned, counts: { ...report.counts }, errors: report.errors.length };
+  };
+}
+
+/** The Lambda entry point (`lib/burst-guardian.ts` bundles this file). */
+export const handler = createScanHandler();

@@ -1,0 +1,242 @@
+/**
+ * Shared wiring of the two Lambda handlers (and the `scan` CLI): the embedded policy validated once,
+ * SDK clients built once, the ports built from them, and the scan report turned into Powertools
+ * metrics. No network happens here: SDK clients connect on their first `send` (STYLE.md §4).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GUARDIAN_METRICS } from '../../lib/guardian-metric-names';
+import { CloudWatchBurstMetricsReader } from '../aws/cloudwatch-burst-metrics-reader';
+import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
+import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
+import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
+import { SnsNotifier } from '../aws/sns-notifier';
+import type { ThrottleRetryOptions } from '../aws/throttle-retry';
+import { PolicyValidationError, ScanFailedError } from '../core/errors';
+import { PolicySchema, type Policy } from '../core/policy-schema';
+import type { InventoryFilter, VolumeInventory } from '../core/ports';
+import { runScan } from '../core/scan';
+import type { ScanDeps, ScanReport } from '../core/scan-types';
+
+/** The four SDK clients a scan talks through. */
+export interface GuardianClients {
+  readonly ec2: EC2Client;
+  readonly cloudwatch: CloudWatchClient;
+  readonly sns: SNSClient;
+  readonly dynamo: DynamoDBDocumentClient;
+}
+
+/** The handlers' environment, as `lib/burst-guardian.ts` sets it. */
+export interface GuardianEnvironment {
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly probeNamespace?: string;
+  readonly region?: string;
+}
+
+/** Metrics the handlers emit on top of the alarm/dashboard contract of `lib/guardian-metric-names.ts`. */
+export const SCAN_DETAIL_METRICS = {
+  volumesScanned: 'VolumesScanned',
+  alerts: 'Alerts',
+  rescues: 'Rescues',
+  reverts: 'Reverts',
+  scanDuration: 'ScanDurationMs',
+} as const;
+
+/**
+ * Validates the policy the CDK app embedded as JSON (esbuild `define`), with the same schema as the
+ * policy file. JSON has no lines, so each problem reports line 1 and its dotted field path.
+ */
+export function loadEmbeddedPolicy(json: string | undefined, source = 'embedded policy (GUARDIAN_POLICY_JSON)'): Policy {
+  if (json === undefined || json.trim() === '') {
+    throw new PolicyValidationError(source, [{ line: 1, column: 1, path: '(root)', message: 'no policy embedded in the bundle' }]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new PolicyValidationError(source, [{ line: 1, column: 1, path: '(json)', message: error instanceof Error ? error.message : String(error) }]);
+  }
+  const result = PolicySchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new PolicyValidationError(
+    source,
+    result.error.issues.map((issue) => ({ line: 1, column: 1, path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+  );
+}
+
+/** Reads the handler environment; a missing variable is a deploy bug, so it throws at once. */
+export function readGuardianEnvironment(env: Readonly<Record<string, string | undefined>>): GuardianEnvironment {
+  const missing = ['TABLE_NAME', 'TOPIC_ARN'].filter((name) => (env[name] ?? '') === '');
+  if (missing.length > 0) throw new Error(`missing environment variable(s): ${missing.join(', ')}`);
+  return {
+    tableName: env.TABLE_NAME ?? '',
+    topicArn: env.TOPIC_ARN ?? '',
+    ...(env.PROBE_NAMESPACE ? { probeNamespace: env.PROBE_NAMESPACE } : {}),
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+  };
+}
+
+/** Builds the SDK clients (no network until the first call). */
+export function createGuardianClients(config: { readonly region?: string; readonly credentials?: EC2Client['config']['credentials'] } = {}): GuardianClients {
+  const base = { ...(config.region ? { region: config.region } : {}), ...(config.credentials ? { credentials: config.credentials } : {}) };
+  return {
+    ec2: new EC2Client(base),
+    cloudwatch: new CloudWatchClient(base),
+    sns: new SNSClient(base),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } }),
+  };
+}
+
+/** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
+export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history'>;
+
+/** Builds the adapters over the clients; `retry` lets tests skip the back-off sleeps. */
+export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn'>, retry?: ThrottleRetryOptions): AwsPorts {
+  const retryOption = retry === undefined ? {} : { retry };
+  return {
+    inventory: new Ec2VolumeInventory({ client: clients.ec2, ...retryOption }),
+    metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch, ...retryOption }),
+    modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
+    notifier: new SnsNotifier({ client: clients.sns, topicArn: env.topicArn }),
+    history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),
+  };
+}
+
+/** Adapts Powertools Logger to the core's structured log sink. */
+export function toScanLog(logger: Logger): NonNullable<ScanDeps['log']> {
+  return (level, message, fields) => logger[level](message, fields ?? {});
+}
+
+/**
+ * Adds the report's metrics to `metrics` (the caller publishes). `SecondsToEmpty` is emitted only
+ * for draining volumes, one single-metric datum each with the `VolumeId` dimension, so the number of
+ * custom-metric series stays bounded by the volumes actually at risk (each series costs money:
+ * https://aws.amazon.com/cloudwatch/pricing/).
+ */
+export function addScanMetrics(metrics: Metrics, report: ScanReport, options: { readonly durationMs: number; readonly heartbeat: boolean }): void {
+  const modificationsRequested = report.results.filter((r) => r.action === 'modified' || r.action === 'dry-run').length;
+  if (options.heartbeat) metrics.addMetric(GUARDIAN_METRICS.scanSucceeded, MetricUnit.Count, 1);
+  metrics.addMetric(GUARDIAN_METRICS.modificationsRequested, MetricUnit.Count, modificationsRequested);
+  metrics.addMetric(GUARDIAN_METRICS.alertsSent, MetricUnit.Count, report.counts.notifications);
+  metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, report.counts.errors);
+  metrics.addMetric(SCAN_DETAIL_METRICS.volumesScanned, MetricUnit.Count, report.volumesScanned);
+  metrics.addMetric(SCAN_DETAIL_METRICS.alerts, MetricUnit.Count, report.counts.alerts);
+  metrics.addMetric(SCAN_DETAIL_METRICS.rescues, MetricUnit.Count, report.counts.rescues);
+  metrics.addMetric(SCAN_DETAIL_METRICS.reverts, MetricUnit.Count, report.counts.reverts);
+  metrics.addMetric(SCAN_DETAIL_METRICS.scanDuration, MetricUnit.Milliseconds, options.durationMs);
+  for (const result of report.results) {
+    if (result.forecast.kind !== 'draining' || result.decision.kind === 'skip') continue;
+    const single = metrics.singleMetric();
+    single.addDimension('VolumeId', result.volume.volumeId);
+    single.addMetric(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, Math.round(result.forecast.secondsToEmpty));
+  }
+}
+
+/** A summary of the report for one structured log line (no per-volume detail beyond failures). */
+export function summarizeReport(report: ScanReport, durationMs: number): Record<string, unknown> {
+  return {
+    runId: report.runId,
+    dryRun: report.dryRun,
+    volumesScanned: report.volumesScanned,
+    reconciled: report.reconciled,
+    metricsRequested: report.metricsRequested,
+    counts: report.counts,
+    durationMs,
+    errors: report.errors.slice(0, 50),
+    actions: report.results
+      .filter((r) => r.action !== 'none')
+      .map((r) => ({ volumeId: r.volume.volumeId, decision: r.decision.kind, action: r.action, ...(r.error ? { error: r.error } : {}) })),
+  };
+}
+
+/** What the handler factories accept; every field defaults to the real Lambda environment. */
+export interface HandlerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The policy JSON; defaults to `process.env.GUARDIAN_POLICY_JSON`, which esbuild replaces at bundle time. */
+  readonly policyJson?: string;
+  readonly clients?: () => GuardianClients;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  readonly retry?: ThrottleRetryOptions;
+  readonly nowEpochSeconds?: () => number;
+  readonly nowMs?: () => number;
+}
+
+/** One scan run by a handler. */
+export interface WiredScanRequest {
+  readonly runId: string;
+  /** Only this volume (the modification-event handler); reconciliation still covers every open modification. */
+  readonly volumeId?: string;
+  /** Emit `ScanSucceeded`: only the scheduled scan does, so an event cannot mask a dead schedule. */
+  readonly heartbeat: boolean;
+}
+
+interface Wired {
+  readonly ports: AwsPorts;
+  readonly policy: Policy;
+  readonly env: GuardianEnvironment;
+}
+
+/**
+ * Builds a scan runner whose clients and policy are created once, on first use (once per Lambda
+ * container), never at import. The run logs a summary, publishes metrics, and throws
+ * `ScanFailedError` when the inventory could not be read (nothing was watched: no heartbeat).
+ */
+export function createWiredScan(options: HandlerOptions = {}): { run: (request: WiredScanRequest) => Promise<ScanReport>; logger: Logger } {
+  const logger = options.logger ?? new Logger();
+  const metrics = options.metrics ?? new Metrics();
+  const nowMs = options.nowMs ?? (() => Date.now());
+  const nowEpochSeconds = options.nowEpochSeconds ?? (() => Math.floor(nowMs() / 1000));
+  let wired: Wired | undefined;
+  const deps = (): Wired => {
+    if (wired !== undefined) return wired;
+    const policy = loadEmbeddedPolicy(options.policyJson ?? process.env.GUARDIAN_POLICY_JSON);
+    const env = readGuardianEnvironment(options.env ?? process.env);
+    const clients = options.clients?.() ?? createGuardianClients(env.region === undefined ? {} : { region: env.region });
+    wired = { ports: createAwsPorts(clients, env, options.retry), policy, env };
+    return wired;
+  };
+  const run = async (request: WiredScanRequest): Promise<ScanReport> => {
+    const { ports, policy, env } = deps();
+    const startedMs = nowMs();
+    const inventory = request.volumeId === undefined ? ports.inventory : restrictInventory(ports.inventory, request.volumeId);
+    const report = await runScan(
+      {
+        ...ports,
+        inventory,
+        policy,
+        runId: request.runId,
+        log: toScanLog(logger),
+        ...(env.region === undefined ? {} : { region: env.region }),
+        ...(env.probeNamespace === undefined ? {} : { probeNamespace: env.probeNamespace }),
+      },
+      nowEpochSeconds(),
+    );
+    const durationMs = nowMs() - startedMs;
+    const inventoryFailed = report.errors.some((e) => e.stage === 'inventory' && e.volumeId === undefined);
+    addScanMetrics(metrics, report, { durationMs, heartbeat: request.heartbeat && !inventoryFailed });
+    metrics.publishStoredMetrics();
+    logger[report.errors.length > 0 ? 'warn' : 'info']('scan finished', summarizeReport(report, durationMs));
+    if (inventoryFailed) {
+      throw new ScanFailedError(`scan ${request.runId} could not list volumes: ${report.errors.find((e) => e.stage === 'inventory')?.message ?? 'unknown'}`);
+    }
+    return report;
+  };
+  return { run, logger };
+}
+
+/** Narrows every listing to one volume (and to nothing when the policy's own id list excludes it). */
+export function restrictInventory(inventory: VolumeInventory, volumeId: string): VolumeInventory {
+  return {
+    listVolumes: async (filter: InventoryFilter) => {
+      if (filter.volumeIds !== undefined && filter.volumeIds.length > 0 && !filter.volumeIds.includes(volumeId)) return [];
+      return inventory.listVolumes({ ...filter, volumeIds: [volumeId] });
+    },
+  };
+}
