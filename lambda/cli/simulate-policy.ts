@@ -84,7 +84,7 @@ export function writeActingSummary(io: CliIo, sourceLabel: string, run: Guardian
     renderBalanceChart({
       title: 'BurstBalance at each guardian run (blank = not on gp2)   N = notification   F = modification',
       points: balance, durationSeconds: result.durationSeconds,
-      markers: [...report.notifications.map((n) => ({ tSeconds: n.tSeconds, symbol: 'N' })), ...report.modifications.map((m) => ({ tSeconds: m.tSeconds, symbol: 'F' }))],
+      markers: [...report.modifications.map((m) => ({ tSeconds: m.tSeconds, symbol: 'F' })), ...report.notifications.map((n) => ({ tSeconds: n.tSeconds, symbol: 'N' }))],
     }),
     '',
     report.modifications.length === 0 ? 'no modifications' : `${report.modifications.length} modification(s):`,
