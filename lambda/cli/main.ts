@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   simulate: { summary: 'run the forecaster (and a policy) on a simulated volume', load: async () => (await import('./simulate-command')).runSimulate },
   history: { summary: "one volume's events and modifications in time order (history VOLUME_ID)", load: async () => (await import('./history-command')).runHistory },
   report: { summary: 'flips and costs over a period: table, CSV, JSON or HTML', load: async () => (await import('./report-command')).runReport },
+  scan: { summary: 'one scan of your volumes with your AWS credentials (dry run unless --execute)', load: async () => (await import('./scan-command')).runScanCommand },
 };
 
 const USAGE = `usage: burst-guardian <command> [options]
