@@ -1,0 +1,205 @@
+/**
+ * `burst-guardian scan [--policy FILE] [--region R] [--profile P] [--table NAME] [--topic-arn ARN]
+ * [--execute] [--json]`: the Lambda's scan (`runScan`, same adapters) with the caller's credentials
+ * (issue 4 item 4). Without `--execute` it is always a dry run; with it, only what the policy allows
+ * (a policy with `dryRun: true` still modifies nothing). Acting needs `--table`: every modification
+ * is recorded as an intent in the history table before ModifyVolume (DESIGN.md §3), and the ledger
+ * there is what keeps the 4-per-24h budget; without a table nothing is recorded.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
+import { SnsNotifier } from '../aws/sns-notifier';
+import type { ThrottleRetryOptions } from '../aws/throttle-retry';
+import { UsageError } from '../core/errors';
+import { formatDuration, formatSubject, formatFacts } from '../core/notification-format';
+import { parsePolicy } from '../core/policy';
+import type { HistoryStore, Notifier } from '../core/ports';
+import { runScan } from '../core/scan';
+import type { ScanReport, VolumeScanResult } from '../core/scan-types';
+import type { Forecast } from '../core/types';
+import { createAwsPorts, createGuardianClients, type GuardianClients } from '../handlers/wiring';
+import { regionOf, type AwsSessionOptions } from '../report/history-source';
+import { MemoryHistoryStore } from '../sim/memory-history-store';
+import type { CliCommand, CliIo } from './io';
+
+const OPTIONS = {
+  policy: { type: 'string', default: 'policy.yaml' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  table: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  execute: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+const USAGE = `usage: burst-guardian scan [--policy FILE] [--region R] [--profile P] [--table NAME] [--topic-arn ARN] [--execute] [--json]
+  Runs one scan of your volumes with your AWS credentials and prints what it sees and decides.
+  --policy FILE     policy file (default policy.yaml)
+  --table NAME      the guardian's history table (ledger); without it nothing is recorded
+  --topic-arn ARN   send notifications to this SNS topic; without it they are printed to stderr
+  --execute         allow ModifyVolume (only if the policy has dryRun: false; needs --table)
+  --json            print the report as JSON
+`;
+
+/** What the command needs from the outside world (tests inject mocked clients and a clock). */
+export interface ScanCommandDeps {
+  readonly clients: (session: AwsSessionOptions) => GuardianClients;
+  readonly nowEpochSeconds: () => number;
+  readonly readText: (path: string) => Promise<string>;
+  readonly retry?: ThrottleRetryOptions;
+  readonly runId?: () => string;
+}
+
+/** Builds the `scan` command over injected clients. */
+export function createScanCommand(deps: ScanCommandDeps): CliCommand {
+  return async (argv, io) => {
+    const values = parseOptions(argv);
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (values.execute && values.table === undefined) {
+      throw new UsageError('--execute needs --table NAME: a modification is only made after its intent is recorded in the ledger');
+    }
+    const policyPath = resolve(io.cwd, values.policy);
+    const policy = parsePolicy(await deps.readText(policyPath), values.policy);
+    const session: AwsSessionOptions = { ...optional('region', regionOf(values.region, io.env)), ...optional('profile', values.profile) };
+    const clients = deps.clients(session);
+    const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' }, deps.retry);
+    const history: HistoryStore = values.table === undefined ? new MemoryHistoryStore() : new DynamoDbHistoryStore({ client: clients.dynamo, tableName: values.table });
+    const notifier: Notifier = values['topic-arn'] === undefined ? stderrNotifier(io) : new SnsNotifier({ client: clients.sns, topicArn: values['topic-arn'] });
+    explainMode(io, { execute: values.execute, policyDryRun: policy.dryRun, table: values.table });
+    const report = await runScan(
+      {
+        ...ports,
+        history,
+        notifier,
+        policy,
+        runId: deps.runId?.() ?? `cli-${deps.nowEpochSeconds()}`,
+        dryRun: !values.execute,
+        ...optional('region', session.region),
+      },
+      deps.nowEpochSeconds(),
+    );
+    io.stdout(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderScanTable(report));
+    return report.errors.some((e) => e.stage === 'inventory') ? 1 : 0;
+  };
+}
+
+interface ScanOptions {
+  readonly policy: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly table?: string;
+  readonly 'topic-arn'?: string;
+  readonly execute: boolean;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+function parseOptions(argv: readonly string[]): ScanOptions {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    return values;
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/** Says on stderr, before anything happens, whether this run can modify volumes and where history goes. */
+function explainMode(io: CliIo, mode: { execute: boolean; policyDryRun: boolean; table: string | undefined }): void {
+  if (!mode.execute) io.stderr('dry run: no volume is modified (add --execute to allow what the policy allows)\n');
+  else if (mode.policyDryRun) io.stderr('dry run: the policy says dryRun: true, so --execute modifies nothing\n');
+  else io.stderr('EXECUTE: volumes the policy selects may be modified now\n');
+  if (mode.table === undefined) io.stderr('no --table: history kept in memory only, nothing is recorded\n');
+}
+
+/** Prints notifications on stderr instead of sending them (no --topic-arn). */
+function stderrNotifier(io: CliIo): Notifier {
+  return {
+    notify: async (notification) => {
+      io.stderr(`notification (not sent): ${formatSubject(notification)}\n${formatFacts(notification).map((line) => `  ${line}`).join('\n')}\n`);
+    },
+  };
+}
+
+/** One short phrase per forecast kind. */
+export function describeForecast(forecast: Forecast): string {
+  switch (forecast.kind) {
+    case 'draining':
+      return `empty in ${formatDuration(forecast.secondsToEmpty)}`;
+    case 'refilling':
+      return `refilling (full in ${formatDuration(forecast.secondsToFull)})`;
+    case 'empty':
+      return 'EMPTY (throttled)';
+    case 'insufficient-data':
+    case 'not-burstable':
+      return forecast.kind;
+    default:
+      return forecast.kind;
+  }
+}
+
+function balanceOf(forecast: Forecast): string {
+  return 'balancePercent' in forecast && typeof forecast.balancePercent === 'number' ? `${forecast.balancePercent.toFixed(1)}%` : '-';
+}
+
+function rowOf(result: VolumeScanResult): Record<string, string> {
+  const action = result.action === 'none' ? '' : ` (${result.action})`;
+  return {
+    volume: result.volume.volumeId,
+    name: result.volume.tags.Name ?? '-',
+    size: `${result.volume.sizeGiB} GiB`,
+    type: result.volume.type,
+    balance: balanceOf(result.forecast),
+    forecast: describeForecast(result.forecast),
+    decision: `${result.decision.kind}${action}`,
+    reason: result.error ?? result.decision.reasons.join('; '),
+  };
+}
+
+/** The human table: one row per volume, then errors and a summary line. */
+export function renderScanTable(report: ScanReport): string {
+  const rows = report.results.map(rowOf);
+  const columns = ['volume', 'name', 'size', 'type', 'balance', 'forecast', 'decision', 'reason'];
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const out = [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))];
+  for (const error of report.errors) out.push(`error [${error.stage}]${error.volumeId === undefined ? '' : ` ${error.volumeId}`}: ${error.message}`);
+  const c = report.counts;
+  out.push(
+    `${report.volumesScanned} volume(s) scanned${report.dryRun ? ' (dry run)' : ''}: ${c.alerts} alert(s), ${c.rescues} rescue(s), ${c.reverts} revert(s), ${c.blocked} blocked, ${c.errors} error(s); ${report.metricsRequested} metrics requested`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function toJson(report: ScanReport): Record<string, unknown> {
+  return {
+    runId: report.runId,
+    nowEpochSeconds: report.nowEpochSeconds,
+    dryRun: report.dryRun,
+    volumesScanned: report.volumesScanned,
+    metricsRequested: report.metricsRequested,
+    reconciled: report.reconciled,
+    counts: report.counts,
+    errors: report.errors,
+    volumes: report.results.map((r) => ({ ...rowOf(r), sizeGiB: r.volume.sizeGiB, forecast: r.forecast, decision: r.decision, action: r.action })),
+  };
+}
+
+/** The `scan` command with the caller's AWS credentials (a named profile via `fromIni` when given). */
+export const runScanCommand: CliCommand = createScanCommand({
+  clients: (session) =>
+    createGuardianClients({ ...optional('region', session.region), ...(session.profile === undefined ? {} : { credentials: fromIni({ profile: session.profile }) }) }),
+  nowEpochSeconds: () => Math.floor(Date.now() / 1000),
+  readText: async (path) => readFile(path, 'utf8'),
+});
