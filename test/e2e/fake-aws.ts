@@ -1,0 +1,237 @@
+/**
+ * A small stateful EC2/CloudWatch/SNS world behind aws-sdk-client-mock, for the handler, CLI and
+ * fault-injection tests: DescribeVolumes pages with filters, ModifyVolume that really changes the
+ * volume (and counts calls per volume), DescribeVolumesModifications, GetMetricData answering every
+ * query from a per-volume drain profile, SNS Publish recorded. Faults are queued per operation.
+ */
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeVolumesCommand,
+  DescribeVolumesModificationsCommand,
+  EC2Client,
+  ModifyVolumeCommand,
+  type DescribeVolumesCommandInput,
+  type ModifyVolumeCommandInput,
+  type Volume,
+  type VolumeModification,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { GuardianClients } from '../../lambda/handlers/wiring';
+
+/** A fixed "now" for every scan: 2027-01-15T08:00:00Z. */
+export const NOW_EPOCH_SECONDS = 1_800_000_000;
+
+/** One fake volume: `drainingMinutes` > 0 means BurstBalance has been falling for that long. */
+export interface FakeVolume {
+  readonly volumeId: string;
+  type: string;
+  readonly sizeGiB: number;
+  iops?: number;
+  throughput?: number;
+  readonly name: string;
+  /** BurstBalance now (percent) and how fast it fell over the last `drainingMinutes`, at 1,000 IOPS demand. */
+  readonly balanceNowPercent: number;
+  readonly drainingMinutes: number;
+  modification?: VolumeModification;
+}
+
+/** A fault to throw on the next call of an operation (`applyFirst`: the call reaches AWS, then the reply is lost). */
+export interface Fault {
+  readonly error: Error;
+  readonly applyFirst?: boolean;
+  /** Only for this volume (ModifyVolume). */
+  readonly volumeId?: string;
+}
+
+type Operation = 'DescribeVolumes' | 'ModifyVolume' | 'DescribeVolumesModifications' | 'GetMetricData' | 'Publish';
+
+/** An AWS-shaped error: the SDK puts the code in `name` and the HTTP status in `$metadata`. */
+export function awsError(name: string, message: string, httpStatusCode = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode } });
+}
+
+/** A gp2 volume 100 GiB (baseline 300 IOPS) draining at 1,000 IOPS demand: 700 credits/s ≈ 0.78 %/min. */
+export function drainingVolume(index: number, balanceNowPercent = 25): FakeVolume {
+  return { volumeId: volumeIdOf(index), type: 'gp2', sizeGiB: 100, iops: 300, name: `ci-${index}`, balanceNowPercent, drainingMinutes: 90 };
+}
+
+/** A gp2 volume with a full bucket and light load. */
+export function idleVolume(index: number): FakeVolume {
+  return { volumeId: volumeIdOf(index), type: 'gp2', sizeGiB: 100, iops: 300, name: `idle-${index}`, balanceNowPercent: 100, drainingMinutes: 0 };
+}
+
+/** `vol-` and 17 hex digits. */
+export function volumeIdOf(index: number): string {
+  return `vol-${index.toString(16).padStart(17, '0')}`;
+}
+
+const DRAIN_PERCENT_PER_MINUTE = (700 * 60 * 100) / 5_400_000;
+
+/** The fake world and its mocks. */
+export class FakeAws {
+  readonly volumes = new Map<string, FakeVolume>();
+  readonly modifyCalls = new Map<string, number>();
+  readonly dryRunModifyCalls = new Map<string, number>();
+  readonly published: PublishCommandInput[] = [];
+  readonly calls: Record<Operation, number> = { DescribeVolumes: 0, ModifyVolume: 0, DescribeVolumesModifications: 0, GetMetricData: 0, Publish: 0 };
+  readonly ec2 = new EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  readonly cloudwatch = new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  readonly sns = new SNSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  private readonly faults: Record<Operation, Fault[]> = { DescribeVolumes: [], ModifyVolume: [], DescribeVolumesModifications: [], GetMetricData: [], Publish: [] };
+  /** DescribeVolumes page size the fake answers with (below 500 so tests see several pages). */
+  pageSize = 2;
+
+  constructor(volumes: readonly FakeVolume[], private readonly nowEpochSeconds: () => number = () => NOW_EPOCH_SECONDS) {
+    for (const v of volumes) this.volumes.set(v.volumeId, { ...v });
+    mockClient(this.ec2)
+      .on(DescribeVolumesCommand).callsFake(async (input: DescribeVolumesCommandInput) => this.describeVolumes(input))
+      .on(ModifyVolumeCommand).callsFake(async (input: ModifyVolumeCommandInput) => this.modifyVolume(input))
+      .on(DescribeVolumesModificationsCommand).callsFake(async (input: { VolumeIds?: string[] }) => this.describeModifications(input.VolumeIds ?? []));
+    mockClient(this.cloudwatch).on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => this.getMetricData(input));
+    mockClient(this.sns).on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
+      this.takeFault('Publish');
+      this.published.push(input);
+      return { MessageId: `m-${this.published.length}` };
+    });
+  }
+
+  /** The clients to hand to the handlers (DynamoDB is the real dynalite one). */
+  clients(dynamo: DynamoDBDocumentClient): GuardianClients {
+    return { ec2: this.ec2, cloudwatch: this.cloudwatch, sns: this.sns, dynamo };
+  }
+
+  /** Queues a fault for the next call(s) of an operation. */
+  inject(operation: Operation, ...faults: Fault[]): void {
+    this.faults[operation].push(...faults);
+  }
+
+  /** Marks every modification completed (AWS finished optimizing). */
+  completeModifications(): void {
+    for (const v of this.volumes.values()) {
+      if (v.modification !== undefined) v.modification = { ...v.modification, ModificationState: 'completed', Progress: 100, EndTime: new Date(this.nowEpochSeconds() * 1000) };
+    }
+  }
+
+  private takeFault(operation: Operation, volumeId?: string): Fault | undefined {
+    const queue = this.faults[operation];
+    const index = queue.findIndex((f) => f.volumeId === undefined || f.volumeId === volumeId);
+    if (index < 0) return undefined;
+    const [fault] = queue.splice(index, 1);
+    if (fault !== undefined && fault.applyFirst !== true) throw fault.error;
+    return fault;
+  }
+
+  private describeVolumes(input: DescribeVolumesCommandInput): { Volumes: Volume[]; NextToken?: string } {
+    this.calls.DescribeVolumes++;
+    this.takeFault('DescribeVolumes');
+    const filters = input.Filters ?? [];
+    const matching = [...this.volumes.values()].filter((v) =>
+      filters.every((f) => {
+        if (f.Name === 'volume-type') return (f.Values ?? []).includes(v.type);
+        if (f.Name === 'volume-id') return (f.Values ?? []).includes(v.volumeId);
+        return true;
+      }),
+    );
+    const start = Number(input.NextToken ?? '0');
+    const end = Math.min(matching.length, start + Math.min(this.pageSize, input.MaxResults ?? 500));
+    const page = matching.slice(start, end).map((v) => ({
+      VolumeId: v.volumeId,
+      VolumeType: v.type as Volume['VolumeType'],
+      Size: v.sizeGiB,
+      ...(v.iops === undefined ? {} : { Iops: v.iops }),
+      ...(v.throughput === undefined ? {} : { Throughput: v.throughput }),
+      State: 'in-use' as const,
+      Attachments: [{ InstanceId: `i-${v.volumeId.slice(4)}`, State: 'attached' as const }],
+      Tags: [{ Key: 'Name', Value: v.name }],
+    }));
+    return { Volumes: page, ...(end < matching.length ? { NextToken: String(end) } : {}) };
+  }
+
+  private modifyVolume(input: ModifyVolumeCommandInput): { VolumeModification: VolumeModification } {
+    const volumeId = input.VolumeId ?? '';
+    const volume = this.volumes.get(volumeId);
+    if (input.DryRun === true) {
+      this.dryRunModifyCalls.set(volumeId, (this.dryRunModifyCalls.get(volumeId) ?? 0) + 1);
+      throw awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+    }
+    this.calls.ModifyVolume++;
+    const fault = this.takeFault('ModifyVolume', volumeId);
+    if (volume === undefined) throw awsError('InvalidVolume.NotFound', `The volume '${volumeId}' does not exist.`);
+    if (volume.modification !== undefined && volume.modification.ModificationState !== 'completed') {
+      throw awsError('IncorrectModificationState', `Volume ${volumeId} is already being modified.`);
+    }
+    this.modifyCalls.set(volumeId, (this.modifyCalls.get(volumeId) ?? 0) + 1);
+    const modification: VolumeModification = {
+      VolumeId: volumeId,
+      ModificationState: 'modifying',
+      OriginalVolumeType: volume.type as VolumeModification['OriginalVolumeType'],
+      TargetVolumeType: input.VolumeType,
+      OriginalSize: volume.sizeGiB,
+      TargetSize: volume.sizeGiB,
+      ...(input.Iops === undefined ? {} : { TargetIops: input.Iops }),
+      ...(input.Throughput === undefined ? {} : { TargetThroughput: input.Throughput }),
+      StartTime: new Date(this.nowEpochSeconds() * 1000),
+      Progress: 0,
+    };
+    volume.modification = modification;
+    volume.type = input.VolumeType ?? volume.type;
+    volume.iops = input.Iops ?? volume.iops;
+    volume.throughput = input.Throughput ?? volume.throughput;
+    // The modification happened at AWS; the caller only loses the answer.
+    if (fault?.applyFirst === true) throw fault.error;
+    return { VolumeModification: modification };
+  }
+
+  private describeModifications(volumeIds: readonly string[]): { VolumesModifications: VolumeModification[] } {
+    this.calls.DescribeVolumesModifications++;
+    this.takeFault('DescribeVolumesModifications');
+    const found = volumeIds.map((id) => this.volumes.get(id)?.modification).filter((m): m is VolumeModification => m !== undefined);
+    return { VolumesModifications: found };
+  }
+
+  private getMetricData(input: GetMetricDataCommandInput): { MetricDataResults: MetricDataResult[] } {
+    this.calls.GetMetricData++;
+    this.takeFault('GetMetricData');
+    const startSeconds = Math.floor((input.StartTime?.getTime() ?? 0) / 1000);
+    // CloudWatch publishes EBS metrics ~2 minutes late: the last two periods are missing.
+    const endSeconds = Math.floor((input.EndTime?.getTime() ?? 0) / 1000) - 120;
+    const results = (input.MetricDataQueries ?? []).map((query) => {
+      const stat = query.MetricStat;
+      const volume = this.volumes.get(stat?.Metric?.Dimensions?.find((d) => d.Name === 'VolumeId')?.Value ?? '');
+      const period = stat?.Period ?? 60;
+      const timestamps: Date[] = [];
+      const values: number[] = [];
+      if (volume !== undefined && stat?.Metric?.Namespace === 'AWS/EBS') {
+        for (let t = startSeconds; t + period <= endSeconds; t += period) {
+          const value = metricValue(volume, stat.Metric.MetricName ?? '', (this.nowEpochSeconds() - t) / 60);
+          if (value === undefined) continue;
+          timestamps.push(new Date(t * 1000));
+          values.push(value);
+        }
+      }
+      return { Id: query.Id, StatusCode: 'Complete' as const, Timestamps: timestamps, Values: values };
+    });
+    return { MetricDataResults: results };
+  }
+}
+
+/** A metric of a fake volume `minutesAgo` minutes before now (undefined: no datapoint). */
+function metricValue(volume: FakeVolume, metric: string, minutesAgo: number): number | undefined {
+  const draining = minutesAgo <= volume.drainingMinutes;
+  const burstable = volume.type === 'gp2';
+  switch (metric) {
+    case 'BurstBalance':
+      if (!burstable) return undefined;
+      return Math.min(100, volume.balanceNowPercent + (draining ? minutesAgo : volume.drainingMinutes) * DRAIN_PERCENT_PER_MINUTE);
+    case 'VolumeReadOps':
+    case 'VolumeWriteOps':
+      // Sum per minute: half the demand each way.
+      return ((draining ? 1000 : 50) / 2) * 60;
+    case 'VolumeIOPSExceededCheck':
+      return 0;
+    default:
+      return undefined;
+  }
+}

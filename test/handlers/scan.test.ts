@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
+import { PolicyValidationError, ScanFailedError } from '../../lambda/core/errors';
+import { parsePolicy } from '../../lambda/core/policy';
+import { createScanHandler } from '../../lambda/handlers/scan';
+import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
+import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+
+const LIVE_POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
+const DRY_POLICY_JSON = JSON.stringify({ ...JSON.parse(LIVE_POLICY_JSON), dryRun: true });
+const NO_SLEEP = { sleep: async () => undefined, baseDelayMs: 0 };
+
+let dynalite: DynaliteHandle;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+
+/** Captures what Powertools writes to stdout (EMF metric documents and log lines). */
+function captureStdout(): { lines: () => Record<string, unknown>[] } {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  return {
+    lines: () =>
+      written
+        .join('')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function setup(volumes = [drainingVolume(1), idleVolume(2)], policyJson = LIVE_POLICY_JSON) {
+  const aws = new FakeAws(volumes);
+  const tableName = await dynalite.createHistoryTable();
+  const handler = createScanHandler({
+    env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
+    policyJson,
+    clients: () => aws.clients(dynalite.documentClient),
+    logger: new Logger({ serviceName: 'ebs-burst-guardian' }),
+    metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
+    retry: NO_SLEEP,
+    nowEpochSeconds: () => NOW_EPOCH_SECONDS,
+  });
+  const history = new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName });
+  return { aws, handler, history, tableName };
+}
+
+describe('scan handler', () => {
+  it('rescues the draining volume, records intent and result, and emits the metric contract', async () => {
+    const { aws, handler, history } = await setup();
+    const out = captureStdout();
+    const result = await handler({}, { awsRequestId: 'req-1' });
+    vi.restoreAllMocks();
+    expect(result).toMatchObject({ runId: 'req-1', dryRun: false, volumesScanned: 2, errors: 0 });
+    expect(result.counts.rescues).toBe(1);
+    expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
+    const records = await history.listModifications(drainingVolume(1).volumeId);
+    expect(records.map((r) => [r.kind, r.status])).toEqual([['rescue', 'modifying']]);
+    const emf = out.lines().filter((l) => '_aws' in l);
+    const names = emf.flatMap((d) => ((d._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]?.Metrics ?? []).map((m) => m.Name));
+    expect(names).toEqual(expect.arrayContaining(['ScanSucceeded', 'ModificationsRequested', 'AlertsSent', 'VolumeErrors', 'VolumesScanned', 'Rescues', 'ScanDurationMs', 'SecondsToEmpty']));
+    const perVolume = emf.filter((d) => 'SecondsToEmpty' in d);
+    expect(perVolume.map((d) => d.VolumeId)).toEqual([drainingVolume(1).volumeId]);
+    expect(perVolume[0]?.service).toBe('ebs-burst-guardian');
+    expect(emf.find((d) => 'ScanSucceeded' in d)?.ScanSucceeded).toBe(1);
+  });
+});
