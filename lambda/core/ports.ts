@@ -26,7 +26,17 @@ export interface VolumeInventory {
 /** Reads the burst metrics of many volumes over one time window (GetMetricData, batched). */
 export interface BurstMetricsReader {
   readMetrics(request: MetricsRequest): Promise<MetricsResult>;
+  /**
+   * Optional: hands over each volume's series as soon as it is complete, so a large fleet is never
+   * held in memory at once (the scan keeps only the series a decision needs).
+   */
+  streamMetrics?(request: MetricsRequest, onVolume: (outcome: VolumeMetricsOutcome) => void): Promise<{ metricsRequested: number }>;
 }
+
+/** One volume's metrics, or why they could not be read. */
+export type VolumeMetricsOutcome =
+  | { readonly kind: 'series'; readonly series: VolumeMetricSeries }
+  | { readonly kind: 'error'; readonly volumeId: string; readonly error: Error };
 
 /** One window for all volumes. */
 export interface MetricsRequest {

@@ -8,7 +8,7 @@ import { activeRescue } from './decision-volume';
 import { forecastExhaustion } from './forecast';
 import { nextNotification } from './notification-state';
 import type { Policy } from './policy-schema';
-import type { HistoryEventKind, InventoryFilter, ModificationRecord, NotificationState } from './ports';
+import type { HistoryEventKind, InventoryFilter, ModificationRecord, NotificationState, VolumeMetricsOutcome } from './ports';
 import { reconcileOpenModifications, recordRoundTrips } from './scan-reconcile';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './scan-types';
 import { mapWithConcurrency, monthToDateSpendUSD, scheduleIntervalSeconds } from './scan-support';
@@ -35,10 +35,7 @@ export async function runScan(deps: ScanDeps, nowEpochSeconds: number): Promise<
     return report(deps.runId, nowEpochSeconds, dryRun, [], errors, 0, reconciled);
   }
 
-  const { series, metricsRequested } = await readSeries(deps, policy, volumes, nowEpochSeconds, errors);
-  const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
-  const forecasts = new Map<string, Forecast>();
-  for (const volume of volumes) forecasts.set(volume.volumeId, forecastSafely(series.get(volume.volumeId), volume, nowEpochSeconds, intervalSeconds));
+  const { series, forecasts, metricsRequested } = await readSeries(deps, policy, volumes, nowEpochSeconds, errors);
 
   const ledger = new Map<string, ModificationRecord[]>();
   const notificationStates = new Map<string, NotificationState | undefined>();
@@ -99,27 +96,58 @@ async function listManagedVolumes(deps: ScanDeps, policy: Policy): Promise<Volum
   return deps.inventory.listVolumes(filter);
 }
 
-async function readSeries(deps: ScanDeps, policy: Policy, volumes: readonly VolumeDescription[], now: number, errors: ScanError[]): Promise<{ series: Map<string, VolumeMetricSeries>; metricsRequested: number }> {
+async function readSeries(deps: ScanDeps, policy: Policy, volumes: readonly VolumeDescription[], now: number, errors: ScanError[]): Promise<{ series: Map<string, VolumeMetricSeries>; forecasts: Map<string, Forecast>; metricsRequested: number }> {
   // The revert replay needs the trailing window; the forecaster needs about an hour. GetMetricData
   // bills per metric requested, not per datapoint, so a longer window costs nothing extra.
   const lookbackSeconds = Math.max(3 * 3600, (policy.revert.shadowBucket.trailingWindowMinutes + 60) * 60);
+  const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
+  const byId = new Map(volumes.map((v) => [v.volumeId, v]));
   const series = new Map<string, VolumeMetricSeries>();
-  if (volumes.length === 0) return { series, metricsRequested: 0 };
-  try {
-    const result = await deps.metrics.readMetrics({
-      volumes: volumes.map((v) => ({ volumeId: v.volumeId, type: v.type, ...(v.instanceId === undefined ? {} : { instanceId: v.instanceId }) })),
-      startEpochSeconds: Math.floor((now - lookbackSeconds) / 60) * 60,
-      endEpochSeconds: Math.floor(now / 60) * 60,
-      periodSeconds: 60,
-      ...(deps.probeNamespace === undefined ? {} : { probeNamespace: deps.probeNamespace }),
-    });
-    for (const [id, s] of result.series) series.set(id, s);
-    for (const [id, error] of result.errors) errors.push({ stage: 'metrics', volumeId: id, message: messageOf(error) });
-    return { series, metricsRequested: result.metricsRequested };
-  } catch (error) {
-    errors.push({ stage: 'metrics', message: `metrics unreadable, no volume is acted on for lack of data: ${messageOf(error)}` });
-    return { series, metricsRequested: 0 };
+  const forecasts = new Map<string, Forecast>();
+  const onVolume = (outcome: VolumeMetricsOutcome): void => {
+    if (outcome.kind === 'error') {
+      errors.push({ stage: 'metrics', volumeId: outcome.volumeId, message: messageOf(outcome.error) });
+      return;
+    }
+    const volume = byId.get(outcome.series.volumeId);
+    if (volume === undefined) return;
+    const forecast = forecastSafely(outcome.series, volume, now, intervalSeconds);
+    forecasts.set(volume.volumeId, forecast);
+    // Keeping every series of a 10,000-volume fleet would cost hundreds of MB (docs/scan-benchmark.md).
+    // Their BurstBalance is kept for the round-trip record (the first balance after a revert).
+    series.set(volume.volumeId, forecast.kind === 'full' && isBurstableType(volume.type) ? balanceOnly(outcome.series) : outcome.series);
+  };
+  const request = {
+    volumes: volumes.map((v) => ({ volumeId: v.volumeId, type: v.type, ...(v.instanceId === undefined ? {} : { instanceId: v.instanceId }) })),
+    startEpochSeconds: Math.floor((now - lookbackSeconds) / 60) * 60,
+    endEpochSeconds: Math.floor(now / 60) * 60,
+    periodSeconds: 60,
+    ...(deps.probeNamespace === undefined ? {} : { probeNamespace: deps.probeNamespace }),
+  };
+  let metricsRequested = 0;
+  if (volumes.length > 0) {
+    try {
+      if (deps.metrics.streamMetrics !== undefined) {
+        metricsRequested = (await deps.metrics.streamMetrics(request, onVolume)).metricsRequested;
+      } else {
+        const result = await deps.metrics.readMetrics(request);
+        for (const s of result.series.values()) onVolume({ kind: 'series', series: s });
+        for (const [volumeId, error] of result.errors) onVolume({ kind: 'error', volumeId, error });
+        metricsRequested = result.metricsRequested;
+      }
+    } catch (error) {
+      errors.push({ stage: 'metrics', message: `metrics unreadable, no volume is acted on for lack of data: ${messageOf(error)}` });
+    }
   }
+  for (const volume of volumes) {
+    if (!forecasts.has(volume.volumeId)) forecasts.set(volume.volumeId, forecastSafely(undefined, volume, now, intervalSeconds));
+  }
+  return { series, forecasts, metricsRequested };
+}
+
+/** A full bucket triggers nothing: its ops series are not needed for sizing or replay. */
+function balanceOnly(s: VolumeMetricSeries): VolumeMetricSeries {
+  return { volumeId: s.volumeId, periodSeconds: s.periodSeconds, burstBalancePercent: s.burstBalancePercent, readOps: [], writeOps: [] };
 }
 
 function forecastSafely(series: VolumeMetricSeries | undefined, volume: VolumeDescription, now: number, intervalSeconds: number): Forecast {
