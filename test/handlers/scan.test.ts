@@ -49,7 +49,7 @@ async function setup(volumes = [drainingVolume(1), idleVolume(2)], policyJson = 
     env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
     policyJson,
     clients: () => aws.clients(dynalite.documentClient),
-    logger: new Logger({ serviceName: 'ebs-burst-guardian' }),
+    logger: new Logger({ serviceName: 'ebs-burst-guardian', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
     retry: NO_SLEEP,
     nowEpochSeconds: () => NOW_EPOCH_SECONDS,
@@ -76,5 +76,61 @@ describe('scan handler', () => {
     expect(perVolume.map((d) => d.VolumeId)).toEqual([drainingVolume(1).volumeId]);
     expect(perVolume[0]?.service).toBe('ebs-burst-guardian');
     expect(emf.find((d) => 'ScanSucceeded' in d)?.ScanSucceeded).toBe(1);
+  });
+
+  it('in a dry-run policy proves permissions with DryRun and modifies nothing', async () => {
+    const { aws, handler, history } = await setup(undefined, DRY_POLICY_JSON);
+    captureStdout();
+    const result = await handler({}, { awsRequestId: 'req-dry' });
+    expect(result.dryRun).toBe(true);
+    expect(aws.modifyCalls.size).toBe(0);
+    expect(aws.dryRunModifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
+    expect(await history.listOpenModifications()).toEqual([]);
+  });
+
+  it('builds the clients once per container, on the first invocation, not at creation', async () => {
+    const aws = new FakeAws([idleVolume(3)]);
+    const tableName = await dynalite.createHistoryTable();
+    const factory = vi.fn(() => aws.clients(dynalite.documentClient));
+    const handler = createScanHandler({
+      env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:t' },
+      policyJson: LIVE_POLICY_JSON,
+      clients: factory,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
+      retry: NO_SLEEP,
+      nowEpochSeconds: () => NOW_EPOCH_SECONDS,
+    });
+    expect(factory).not.toHaveBeenCalled();
+    captureStdout();
+    await handler({}, { awsRequestId: 'a' });
+    await handler({}, { awsRequestId: 'b' });
+    expect(factory).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['not JSON', '{version: 1'],
+    ['an unknown key', JSON.stringify({ version: 1, dryRn: true })],
+    ['nothing embedded', ''],
+  ])('throws PolicyValidationError when the embedded policy is %s', async (_label, policyJson) => {
+    const { handler } = await setup(undefined, policyJson);
+    await expect(handler({}, { awsRequestId: 'x' })).rejects.toBeInstanceOf(PolicyValidationError);
+  });
+
+  it('throws when TABLE_NAME or TOPIC_ARN is missing', async () => {
+    const handler = createScanHandler({ env: {}, policyJson: LIVE_POLICY_JSON, clients: () => new FakeAws([]).clients(dynalite.documentClient), logger: new Logger({ logLevel: 'SILENT' }) });
+    await expect(handler({}, { awsRequestId: 'x' })).rejects.toThrow(/TABLE_NAME, TOPIC_ARN/);
+  });
+
+  it('throws ScanFailedError without a heartbeat when no volume can be listed', async () => {
+    const { aws, handler } = await setup();
+    aws.inject('DescribeVolumes', { error: awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403) });
+    const out = captureStdout();
+    await expect(handler({}, { awsRequestId: 'x' })).rejects.toBeInstanceOf(ScanFailedError);
+    vi.restoreAllMocks();
+    const emf = out.lines().filter((l) => '_aws' in l);
+    expect(emf.some((d) => 'ScanSucceeded' in d)).toBe(false);
+    expect(emf.some((d) => 'VolumeErrors' in d)).toBe(true);
+    expect(aws.modifyCalls.size).toBe(0);
   });
 });
