@@ -107,6 +107,11 @@ export class FakeAws {
     this.faults[operation].push(...faults);
   }
 
+  /** How many injected faults have not fired yet (a test whose faults never fire tests nothing). */
+  pendingFaults(): number {
+    return Object.values(this.faults).reduce((sum, queue) => sum + queue.length, 0);
+  }
+
   /** Marks every modification completed (AWS finished optimizing). */
   completeModifications(): void {
     for (const v of this.volumes.values()) {
