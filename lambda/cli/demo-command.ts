@@ -4,13 +4,24 @@
  * alerts before the wall; then IOPS collapse to the baseline. The story is a list of sections so the
  * guardian's flip (issue 3) can be added as one more section fed by the same run.
  */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePolicy } from '../core/policy';
 import type { Forecast } from '../core/types';
+import type { GuardianRun } from '../sim/guardian-run';
 import { scenarioWorkload } from '../sim/index';
 import { runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
 import type { SimulationResult } from '../sim/index';
 import { renderBalanceChart } from './chart';
 import type { CliCommand } from './io';
+import { afterFlipLines, containerStartLines, guardianTimelineLines, runGuardianStory } from './demo-guardian';
 import { SIMULATION_START_EPOCH_SECONDS } from './simulate-command';
+import { writeSimulatedReport } from './simulate-policy';
+
+/** Where `npm start` leaves finance's HTML report of the simulated run (git-ignored). */
+export const DEMO_REPORT_PATH = 'reports/simulated-report.html';
+/** The shipped default policy, made live for the story. */
+const POLICY_PATH = join(import.meta.dirname, '..', '..', 'policy.yaml');
 
 /** The demo's fixed set-up: the seed story's host. */
 export const DEMO_SETTINGS = {
@@ -35,6 +46,8 @@ export interface DemoStory {
   readonly report: ForecastRunReport;
   readonly result: SimulationResult;
   readonly runs: readonly DemoRun[];
+  /** The same host with the guardian acting under the default policy (live). */
+  readonly guardian: GuardianRun;
 }
 
 /** A section renders part of the story as text lines. */
@@ -56,16 +69,26 @@ export async function buildDemoStory(): Promise<DemoStory> {
       runs.push({ tSeconds: context.tSeconds, forecast });
     },
   });
-  return { report, result, runs };
+  const policy = parsePolicy(await readFile(POLICY_PATH, 'utf8'), 'policy.yaml');
+  const guardian = await runGuardianStory(policy, {
+    sizeGiB: DEMO_SETTINGS.sizeGiB, shiftSeconds: DEMO_SETTINGS.durationSeconds, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS, seed: DEMO_SETTINGS.seed,
+  });
+  return { report, result, runs, guardian };
 }
 
 /** The sections of `npm start`, in order. */
-export const DEMO_SECTIONS: readonly DemoSection[] = [introSection, timelineSection, chartSection, impactSection];
+export const DEMO_SECTIONS: readonly DemoSection[] = [
+  introSection, timelineSection, chartSection, impactSection,
+  ({ guardian }) => guardianTimelineLines(guardian), ({ guardian }) => containerStartLines(guardian), ({ guardian }) => afterFlipLines(guardian),
+];
 
 /** The `demo` command (`npm start`). */
 export const runDemo: CliCommand = async (_argv, io) => {
   const story = await buildDemoStory();
   io.stdout(`${DEMO_SECTIONS.flatMap((section) => [...section(story), '']).join('\n')}`);
+  await mkdir(join(io.cwd, 'reports'), { recursive: true });
+  const path = await writeSimulatedReport(story.guardian, DEMO_REPORT_PATH, io.cwd, 'us-east-1');
+  io.stdout(`Finance's report of this run (open in a browser, no network needed): ${path}\n`);
   return 0;
 };
 
