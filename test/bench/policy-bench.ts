@@ -1,5 +1,5 @@
 /**
- * `npm run bench:policy [-- --json] [--traces DIR] [--family NAME] [--details]`: the acting guardian
+ * `npm run bench:policy [-- --json] [--policy FILE] [--traces DIR] [--family NAME] [--details]`: the acting guardian
  * (runScan with the rescuing fixture policy) on the forecast suite's gp2 volume-traces (issue 3
  * item 6). Per family: throttled seconds with vs without the guardian, extra cost vs an oracle,
  * ledger violations, modifications per volume-day. st1/sc1 cases are left out: the rescuing policy
@@ -131,13 +131,14 @@ export function formatPolicyTable(rows: readonly PolicySummary[]): string {
 export async function policyBenchMain(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { traces: { type: 'string' }, json: { type: 'boolean', default: false }, family: { type: 'string' }, details: { type: 'boolean', default: false } } }));
+    ({ values } = parseArgs({ args: [...argv], options: { policy: { type: 'string' }, traces: { type: 'string' }, json: { type: 'boolean', default: false }, family: { type: 'string' }, details: { type: 'boolean', default: false } } }));
   } catch (error) {
     err(`bench:policy: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
   const started = performance.now();
-  const policy = parsePolicy(readFileSync(POLICY_FILE, 'utf8'), POLICY_FILE);
+  const policyFile = values.policy ?? POLICY_FILE;
+  const policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile);
   const traces = new Map<string, Trace>();
   if (values.traces !== undefined) for (const file of findTraceFiles(values.traces)) traces.set(file, readTraceFile(file));
   const suite = buildSuite({ traceDir: values.traces, traceDurationSeconds: (file) => traces.get(file)?.durationSeconds ?? 0 })
@@ -151,8 +152,8 @@ export async function policyBenchMain(argv: readonly string[], out: (text: strin
   const families = [...new Set(results.map((r) => r.family))];
   const rows = [...families.map((f) => summarize(f, results.filter((r) => r.family === f))), summarize('ALL', results)];
   const elapsedSeconds = (performance.now() - started) / 1000;
-  if (values.json) out(`${JSON.stringify({ policy: 'test/fixtures/policies/rescue-live.yaml', region: REGION, cases: suite.length, traceFiles: traces.size, elapsedSeconds, summary: rows }, null, 2)}\n`);
-  else out(`policy benchmark: ${suite.length} gp2 volume-traces (${traces.size} trace files), rescue-live.yaml, interval 5 min, metric delay 2 min\n\n${formatPolicyTable(rows)}\n\n`);
+  if (values.json) out(`${JSON.stringify({ policy: values.policy ?? 'test/fixtures/policies/rescue-live.yaml', region: REGION, cases: suite.length, traceFiles: traces.size, elapsedSeconds, summary: rows }, null, 2)}\n`);
+  else out(`policy benchmark: ${suite.length} gp2 volume-traces (${traces.size} trace files), ${values.policy ?? 'rescue-live.yaml'}, interval 5 min, metric delay 2 min\n\n${formatPolicyTable(rows)}\n\n`);
   err(`bench:policy: ${suite.length} cases in ${elapsedSeconds.toFixed(1)} s\n`);
   return 0;
 }
