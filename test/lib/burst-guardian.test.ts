@@ -75,10 +75,11 @@ describe('GuardianStack from the default policy', () => {
     for (const dir of assetDirs) {
       const bundle = readFileSync(join(out.dir, dir, 'index.mjs'), 'utf8');
       expect(existsSync(join(out.dir, dir, 'index.mjs.map'))).toBe(true);
-      expect(bundle).toMatch(/export\s*\{[^}]*as handler\s*\}/);
+      expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
       // Issue 5's budget for one function bundle; `npm run measure:bundle` prints the exact figures.
       expect(Buffer.byteLength(bundle)).toBeLessThan(1.5 * 1024 * 1024);
-      expect(bundle).not.toMatch(/\n\s{2,}\S/);
+      // Minified: a few very long lines (template literals keep their own newlines, so no stricter test).
+      expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(200);
     }
   });
 
