@@ -115,7 +115,7 @@ export function toScanLog(logger: Logger): NonNullable<ScanDeps['log']> {
 
 /**
  * Adds the report's metrics to `metrics` (the caller publishes). `SecondsToEmpty` is emitted only
- * for draining volumes, one single-metric datum each with the `VolumeId` dimension, so the number of
+ * for draining or empty managed volumes, one single-metric datum each with the `VolumeId` dimension, so the number of
  * custom-metric series stays bounded by the volumes actually at risk (each series costs money:
  * https://aws.amazon.com/cloudwatch/pricing/).
  */
@@ -131,11 +131,19 @@ export function addScanMetrics(metrics: Metrics, report: ScanReport, options: { 
   metrics.addMetric(SCAN_DETAIL_METRICS.reverts, MetricUnit.Count, report.counts.reverts);
   metrics.addMetric(SCAN_DETAIL_METRICS.scanDuration, MetricUnit.Milliseconds, options.durationMs);
   for (const result of report.results) {
-    if (result.forecast.kind !== 'draining' || result.decision.kind === 'skip') continue;
+    const seconds = secondsToEmptyOf(result);
+    if (seconds === undefined) continue;
     const single = metrics.singleMetric();
     single.addDimension('VolumeId', result.volume.volumeId);
-    single.addMetric(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, Math.round(result.forecast.secondsToEmpty));
+    single.addMetric(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, seconds);
   }
+}
+
+/** Seconds to empty of a managed volume at risk: the forecast while draining, 0 when empty now; else none. */
+export function secondsToEmptyOf(result: ScanReport['results'][number]): number | undefined {
+  if (result.decision.kind === 'skip') return undefined;
+  if (result.forecast.kind === 'draining') return Math.max(0, Math.round(result.forecast.secondsToEmpty));
+  return result.forecast.kind === 'empty' ? 0 : undefined;
 }
 
 /** A summary of the report for one structured log line (no per-volume detail beyond failures). */

@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { PolicyValidationError } from '../../lambda/core/errors';
+import type { VolumeInventory } from '../../lambda/core/ports';
+import type { VolumeScanResult } from '../../lambda/core/scan-types';
+import type { Forecast } from '../../lambda/core/types';
+import { loadEmbeddedPolicy, readGuardianEnvironment, restrictInventory, secondsToEmptyOf } from '../../lambda/handlers/wiring';
+
+function result(forecast: Forecast, decisionKind: 'alert' | 'skip'): VolumeScanResult {
+  const decision = decisionKind === 'skip' ? { volumeId: 'vol-1', kind: 'skip', skip: 'not-managed', reasons: [] } : { volumeId: 'vol-1', kind: 'alert', severity: 'warning', forecast, reasons: [] };
+  return { volume: { volumeId: 'vol-1', type: 'gp2', sizeGiB: 100, state: 'in-use', tags: {} }, forecast, decision, action: 'none' } as unknown as VolumeScanResult;
+}
+
+const DRAINING: Forecast = { kind: 'draining', balancePercent: 30, secondsToEmpty: 1234.6, minSecondsToEmpty: 600, basis: 'model', confidence: 0.9, demandPerSecond: 1000 } as Forecast;
+
+describe('secondsToEmptyOf', () => {
+  it.each<[string, Forecast, 'alert' | 'skip', number | undefined]>([
+    ['a draining managed volume', DRAINING, 'alert', 1235],
+    ['an empty managed volume', { kind: 'empty', balancePercent: 0, demandPerSecond: 900 }, 'alert', 0],
+    ['a refilling volume', { kind: 'refilling', balancePercent: 40, secondsToFull: 100 }, 'alert', undefined],
+    ['a full volume', { kind: 'full', balancePercent: 100 }, 'alert', undefined],
+    ['a draining volume the policy does not manage', DRAINING, 'skip', undefined],
+  ])('reports %s', (_label, forecast, decision, expected) => {
+    expect(secondsToEmptyOf(result(forecast, decision))).toBe(expected);
+  });
+});
+
+describe('loadEmbeddedPolicy', () => {
+  it('applies the schema defaults to a minimal policy', () => {
+    const policy = loadEmbeddedPolicy(JSON.stringify({ version: 1 }));
+    expect(policy.dryRun).toBe(true);
+  });
+
+  it('rejects a wrong field with PolicyValidationError naming the field path', () => {
+    expect(() => loadEmbeddedPolicy(JSON.stringify({ version: 1, alerting: { horizonMinutes: 'soon' } }))).toThrow(PolicyValidationError);
+    expect(() => loadEmbeddedPolicy(JSON.stringify({ version: 1, alerting: { horizonMinutes: 'soon' } }))).toThrow(/alerting\.horizonMinutes/);
+  });
+});
+
+describe('readGuardianEnvironment', () => {
+  it('reads the variables the CDK construct sets', () => {
+    expect(readGuardianEnvironment({ TABLE_NAME: 't', TOPIC_ARN: 'arn', PROBE_NAMESPACE: 'P', AWS_REGION: 'eu-west-1' })).toEqual({ tableName: 't', topicArn: 'arn', probeNamespace: 'P', region: 'eu-west-1' });
+  });
+
+  it('throws when a required variable is empty', () => {
+    expect(() => readGuardianEnvironment({ TABLE_NAME: '', TOPIC_ARN: 'arn' })).toThrow(/TABLE_NAME/);
+  });
+});
+
+describe('restrictInventory', () => {
+  it('always asks for the one volume and nothing when the policy id list excludes it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(fc.array(fc.constantFrom('vol-a', 'vol-b', 'vol-c'), { maxLength: 3 }), { nil: undefined }), async (policyIds) => {
+        const listVolumes = vi.fn<VolumeInventory['listVolumes']>(async () => []);
+        const restricted = restrictInventory({ listVolumes }, 'vol-b');
+        await restricted.listVolumes({ volumeTypes: ['gp2'], ...(policyIds === undefined ? {} : { volumeIds: policyIds }) });
+        const excluded = policyIds !== undefined && policyIds.length > 0 && !policyIds.includes('vol-b');
+        expect(listVolumes.mock.calls).toEqual(excluded ? [] : [[{ volumeTypes: ['gp2'], volumeIds: ['vol-b'] }]]);
+      }),
+    );
+  });
+});
