@@ -64,6 +64,25 @@ describe('runGuardianSimulation', () => {
   });
 });
 
+describe('runGuardianSimulation under AWS modification limits', () => {
+  const sixHour = parsePolicy(readFileSync(join(root, 'test/fixtures/policies/rescue-live.yaml'), 'utf8').replace('four-per-24h', 'six-hour-cooldown'), 'six.yaml');
+
+  it.each([
+    ['four-per-24h with failing modifications', rescuePolicy, 0.5],
+    ['six-hour-cooldown', sixHour, 0],
+    ['six-hour-cooldown with failing modifications', sixHour, 0.5],
+  ] as const)('never breaks the ledger rule: %s', async (_name, policy, failureProbability) => {
+    const { report, result } = await runGuardianSimulation(options(policy, {
+      workload: scenarioWorkload('diurnal:2800'), durationSeconds: 2 * 86_400, volume: { type: 'gp2', sizeGiB: 50, volumeId: 'vol-0test' },
+      fleet: { failureProbability },
+    }));
+    const log = result.fleet.volume('vol-0test').history;
+    expect(log.some((m) => m.state === 'failed')).toBe(failureProbability > 0);
+    expect(log.at(-1)?.state).toBe('completed');
+    expect(report.ledgerViolations).toEqual([]);
+  });
+});
+
 describe('RecordingNotifier', () => {
   it('keeps each notification with the SNS subject the real notifier would send', async () => {
     const notifier = new RecordingNotifier();
