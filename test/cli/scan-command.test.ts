@@ -6,7 +6,7 @@ import { PolicyValidationError, UsageError } from '../../lambda/core/errors';
 import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
 import { createScanCommand } from '../../lambda/cli/scan-command';
-import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
+import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 
 const LIVE = 'test/fixtures/policies/rescue-live.yaml';
@@ -120,5 +120,14 @@ describe('scan command', () => {
       [drainingVolume(1).volumeId, 'rescue', 'dry-run'],
       [idleVolume(2).volumeId, expect.any(String), 'none'],
     ]);
+  });
+
+  it('exits 1 and prints the error when no volume can be listed', async () => {
+    const { run, aws } = command();
+    aws.inject('DescribeVolumes', { error: awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403) });
+    const io = captureIo();
+    expect(await run(['--policy', LIVE], io)).toBe(1);
+    expect(io.out()).toMatch(/error \[inventory\]: NotAuthorizedError/);
+    expect(io.out()).toMatch(/0 volume\(s\) scanned/);
   });
 });
