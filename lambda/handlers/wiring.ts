@@ -82,9 +82,20 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
   };
 }
 
+/**
+ * Per-attempt HTTP timeouts: without them a hung socket holds the scan until the Lambda timeout. Since
+ * @smithy/node-http-handler 4.4 `requestTimeout` only warns unless `throwOnRequestTimeout` is set
+ * (https://github.com/aws/aws-sdk-js-v3/blob/main/UPGRADING.md); the SDK then retries the attempt.
+ */
+export const SDK_REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true } as const;
+
 /** Builds the SDK clients (no network until the first call). */
 export function createGuardianClients(config: { readonly region?: string; readonly credentials?: EC2Client['config']['credentials'] } = {}): GuardianClients {
-  const base = { ...(config.region ? { region: config.region } : {}), ...(config.credentials ? { credentials: config.credentials } : {}) };
+  const base = {
+    requestHandler: SDK_REQUEST_HANDLER,
+    ...(config.region ? { region: config.region } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+  };
   return {
     ec2: new EC2Client(base),
     cloudwatch: new CloudWatchClient(base),
