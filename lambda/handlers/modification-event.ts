@@ -1,11 +1,12 @@
 /**
  * EventBridge `EBS Volume Notification` handler (`detail.event = modifyVolume`). The event is a hint,
- * never the source of truth (best effort delivery:
- * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-cloud-watch-events.html): the handler runs the
- * same scan restricted to the event's volume, whose reconciliation step refreshes every open
- * modification from DescribeVolumesModifications, so a lost or duplicated event changes nothing.
- * A restricted scan (not a full one) keeps the function's 1-minute timeout safe on big fleets, and it
- * emits no `ScanSucceeded`: only the schedule proves the guardian is alive.
+ * never the source of truth (best-effort delivery:
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-cloud-watch-events.html). So the handler does
+ * not trust its content: it runs the scan's reconciliation step, which refreshes every open
+ * modification of the ledger (the event's volume included) from DescribeVolumesModifications. A lost
+ * or duplicated event therefore changes nothing, and the function needs only the permissions
+ * `grantEventPermissions` gives it (no GetMetricData, no ModifyVolume): it never decides or acts, and
+ * emits no `ScanSucceeded`, so only the schedule proves the guardian is alive.
  */
 import type { Context } from 'aws-lambda';
 import { createWiredScan, type HandlerOptions } from './wiring';
@@ -37,7 +38,7 @@ export function volumeIdOfEvent(event: EbsVolumeNotificationEvent): { volumeId: 
 export function createModificationEventHandler(
   options: HandlerOptions = {},
 ): (event: EbsVolumeNotificationEvent, context: Pick<Context, 'awsRequestId'>) => Promise<ModificationEventResult> {
-  const { run, logger } = createWiredScan(options);
+  const { reconcile, logger } = createWiredScan(options);
   return async (event, context) => {
     logger.addContext(context as Context);
     const target = volumeIdOfEvent(event);
@@ -46,8 +47,8 @@ export function createModificationEventHandler(
       return { kind: 'ignored', reason: target.reason };
     }
     logger.info('modifyVolume event', { volumeId: target.volumeId, result: event.detail?.result, cause: event.detail?.cause });
-    const report = await run({ runId: context.awsRequestId, volumeId: target.volumeId, heartbeat: false });
-    return { kind: 'reconciled', volumeId: target.volumeId, reconciled: report.reconciled, errors: report.errors.length };
+    const outcome = await reconcile(context.awsRequestId);
+    return { kind: 'reconciled', volumeId: target.volumeId, reconciled: outcome.reconciled, errors: outcome.errors.length };
   };
 }
 

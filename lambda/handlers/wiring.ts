@@ -19,9 +19,9 @@ import { SnsNotifier } from '../aws/sns-notifier';
 import type { ThrottleRetryOptions } from '../aws/throttle-retry';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
 import { PolicySchema, type Policy } from '../core/policy-schema';
-import type { InventoryFilter, VolumeInventory } from '../core/ports';
 import { runScan } from '../core/scan';
-import type { ScanDeps, ScanReport } from '../core/scan-types';
+import { reconcileOpenModifications } from '../core/scan-reconcile';
+import type { ScanDeps, ScanError, ScanReport } from '../core/scan-types';
 
 /** The four SDK clients a scan talks through. */
 export interface GuardianClients {
@@ -190,10 +190,14 @@ export interface HandlerOptions {
 /** One scan run by a handler. */
 export interface WiredScanRequest {
   readonly runId: string;
-  /** Only this volume (the modification-event handler); reconciliation still covers every open modification. */
-  readonly volumeId?: string;
-  /** Emit `ScanSucceeded`: only the scheduled scan does, so an event cannot mask a dead schedule. */
+  /** Emit `ScanSucceeded` (the scheduled scan): the heartbeat alarm reads it. */
   readonly heartbeat: boolean;
+}
+
+/** What a reconciliation-only run did. */
+export interface ReconcileOutcome {
+  readonly reconciled: number;
+  readonly errors: readonly ScanError[];
 }
 
 interface Wired {
@@ -207,7 +211,11 @@ interface Wired {
  * container), never at import. The run logs a summary, publishes metrics, and throws
  * `ScanFailedError` when the inventory could not be read (nothing was watched: no heartbeat).
  */
-export function createWiredScan(options: HandlerOptions = {}): { run: (request: WiredScanRequest) => Promise<ScanReport>; logger: Logger } {
+export function createWiredScan(options: HandlerOptions = {}): {
+  run: (request: WiredScanRequest) => Promise<ScanReport>;
+  reconcile: (runId: string) => Promise<ReconcileOutcome>;
+  logger: Logger;
+} {
   const logger = options.logger ?? new Logger();
   const metrics = options.metrics ?? new Metrics();
   const nowMs = options.nowMs ?? (() => Date.now());
@@ -224,11 +232,9 @@ export function createWiredScan(options: HandlerOptions = {}): { run: (request: 
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {
     const { ports, policy, env } = deps();
     const startedMs = nowMs();
-    const inventory = request.volumeId === undefined ? ports.inventory : restrictInventory(ports.inventory, request.volumeId);
     const report = await runScan(
       {
         ...ports,
-        inventory,
         policy,
         runId: request.runId,
         log: toScanLog(logger),
@@ -247,15 +253,15 @@ export function createWiredScan(options: HandlerOptions = {}): { run: (request: 
     }
     return report;
   };
-  return { run, logger };
-}
-
-/** Narrows every listing to one volume (and to nothing when the policy's own id list excludes it). */
-export function restrictInventory(inventory: VolumeInventory, volumeId: string): VolumeInventory {
-  return {
-    listVolumes: async (filter: InventoryFilter) => {
-      if (filter.volumeIds !== undefined && filter.volumeIds.length > 0 && !filter.volumeIds.includes(volumeId)) return [];
-      return inventory.listVolumes({ ...filter, volumeIds: [volumeId] });
-    },
+  // Reconciliation only: DescribeVolumesModifications and the table, the event function's permissions.
+  const reconcile = async (runId: string): Promise<ReconcileOutcome> => {
+    const { ports, policy } = deps();
+    const errors: ScanError[] = [];
+    const reconciled = await reconcileOpenModifications({ ...ports, policy, runId, log: toScanLog(logger) }, nowEpochSeconds(), errors);
+    metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, errors.length);
+    metrics.publishStoredMetrics();
+    logger[errors.length > 0 ? 'warn' : 'info']('reconciled', { runId, reconciled, errors });
+    return { reconciled, errors };
   };
+  return { run, reconcile, logger };
 }

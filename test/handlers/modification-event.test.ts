@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { parsePolicy } from '../../lambda/core/policy';
@@ -68,23 +67,30 @@ describe('modification-event handler', () => {
     expect(aws.calls.DescribeVolumes).toBe(0);
   });
 
-  it('reconciles a lost ModifyVolume answer and scans only the event volume', async () => {
+  it('reconciles a lost ModifyVolume answer without listing, reading metrics or modifying', async () => {
     const { aws, options, history } = await setup();
     const lost = drainingVolume(1).volumeId;
     aws.inject('ModifyVolume', { error: awsError('TimeoutError', 'socket hang up', 0), applyFirst: true, volumeId: lost });
     await createScanHandler(options)({}, { awsRequestId: 'scan-1' });
     expect((await history.listModifications(lost)).map((r) => r.status)).toEqual(['intent']);
     aws.completeModifications();
-    const ec2 = aws.ec2.send.bind(aws.ec2);
-    const seen: unknown[] = [];
-    vi.spyOn(aws.ec2, 'send').mockImplementation(((command: unknown) => {
-      if (command instanceof DescribeVolumesCommand) seen.push(command.input.Filters);
-      return ec2(command as DescribeVolumesCommand);
-    }) as typeof aws.ec2.send);
+    const before = { ...aws.calls };
     const result = await createModificationEventHandler(options)(modifyVolumeEvent(lost), { awsRequestId: 'e2' });
-    expect(result).toMatchObject({ kind: 'reconciled', volumeId: lost });
+    // Both open modifications (the lost one and volume 2's) are refreshed, not only the event's.
+    expect(result).toEqual({ kind: 'reconciled', volumeId: lost, reconciled: 2, errors: 0 });
     expect((await history.listModifications(lost)).map((r) => r.status)).toEqual(['completed']);
-    expect(seen).toEqual([expect.arrayContaining([{ Name: 'volume-id', Values: [lost] }])]);
+    expect(aws.calls).toEqual({ ...before, DescribeVolumesModifications: before.DescribeVolumesModifications + 1 });
     expect(aws.modifyCalls.get(lost)).toBe(1);
+  });
+
+  it('reports a failed DescribeVolumesModifications as an error and leaves the intent for the next scan', async () => {
+    const { aws, options, history } = await setup();
+    const lost = drainingVolume(2).volumeId;
+    aws.inject('ModifyVolume', { error: awsError('TimeoutError', 'socket hang up', 0), applyFirst: true, volumeId: lost });
+    await createScanHandler(options)({}, { awsRequestId: 'scan-1' });
+    aws.inject('DescribeVolumesModifications', { error: awsError('RequestLimitExceeded', 'Request limit exceeded.', 503) });
+    const result = await createModificationEventHandler(options)(modifyVolumeEvent(lost), { awsRequestId: 'e3' });
+    expect(result).toMatchObject({ kind: 'reconciled', errors: 1 });
+    expect((await history.listModifications(lost)).map((r) => r.status)).toEqual(['intent']);
   });
 });

@@ -1,10 +1,8 @@
-import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '../../lambda/core/errors';
-import type { VolumeInventory } from '../../lambda/core/ports';
 import type { VolumeScanResult } from '../../lambda/core/scan-types';
 import type { Forecast } from '../../lambda/core/types';
-import { loadEmbeddedPolicy, readGuardianEnvironment, restrictInventory, secondsToEmptyOf } from '../../lambda/handlers/wiring';
+import { loadEmbeddedPolicy, readGuardianEnvironment, secondsToEmptyOf } from '../../lambda/handlers/wiring';
 
 function result(forecast: Forecast, decisionKind: 'alert' | 'skip'): VolumeScanResult {
   const decision = decisionKind === 'skip' ? { volumeId: 'vol-1', kind: 'skip', skip: 'not-managed', reasons: [] } : { volumeId: 'vol-1', kind: 'alert', severity: 'warning', forecast, reasons: [] };
@@ -44,19 +42,5 @@ describe('readGuardianEnvironment', () => {
 
   it('throws when a required variable is empty', () => {
     expect(() => readGuardianEnvironment({ TABLE_NAME: '', TOPIC_ARN: 'arn' })).toThrow(/TABLE_NAME/);
-  });
-});
-
-describe('restrictInventory', () => {
-  it('always asks for the one volume and nothing when the policy id list excludes it', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.option(fc.array(fc.constantFrom('vol-a', 'vol-b', 'vol-c'), { maxLength: 3 }), { nil: undefined }), async (policyIds) => {
-        const listVolumes = vi.fn<VolumeInventory['listVolumes']>(async () => []);
-        const restricted = restrictInventory({ listVolumes }, 'vol-b');
-        await restricted.listVolumes({ volumeTypes: ['gp2'], ...(policyIds === undefined ? {} : { volumeIds: policyIds }) });
-        const excluded = policyIds !== undefined && policyIds.length > 0 && !policyIds.includes('vol-b');
-        expect(listVolumes.mock.calls).toEqual(excluded ? [] : [[{ volumeTypes: ['gp2'], volumeIds: ['vol-b'] }]]);
-      }),
-    );
   });
 });
