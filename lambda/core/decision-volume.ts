@@ -102,8 +102,25 @@ function observedDemand(ctx: VolumeContext, sourceType: BurstableVolumeType): nu
   const fromForecast = f !== undefined && (f.kind === 'draining' || f.kind === 'empty') ? f.demandPerSecond : undefined;
   const recent = ctx.metrics === undefined ? [] : demandPoints(ctx.metrics, sourceType).filter((p) => p.tEpochSeconds >= ctx.now - SIZING_LOOKBACK_SECONDS).map((p) => p.value).sort((a, b) => a - b);
   const p95 = recent.length === 0 ? undefined : recent[Math.min(recent.length - 1, Math.floor(0.95 * recent.length))];
-  if (fromForecast === undefined) return p95;
-  return p95 === undefined ? fromForecast : Math.max(fromForecast, p95);
+  const observed = fromForecast === undefined ? p95 : p95 === undefined ? fromForecast : Math.max(fromForecast, p95);
+  return observed === undefined ? undefined : uncensored(observed, sourceType, ctx.volume.sizeGiB);
+}
+
+/** Served at or above this share of the burst ceiling, demand is censored: the volume asked for more than it got. */
+const CENSORED_SHARE_OF_CEILING = 0.95;
+/** Sizing factor for a censored demand: the true demand is unknown and at least the ceiling. */
+const CENSORED_DEMAND_FACTOR = 2;
+
+/**
+ * CloudWatch counts ops on completion, so a gp2 volume serving at its 3,000 IOPS burst ceiling hides
+ * how much more it wanted (DESIGN.md §2). Sizing a rescue from that served rate alone would leave
+ * the volume throttled on gp3 at ceiling × headroom; size it for twice the ceiling instead.
+ */
+function uncensored(observed: number, sourceType: BurstableVolumeType, sizeGiB: number): number {
+  const ceiling = bucketSpecFor(sourceType, sizeGiB).burstPerSecond;
+  // An estimate clearly above the ceiling already says how much more it wants: not censored.
+  const atCeiling = observed >= CENSORED_SHARE_OF_CEILING * ceiling && observed <= ceiling / CENSORED_SHARE_OF_CEILING;
+  return atCeiling ? ceiling * CENSORED_DEMAND_FACTOR : observed;
 }
 
 /**
