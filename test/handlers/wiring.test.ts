@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '../../lambda/core/errors';
 import type { VolumeScanResult } from '../../lambda/core/scan-types';
 import type { Forecast } from '../../lambda/core/types';
-import { loadEmbeddedPolicy, readGuardianEnvironment, secondsToEmptyOf } from '../../lambda/handlers/wiring';
+import { secondsToEmptyOf } from '../../lambda/handlers/scan-metrics';
+import { loadEmbeddedPolicy, readGuardianEnvironment } from '../../lambda/handlers/wiring';
 
 function result(forecast: Forecast, decisionKind: 'alert' | 'skip'): VolumeScanResult {
   const decision = decisionKind === 'skip' ? { volumeId: 'vol-1', kind: 'skip', skip: 'not-managed', reasons: [] } : { volumeId: 'vol-1', kind: 'alert', severity: 'warning', forecast, reasons: [] };
