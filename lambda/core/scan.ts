@@ -16,6 +16,9 @@ import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetr
 
 export type { ScanDeps, ScanReport, VolumeScanResult, ScanError } from './scan-types';
 
+/** How far back a flipped volume's I/O is read for the revert replay, seconds. */
+const FLIPPED_LOOKBACK_SECONDS = 24 * 3600;
+
 /** DynamoDB/ledger reads in flight at once. */
 const LEDGER_CONCURRENCY = 16;
 
@@ -117,23 +120,29 @@ async function readSeries(deps: ScanDeps, policy: Policy, volumes: readonly Volu
     // Their BurstBalance is kept for the round-trip record (the first balance after a revert).
     series.set(volume.volumeId, forecast.kind === 'full' && isBurstableType(volume.type) ? balanceOnly(outcome.series) : outcome.series);
   };
-  const request = {
-    volumes: volumes.map((v) => ({ volumeId: v.volumeId, type: v.type, ...(v.instanceId === undefined ? {} : { instanceId: v.instanceId }) })),
-    startEpochSeconds: Math.floor((now - lookbackSeconds) / 60) * 60,
-    endEpochSeconds: Math.floor(now / 60) * 60,
-    periodSeconds: 60,
-    ...(deps.probeNamespace === undefined ? {} : { probeNamespace: deps.probeNamespace }),
-  };
+  // Flipped (gp3/io1/io2) volumes need the I/O since the flip for the revert's shadow-bucket replay:
+  // a day of it. They are few; the burstable fleet keeps the short window.
+  const groups = [
+    { volumes: volumes.filter((v) => isBurstableType(v.type)), lookbackSeconds },
+    { volumes: volumes.filter((v) => !isBurstableType(v.type)), lookbackSeconds: Math.max(lookbackSeconds, FLIPPED_LOOKBACK_SECONDS) },
+  ];
   let metricsRequested = 0;
-  if (volumes.length > 0) {
+  for (const group of groups.filter((g) => g.volumes.length > 0)) {
+    const request = {
+      volumes: group.volumes.map((v) => ({ volumeId: v.volumeId, type: v.type, ...(v.instanceId === undefined ? {} : { instanceId: v.instanceId }) })),
+      startEpochSeconds: Math.floor((now - group.lookbackSeconds) / 60) * 60,
+      endEpochSeconds: Math.floor(now / 60) * 60,
+      periodSeconds: 60,
+      ...(deps.probeNamespace === undefined ? {} : { probeNamespace: deps.probeNamespace }),
+    };
     try {
       if (deps.metrics.streamMetrics !== undefined) {
-        metricsRequested = (await deps.metrics.streamMetrics(request, onVolume)).metricsRequested;
+        metricsRequested += (await deps.metrics.streamMetrics(request, onVolume)).metricsRequested;
       } else {
         const result = await deps.metrics.readMetrics(request);
         for (const s of result.series.values()) onVolume({ kind: 'series', series: s });
         for (const [volumeId, error] of result.errors) onVolume({ kind: 'error', volumeId, error });
-        metricsRequested = result.metricsRequested;
+        metricsRequested += result.metricsRequested;
       }
     } catch (error) {
       errors.push({ stage: 'metrics', message: `metrics unreadable, no volume is acted on for lack of data: ${messageOf(error)}` });
