@@ -70,7 +70,7 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
     const session: AwsSessionOptions = { ...optional('region', regionOf(values.region, io.env)), ...optional('profile', values.profile) };
     const clients = deps.clients(session);
     const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' }, deps.retry);
-    const history: HistoryStore = values.table === undefined ? new MemoryHistoryStore() : new DynamoDbHistoryStore({ client: clients.dynamo, tableName: values.table });
+    const history = historyFor(values, clients);
     const notifier: Notifier = values['topic-arn'] === undefined ? stderrNotifier(io) : new SnsNotifier({ client: clients.sns, topicArn: values['topic-arn'] });
     explainMode(io, { execute: values.execute, policyDryRun: policy.dryRun, table: values.table });
     const report = await runScan(
@@ -121,6 +121,30 @@ function explainMode(io: CliIo, mode: { execute: boolean; policyDryRun: boolean;
   else if (mode.policyDryRun) io.stderr('dry run: the policy says dryRun: true, so --execute modifies nothing\n');
   else io.stderr('EXECUTE: volumes the policy selects may be modified now\n');
   if (mode.table === undefined) io.stderr('no --table: history kept in memory only, nothing is recorded\n');
+  else if (!mode.execute) io.stderr(`--table without --execute: the ledger in ${mode.table} is read, nothing is written to it\n`);
+}
+
+/**
+ * The history a run uses: memory without `--table`; the table with `--execute`; without `--execute`
+ * the table read-only, so a dry run from a laptop can never mark an alert as sent (notification
+ * dedup state) or write events into the Lambda's ledger.
+ */
+function historyFor(values: ScanOptions, clients: GuardianClients): HistoryStore {
+  if (values.table === undefined) return new MemoryHistoryStore();
+  const table = new DynamoDbHistoryStore({ client: clients.dynamo, tableName: values.table });
+  if (values.execute) return table;
+  const discard = async (): Promise<void> => undefined;
+  return {
+    appendEvent: discard,
+    putIntent: discard,
+    updateModification: discard,
+    putNotificationState: discard,
+    listModifications: async (volumeId, since) => table.listModifications(volumeId, since),
+    listOpenModifications: async () => table.listOpenModifications(),
+    listEvents: async (volumeId, range) => table.listEvents(volumeId, range),
+    listMonth: async (month) => table.listMonth(month),
+    getNotificationState: async (volumeId) => table.getNotificationState(volumeId),
+  };
 }
 
 /** Prints notifications on stderr instead of sending them (no --topic-arn). */

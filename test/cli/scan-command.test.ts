@@ -130,4 +130,18 @@ describe('scan command', () => {
     expect(io.out()).toMatch(/error \[inventory\]: NotAuthorizedError/);
     expect(io.out()).toMatch(/0 volume\(s\) scanned/);
   });
+
+  it('with --table but without --execute reads the ledger and writes nothing to the table', async () => {
+    const { run, aws } = command();
+    const tableName = await dynalite.createHistoryTable();
+    const store = new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName });
+    const io = captureIo();
+    expect(await run(['--policy', LIVE, '--table', tableName], io)).toBe(0);
+    expect(io.err()).toMatch(/nothing is written/);
+    expect(aws.modifyCalls.size).toBe(0);
+    const volumeId = drainingVolume(1).volumeId;
+    expect(await store.listEvents(volumeId)).toEqual([]);
+    expect(await store.getNotificationState(volumeId)).toBeUndefined();
+    expect(await store.listModifications(volumeId)).toEqual([]);
+  });
 });
