@@ -127,13 +127,14 @@ function explainMode(io: CliIo, mode: { execute: boolean; policyDryRun: boolean;
 /**
  * The history a run uses: memory without `--table`; the table with `--execute`; without `--execute`
  * the table read-only, so a dry run from a laptop can never mark an alert as sent (notification
- * dedup state) or write events into the Lambda's ledger.
+ * dedup state) or write events into the Lambda's ledger. Printed notifications are never marked sent.
  */
 function historyFor(values: ScanOptions, clients: GuardianClients): HistoryStore {
   if (values.table === undefined) return new MemoryHistoryStore();
   const table = new DynamoDbHistoryStore({ client: clients.dynamo, tableName: values.table });
-  if (values.execute) return table;
   const discard = async (): Promise<void> => undefined;
+  // Notifications only printed (no --topic-arn) were not sent: their dedup state must not be stored.
+  if (values.execute) return values['topic-arn'] === undefined ? Object.assign(Object.create(table) as HistoryStore, { putNotificationState: discard }) : table;
   return {
     appendEvent: discard,
     putIntent: discard,

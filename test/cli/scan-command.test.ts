@@ -144,4 +144,17 @@ describe('scan command', () => {
     expect(await store.getNotificationState(volumeId)).toBeUndefined();
     expect(await store.listModifications(volumeId)).toEqual([]);
   });
+
+  it('with --execute but no --topic-arn records the modification but not the printed alert as sent', async () => {
+    const { run, aws } = command();
+    const tableName = await dynalite.createHistoryTable();
+    const store = new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName });
+    const io = captureIo();
+    expect(await run(['--policy', LIVE, '--execute', '--table', tableName], io)).toBe(0);
+    const volumeId = drainingVolume(1).volumeId;
+    expect(aws.modifyCalls.get(volumeId)).toBe(1);
+    expect(io.err()).toMatch(/notification \(not sent\)/);
+    expect((await store.listModifications(volumeId)).map((r) => r.status)).toEqual(['modifying']);
+    expect(await store.getNotificationState(volumeId)).toBeUndefined();
+  });
 });
