@@ -36,11 +36,26 @@ export async function reconcileOpenModifications(deps: ScanDeps, now: number, er
     if (patch === undefined) continue;
     try {
       await deps.history.updateModification(record.volumeId, record.modificationId, record.status, patch);
+      if (record.status === 'intent' && REACHED_AWS.has(patch.status)) await recordLostAnswer(deps, record, now);
     } catch (error) {
       errors.push({ stage: 'reconcile', volumeId: record.volumeId, message: describe(error) });
     }
   }
   return open.length;
+}
+
+const REACHED_AWS = new Set<ModificationRecordStatus>(['modifying', 'optimizing', 'completed']);
+
+/** The scan that lost ModifyVolume's answer recorded a failure: the history must also say the flip happened. */
+async function recordLostAnswer(deps: ScanDeps, record: ModificationRecord, now: number): Promise<void> {
+  await deps.history.appendEvent({
+    volumeId: record.volumeId,
+    tEpochSeconds: now,
+    kind: record.kind,
+    runId: deps.runId,
+    summary: `reconciled: the ${record.kind} to ${record.to.type} requested at ${record.requestedEpochSeconds} reached AWS though its answer was lost (${record.reason})`,
+    details: { modificationId: record.modificationId, reconciled: true, volumeType: record.from.type, sizeGiB: record.sizeGiB, to: record.to, from: record.from },
+  });
 }
 
 /** The update one open record needs given AWS's latest modification of its volume, or undefined. */

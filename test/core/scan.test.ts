@@ -113,6 +113,9 @@ describe('runScan on the simulated fleet', () => {
     expect(records.filter((r) => r.kind === 'rescue')).toHaveLength(1);
     expect(records[0]?.status).toBe('completed');
     expect(fleet.volume(volumeId).history).toHaveLength(1);
+    const kinds = (await env.history.listEvents(volumeId)).map((e) => e.kind);
+    expect(kinds).toContain('failure');
+    expect(kinds).toContain('rescue');
   });
 
   it('reports an inventory failure without acting or throwing', async () => {
