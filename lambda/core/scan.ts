@@ -194,7 +194,9 @@ async function handleVolume(deps: ScanDeps, policy: Policy, region: string | und
     // Send first, then store the state: on-call gets at-least-once delivery.
     await deps.notifier.notify(outcome.notification);
     if (outcome.state !== undefined) await deps.history.putNotificationState(outcome.state);
-    const kind = eventKindOf(decision, outcome.notification.event);
+    // On a flipped volume "recovered" means the rescue took effect, not that demand eased: finance's
+    // throttling-prevented estimate must not end there.
+    const kind = outcome.notification.event === 'recovered' && !isBurstableType(volume.type) ? undefined : eventKindOf(decision, outcome.notification.event);
     if (kind !== undefined && !(isActing(decision) && !decision.dryRun)) await appendEvent(deps, now, volume, decision, forecast, kind, errors);
   } catch (error) {
     errors.push({ stage: 'notify', volumeId: volume.volumeId, message: messageOf(error) });
