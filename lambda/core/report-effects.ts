@@ -3,15 +3,11 @@
  * the throttling its rescues prevented (an estimate from the recorded forecasts), alerts sent and
  * the open recommendations. Inputs are one volume's events and ledger records.
  */
+import { GP2_BURST_IOPS, bucketSpecFor } from './credit-model';
 import type { HistoryEvent, ModificationRecord } from './ports';
 import type { ModificationCounts, PreventedThrottling, ReasonCount, ReportPeriod, RoundTrip } from './report-types';
 import { isApplied } from './report-timeline';
 
-/** gp2 burst and baseline (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp2-performance). */
-const GP2_BURST_IOPS = 3_000;
-const GP2_MIN_BASELINE_IOPS = 100;
-const GP2_MAX_BASELINE_IOPS = 16_000;
-const GP2_IOPS_PER_GIB = 3;
 
 /** How far a rescue event may be from its ledger record and still describe it (one scan's span). */
 const EVENT_MATCH_SECONDS = 900;
@@ -158,7 +154,7 @@ export function preventedThrottling(
     episodes += 1;
     seconds += throttled;
     if (record.from.type === 'gp2' && forecast.demandPerSecond !== undefined) {
-      const baseline = Math.min(GP2_MAX_BASELINE_IOPS, Math.max(GP2_MIN_BASELINE_IOPS, GP2_IOPS_PER_GIB * record.sizeGiB));
+      const baseline = bucketSpecFor('gp2', record.sizeGiB).baselinePerSecond;
       deferredIos += Math.max(0, Math.min(forecast.demandPerSecond, GP2_BURST_IOPS) - baseline) * throttled;
     }
   });

@@ -5,6 +5,7 @@
  * for the new volume configuration after volume modification starts"), per second, per calendar
  * month (https://aws.amazon.com/ebs/pricing/).
  */
+import { TARGET_LIMITS } from './policy-target-limits';
 import type { ModificationRecord } from './ports';
 import { splitByMonth } from './report-calendar';
 import { APPLIED_STATUSES, type MonthCost, type MonthlyPriceFn, type ReportPeriod, type VolumeConfig } from './report-types';
@@ -26,13 +27,16 @@ export interface ConfigTimeline {
   readonly applied: readonly ModificationRecord[];
 }
 
-/** gp3 limits (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type). */
-const GP3_BASE_IOPS = 3_000;
-const GP3_BASE_THROUGHPUT_MIBPS = 125;
-const GP3_MAX_IOPS = 80_000;
-const GP3_MAX_IOPS_PER_GIB = 500;
-const GP3_MAX_THROUGHPUT_MIBPS = 2_000;
-const GP3_MAX_THROUGHPUT_PER_IOPS = 0.25;
+/** gp3 limits, shared with sizing (policy-target-limits.ts cites the AWS docs). */
+const GP3 = TARGET_LIMITS.gp3;
+// gp3 is the one target whose throughput is provisioned: TARGET_LIMITS always states it.
+const GP3_THROUGHPUT = GP3.throughput!;
+const GP3_BASE_IOPS = GP3.includedIops;
+const GP3_BASE_THROUGHPUT_MIBPS = GP3_THROUGHPUT.includedMiBps;
+const GP3_MAX_IOPS = GP3.maxIops;
+const GP3_MAX_IOPS_PER_GIB = GP3.maxIopsPerGiB;
+const GP3_MAX_THROUGHPUT_MIBPS = GP3_THROUGHPUT.maxMiBps;
+const GP3_MAX_THROUGHPUT_PER_IOPS = GP3_THROUGHPUT.maxMiBpsPerIops;
 
 /** True when ModifyVolume accepted the request (so EBS billed the target). */
 export function isApplied(record: ModificationRecord): boolean {
