@@ -155,7 +155,7 @@ function nextWindowStart(now: number, startHourUtc: number): number {
 function decideFlipped(ctx: VolumeContext, rescue: ModificationRecord): Decision {
   const { volume, policy } = ctx;
   const original = rescue.from;
-  const flippedFor = `flipped to ${volume.type} since ${rescue.requestedEpochSeconds}`;
+  const flippedFor = `flipped to ${volume.type} since ${new Date(rescue.requestedEpochSeconds * 1000).toISOString().replace('.000Z', 'Z')}`;
   if (!policy.revert.enabled || ctx.override?.revertEnabled === false) return { ...base(ctx, [flippedFor, 'revert disabled']), kind: 'ok' };
   if (!isBurstableType(original.type)) return { ...base(ctx, [flippedFor, `original type ${original.type} is not burstable`]), kind: 'ok' };
   const holdUntil = rescue.requestedEpochSeconds + policy.revert.minimumHoldMinutes * 60;
