@@ -5,6 +5,7 @@
  * round-trip question, DESIGN.md §1).
  */
 import type { ModificationRecord, ModificationRecordStatus } from './ports';
+import { messageOf } from './scan-support';
 import type { ScanDeps, ScanError } from './scan-types';
 import type { VolumeDescription, VolumeMetricSeries, VolumeModification } from './types';
 
@@ -20,7 +21,7 @@ export async function reconcileOpenModifications(deps: ScanDeps, now: number, er
   try {
     open = (await deps.history.listOpenModifications()).filter((r) => !r.dryRun);
   } catch (error) {
-    errors.push({ stage: 'reconcile', message: describe(error) });
+    errors.push({ stage: 'reconcile', message: messageOf(error) });
     return 0;
   }
   if (open.length === 0) return 0;
@@ -28,7 +29,7 @@ export async function reconcileOpenModifications(deps: ScanDeps, now: number, er
   try {
     latest = await deps.modifier.describeModifications([...new Set(open.map((r) => r.volumeId))]);
   } catch (error) {
-    errors.push({ stage: 'reconcile', message: `DescribeVolumesModifications failed: ${describe(error)}` });
+    errors.push({ stage: 'reconcile', message: `DescribeVolumesModifications failed: ${messageOf(error)}` });
     return 0;
   }
   for (const record of open) {
@@ -38,7 +39,7 @@ export async function reconcileOpenModifications(deps: ScanDeps, now: number, er
       await deps.history.updateModification(record.volumeId, record.modificationId, record.status, patch);
       if (record.status === 'intent' && REACHED_AWS.has(patch.status)) await recordLostAnswer(deps, record, now);
     } catch (error) {
-      errors.push({ stage: 'reconcile', volumeId: record.volumeId, message: describe(error) });
+      errors.push({ stage: 'reconcile', volumeId: record.volumeId, message: messageOf(error) });
     }
   }
   return open.length;
@@ -107,12 +108,8 @@ export async function recordRoundTrips(
           details: { revertModificationId: revert.modificationId, firstBurstBalanceAfterPercent: first.value, ...(rescue === undefined ? {} : { burstBalanceBeforePercent: rescue.burstBalanceBeforePercent, rescueModificationId: rescue.modificationId }) },
         });
       } catch (error) {
-        errors.push({ stage: 'record', volumeId: volume.volumeId, message: describe(error) });
+        errors.push({ stage: 'record', volumeId: volume.volumeId, message: messageOf(error) });
       }
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

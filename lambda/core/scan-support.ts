@@ -1,17 +1,11 @@
 /** Small pure helpers of the scan use case: schedule interval, month-to-date spend, bounded concurrency. */
 import type { ModificationRecord } from './ports';
+import { monthStartOf } from './report-calendar';
+import { rateIntervalSeconds } from './schedule';
 
-/** Seconds between scans for an EventBridge `rate(...)` expression; cron schedules count as 5 minutes. */
+/** Seconds between scans for the policy's schedule; cron schedules count as 5 minutes. */
 export function scheduleIntervalSeconds(schedule: string): number {
-  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(schedule);
-  if (match === null) return 300;
-  return Number(match[1]) * (match[2]?.startsWith('hour') === true ? 3600 : 60);
-}
-
-/** Start of the UTC calendar month holding `epochSeconds`. */
-export function utcMonthStartEpochSeconds(epochSeconds: number): number {
-  const d = new Date(epochSeconds * 1000);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
+  return rateIntervalSeconds(schedule) ?? 300;
 }
 
 const LIVE = new Set(['modifying', 'optimizing', 'completed']);
@@ -21,7 +15,7 @@ const LIVE = new Set(['modifying', 'optimizing', 'completed']);
  * request (or the month start) until the next live revert of that volume (or now). Per-second billing.
  */
 export function monthToDateSpendUSD(records: readonly ModificationRecord[], now: number): number {
-  const monthStart = utcMonthStartEpochSeconds(now);
+  const monthStart = monthStartOf(now);
   const live = records.filter((r) => !r.dryRun && LIVE.has(r.status)).sort((a, b) => a.requestedEpochSeconds - b.requestedEpochSeconds);
   let spend = 0;
   for (const [i, rescue] of live.entries()) {
@@ -46,4 +40,9 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** An error's name and message for scan reports (never JSON.stringify an error). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

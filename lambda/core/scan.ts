@@ -11,7 +11,7 @@ import type { Policy } from './policy-schema';
 import type { HistoryEventKind, InventoryFilter, ModificationRecord, NotificationState, VolumeMetricsOutcome } from './ports';
 import { reconcileOpenModifications, recordRoundTrips } from './scan-reconcile';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './scan-types';
-import { mapWithConcurrency, monthToDateSpendUSD, scheduleIntervalSeconds } from './scan-support';
+import { mapWithConcurrency, messageOf, monthToDateSpendUSD, scheduleIntervalSeconds } from './scan-support';
 import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetricSeries } from './types';
 
 export type { ScanDeps, ScanReport, VolumeScanResult, ScanError } from './scan-types';
@@ -299,10 +299,6 @@ function latestValue(points: VolumeMetricSeries['containerStartP90Ms']): number 
   return last !== undefined && Number.isFinite(last.value) ? last.value : undefined;
 }
 
-/** Error message for reports (never JSON.stringify an error). */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 function report(runId: string, now: number, dryRun: boolean, results: VolumeScanResult[], errors: ScanError[], metricsRequested: number, reconciled: number): ScanReport {
   const count = (kinds: readonly string[]) => results.filter((r) => kinds.includes(r.decision.kind)).length;
