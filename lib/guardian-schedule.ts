@@ -3,6 +3,7 @@
  * the interval the heartbeat alarm needs. Pure (no CDK import) so it is unit-testable on its own.
  */
 import { GuardianPropsError } from '../lambda/core/errors';
+import { parseRate, rateIntervalSeconds } from '../lambda/core/schedule';
 
 /** A checked schedule: `rate(...)` knows its interval; `cron(...)` needs one from the caller. */
 export interface ScanSchedule {
@@ -11,8 +12,6 @@ export interface ScanSchedule {
   readonly intervalSeconds: number;
 }
 
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const UNIT_SECONDS: Readonly<Record<string, number>> = { minute: 60, hour: 3600, day: 86_400 };
 
 /**
  * Parses a schedule expression; throws `GuardianPropsError` showing the bad value. EventBridge wants
@@ -20,16 +19,15 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { minute: 60, hour: 3600,
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html).
  */
 export function parseScanSchedule(expression: string, cronIntervalSeconds?: number): ScanSchedule {
-  const rate = RATE.exec(expression);
-  if (rate !== null) {
-    const value = Number(rate[1]);
-    const unit = rate[2] ?? '';
+  const rate = parseRate(expression);
+  if (rate !== undefined) {
+    const { value, unit } = rate;
     const singular = !unit.endsWith('s');
     if (value <= 0) throw new GuardianPropsError(`schedule '${expression}': the rate must be positive`);
     if ((value === 1) !== singular) {
       throw new GuardianPropsError(`schedule '${expression}': EventBridge wants '${value === 1 ? unit.replace(/s$/, '') : `${unit}s`}' for ${value}`);
     }
-    return { expression, intervalSeconds: value * (UNIT_SECONDS[unit.replace(/s$/, '')] ?? 0) };
+    return { expression, intervalSeconds: rateIntervalSeconds(expression) ?? 0 };
   }
   if (/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/.test(expression)) {
     if (cronIntervalSeconds === undefined || !Number.isInteger(cronIntervalSeconds) || cronIntervalSeconds < 60) {

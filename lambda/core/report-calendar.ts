@@ -18,6 +18,12 @@ export function monthStartEpochSeconds(year: number, month: number): number {
   return Date.UTC(year, month - 1, 1) / 1000;
 }
 
+/** Start of the UTC calendar month holding `epochSeconds`. */
+export function monthStartOf(epochSeconds: number): number {
+  const { year, month } = yearMonthOf(epochSeconds);
+  return monthStartEpochSeconds(year, month);
+}
+
 /** `YYYY-MM` of an instant, UTC. */
 export function monthLabelOf(epochSeconds: number): string {
   const { year, month } = yearMonthOf(epochSeconds);
