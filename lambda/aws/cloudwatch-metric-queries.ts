@@ -76,6 +76,16 @@ export function planQueries(request: MetricsRequest, options: QueryPlanOptions =
   return planned;
 }
 
+/** AWS/EBS metric and statistic behind each series (DESIGN.md §2: ops are Sums per period). */
+const EBS_METRICS: Readonly<Record<Exclude<SeriesField, 'containerStartP90Ms'>, readonly [string, string]>> = {
+  burstBalancePercent: ['BurstBalance', 'Average'],
+  readOps: ['VolumeReadOps', 'Sum'],
+  writeOps: ['VolumeWriteOps', 'Sum'],
+  readBytes: ['VolumeReadBytes', 'Sum'],
+  writeBytes: ['VolumeWriteBytes', 'Sum'],
+  iopsExceededCheck: ['VolumeIOPSExceededCheck', 'Maximum'],
+};
+
 function queryFor(
   id: string,
   volume: MetricsRequest['volumes'][number],
@@ -83,36 +93,25 @@ function queryFor(
   period: number,
   probeNamespace: string | undefined,
 ): MetricDataQuery {
-  switch (field) {
-    case 'burstBalancePercent':
-      return ebsQuery(id, volume.volumeId, 'BurstBalance', 'Average', period);
-    case 'readOps':
-      return ebsQuery(id, volume.volumeId, 'VolumeReadOps', 'Sum', period);
-    case 'writeOps':
-      return ebsQuery(id, volume.volumeId, 'VolumeWriteOps', 'Sum', period);
-    case 'readBytes':
-      return ebsQuery(id, volume.volumeId, 'VolumeReadBytes', 'Sum', period);
-    case 'writeBytes':
-      return ebsQuery(id, volume.volumeId, 'VolumeWriteBytes', 'Sum', period);
-    case 'iopsExceededCheck':
-      return ebsQuery(id, volume.volumeId, 'VolumeIOPSExceededCheck', 'Maximum', period);
-    case 'containerStartP90Ms':
-      return {
-        Id: id,
-        MetricStat: {
-          Metric: {
-            Namespace: probeNamespace,
-            MetricName: PROBE_LATENCY_METRIC,
-            Dimensions: [
-              { Name: 'VolumeId', Value: volume.volumeId },
-              { Name: 'InstanceId', Value: volume.instanceId },
-            ],
-          },
-          Period: period,
-          // The probe already publishes a p90 per interval; the worst one in a period is what hurts.
-          Stat: 'Maximum',
-        },
-        ReturnData: true,
-      };
+  if (field !== 'containerStartP90Ms') {
+    const [metricName, stat] = EBS_METRICS[field];
+    return ebsQuery(id, volume.volumeId, metricName, stat, period);
   }
+  return {
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: probeNamespace,
+        MetricName: PROBE_LATENCY_METRIC,
+        Dimensions: [
+          { Name: 'VolumeId', Value: volume.volumeId },
+          { Name: 'InstanceId', Value: volume.instanceId },
+        ],
+      },
+      Period: period,
+      // The probe already publishes a p90 per interval; the worst one in a period is what hurts.
+      Stat: 'Maximum',
+    },
+    ReturnData: true,
+  };
 }
