@@ -12,7 +12,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { GuardianPropsError, PolicyValidationError } from '../lambda/core/errors';
-import { parsePolicy, type Policy } from '../lambda/core/policy';
+import { parsePolicy, type Policy } from '../lambda/core/policy/policy';
 import { GuardianStack } from '../lib/guardian-stack';
 import type { ProbeDistributionProps } from '../lib/probe-distribution';
 

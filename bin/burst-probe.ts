@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /** Entry point of the `burst-probe` on-host probe: SIGTERM/SIGINT end the current interval, flush and exit. */
-import { processIo } from '../lambda/cli/io';
+import { processIo } from '../lambda/shared/cli-io';
 import { main } from '../lambda/probe/main';
 
 const stop = new AbortController();

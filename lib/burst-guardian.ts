@@ -12,43 +12,18 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { HISTORY_TABLE_SCHEMA } from '../lambda/aws/history-table-schema';
-import type { Policy } from '../lambda/core/policy';
-import { PROBE_NAMESPACE } from '../lambda/probe/metric-names';
+import { HISTORY_TABLE_SCHEMA } from '../lambda/shared/history-table-schema';
+import { PROBE_NAMESPACE } from '../lambda/shared/probe-metric-names';
 import { GuardianAlarms, HEARTBEAT_MISSED_INTERVALS } from './guardian-alarms';
 import { GuardianDashboard } from './guardian-dashboard';
 import { GuardianFunction } from './guardian-function';
-import { GUARDIAN_METRICS_NAMESPACE, GUARDIAN_SERVICE_NAME } from './guardian-metric-names';
+import { GUARDIAN_METRICS_NAMESPACE, GUARDIAN_SERVICE_NAME } from '../lambda/shared/guardian-metric-names';
 import { grantEventPermissions, grantScanPermissions } from './guardian-permissions';
 import { heartbeatPeriodSeconds, parseScanSchedule } from './guardian-schedule';
 import { GuardianTopic } from './guardian-topic';
-import { validateGuardianProps } from './guardian-props';
+import { validateGuardianProps, type BurstGuardianProps } from './guardian-props';
 
-/** Props of `BurstGuardian`. */
-export interface BurstGuardianProps {
-  /** The validated policy (`parsePolicy`); embedded in both functions' bundles. */
-  readonly policy: Policy;
-  /** EventBridge schedule expression of the scan. @default - the policy's `schedule` */
-  readonly schedule?: string;
-  /** Seconds between scans, required when the schedule is a `cron(...)`. @default - derived from `rate(...)` */
-  readonly scanIntervalSeconds?: number;
-  /** E-mail address subscribed to the alert topic (it must confirm). @default - no subscription */
-  readonly alertEmail?: string;
-  /** Publish alerts to this existing topic instead of creating one. @default - a new KMS-encrypted topic */
-  readonly alertTopic?: sns.ITopic;
-  /** What happens to the history table when the stack is deleted. @default RemovalPolicy.RETAIN */
-  readonly tableRemovalPolicy?: RemovalPolicy;
-  /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** Scan memory, MiB (128–10240). @default 1024 */
-  readonly scanMemorySizeMiB?: number;
-  /** Scan timeout (≤ 15 min, ≤ the scan interval). @default Duration.minutes(5) */
-  readonly scanTimeout?: Duration;
-  /** The guardian's own CloudWatch namespace. @default 'EbsBurstGuardian' */
-  readonly metricsNamespace?: string;
-  /** Namespace the on-host probe publishes to. @default 'EbsBurstGuardian/Probe' */
-  readonly probeNamespace?: string;
-}
+export type { BurstGuardianProps } from './guardian-props';
 
 /** Retries of a failed asynchronous invoke before it goes to the failure queue (0–2). */
 const ASYNC_RETRY_ATTEMPTS = 2;

@@ -8,8 +8,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PROBE_DIMENSIONS, PROBE_METRICS } from '../lambda/probe/metric-names';
-import { GUARDIAN_METRICS, GUARDIAN_SERVICE_DIMENSION, GUARDIAN_SERVICE_NAME } from './guardian-metric-names';
+import { PROBE_DIMENSIONS, PROBE_METRICS } from '../lambda/shared/probe-metric-names';
+import { GUARDIAN_METRICS, GUARDIAN_SERVICE_DIMENSION, GUARDIAN_SERVICE_NAME } from '../lambda/shared/guardian-metric-names';
 
 /** Props of `GuardianDashboard`. */
 export interface GuardianDashboardProps {

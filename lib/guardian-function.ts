@@ -10,7 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import type { Policy } from '../lambda/core/policy';
+import type { Policy } from '../lambda/core/policy/policy';
 
 /** The repository root: esbuild runs from here and resolves `node_modules` and the lock file. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));

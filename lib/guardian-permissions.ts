@@ -8,7 +8,7 @@ import { Aws, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { Policy } from '../lambda/core/policy';
+import type { Policy } from '../lambda/core/policy/policy';
 import type { GuardianFunction } from './guardian-function';
 
 /** What the statements are scoped to. */

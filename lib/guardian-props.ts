@@ -1,11 +1,38 @@
 /**
- * Early, loud checks of `BurstGuardian`'s props (STYLE.md §6): every message shows the bad value.
+ * `BurstGuardian`'s props, and their early, loud checks (STYLE.md §6): every message shows the bad value.
  * Limits: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
-import { Token } from 'aws-cdk-lib';
+import { Token, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { GuardianPropsError } from '../lambda/core/errors';
-import type { BurstGuardianProps } from './burst-guardian';
+import type { Policy } from '../lambda/core/policy/policy';
 
+/** Props of `BurstGuardian`. */
+export interface BurstGuardianProps {
+  /** The validated policy (`parsePolicy`); embedded in both functions' bundles. */
+  readonly policy: Policy;
+  /** EventBridge schedule expression of the scan. @default - the policy's `schedule` */
+  readonly schedule?: string;
+  /** Seconds between scans, required when the schedule is a `cron(...)`. @default - derived from `rate(...)` */
+  readonly scanIntervalSeconds?: number;
+  /** E-mail address subscribed to the alert topic (it must confirm). @default - no subscription */
+  readonly alertEmail?: string;
+  /** Publish alerts to this existing topic instead of creating one. @default - a new KMS-encrypted topic */
+  readonly alertTopic?: sns.ITopic;
+  /** What happens to the history table when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+  /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** Scan memory, MiB (128–10240). @default 1024 */
+  readonly scanMemorySizeMiB?: number;
+  /** Scan timeout (≤ 15 min, ≤ the scan interval). @default Duration.minutes(5) */
+  readonly scanTimeout?: Duration;
+  /** The guardian's own CloudWatch namespace. @default 'EbsBurstGuardian' */
+  readonly metricsNamespace?: string;
+  /** Namespace the on-host probe publishes to. @default 'EbsBurstGuardian/Probe' */
+  readonly probeNamespace?: string;
+}
 /** Throws `GuardianPropsError` naming the prop and its value when a prop is out of range or contradictory. */
 export function validateGuardianProps(props: BurstGuardianProps): void {
   const memory = props.scanMemorySizeMiB;

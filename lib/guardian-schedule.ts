@@ -3,7 +3,7 @@
  * the interval the heartbeat alarm needs. Pure (no CDK import) so it is unit-testable on its own.
  */
 import { GuardianPropsError } from '../lambda/core/errors';
-import { parseRate, rateIntervalSeconds } from '../lambda/core/schedule';
+import { parseRate, rateIntervalSeconds } from '../lambda/core/scan/schedule';
 
 /** A checked schedule: `rate(...)` knows its interval; `cron(...)` needs one from the caller. */
 export interface ScanSchedule {

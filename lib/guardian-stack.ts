@@ -8,7 +8,7 @@ import { BurstGuardian, type BurstGuardianProps } from './burst-guardian';
 import { ProbeDistribution, type ProbeDistributionProps } from './probe-distribution';
 
 /**
- * Output key the CLI searches for (`HISTORY_TABLE_OUTPUT_KEY` in lambda/report/history-source.ts; not
+ * Output key the CLI searches for (`HISTORY_TABLE_OUTPUT_KEY` in lambda/cli/history-source.ts; not
  * imported because that module loads the AWS SDK; a test keeps the two equal).
  */
 export const HISTORY_TABLE_OUTPUT_ID = 'HistoryTableName';

@@ -12,7 +12,7 @@ import { buildSync } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GuardianPropsError } from '../lambda/core/errors';
-import { PROBE_NAMESPACE } from '../lambda/probe/metric-names';
+import { PROBE_NAMESPACE } from '../lambda/shared/probe-metric-names';
 import { PROJECT_ROOT } from './guardian-function';
 import { LAYER_VERSION_ARN_PATTERN, PROBE_ARGS_PATTERN, probeInstallScript } from './probe-install-script';
 

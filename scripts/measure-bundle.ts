@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { buildApp } from '../bin/app';
-import { parsePolicy } from '../lambda/core/policy';
+import { parsePolicy } from '../lambda/core/policy/policy';
 import { GuardianFunction } from '../lib/guardian-function';
 
 /** Lambda's limit this project sets itself for one bundle (issue 5). */

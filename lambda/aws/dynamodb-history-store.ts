@@ -6,13 +6,12 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { HistoryConflictError } from '../core/errors';
-import type { HistoryEvent, HistoryStore, ModificationRecord, ModificationRecordStatus, NotificationState } from '../core/ports';
+import { isOpenStatus, type HistoryEvent, type HistoryStore, type ModificationRecord, type ModificationRecordStatus, type NotificationState } from '../core/ports';
 import { conflictOr, mapDynamoError } from './dynamodb-errors';
 import { errorCode } from './ec2-errors';
 import {
   eventFromItem,
   eventItem,
-  isOpenStatus,
   modificationFromItem,
   modificationItem,
   notificationFromItem,
@@ -27,7 +26,7 @@ import {
   OPEN_PARTITION_VALUE,
   padEpochSeconds,
   volumePartitionKey,
-} from './history-table-schema';
+} from '../shared/history-table-schema';
 
 /**
  * A lock naming a modification that was never written is taken over after this long: the writer

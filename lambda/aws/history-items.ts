@@ -2,7 +2,7 @@
  * Records ↔ DynamoDB items of the history table (key layout in history-table-schema.ts). Shared by
  * the DynamoDB store; the memory store uses the same keys so both order and conflict identically.
  */
-import type { HistoryEvent, ModificationRecord, ModificationRecordStatus, NotificationState } from '../core/ports';
+import { isOpenStatus, type HistoryEvent, type ModificationRecord, type NotificationState } from '../core/ports';
 import {
   eventMonthSortKey,
   eventSortKey,
@@ -11,27 +11,15 @@ import {
   NOTIFY_SORT_KEY,
   OPEN_PARTITION_VALUE,
   openSortKey,
+  toPlainData,
   utcMonthOf,
   volumePartitionKey,
-} from './history-table-schema';
-
-/** Statuses that hold the per-volume lock (DescribeVolumesModifications "in progress" + our intent). */
-export const OPEN_STATUSES: ReadonlySet<ModificationRecordStatus> = new Set(['intent', 'modifying', 'optimizing']);
-
-/** True while a modification is still open. */
-export function isOpenStatus(status: ModificationRecordStatus): boolean {
-  return OPEN_STATUSES.has(status);
-}
+} from '../shared/history-table-schema';
 
 /** A stored item: plain JSON data. */
 export type HistoryItem = Record<string, unknown>;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'itemType', 'month', 'monthSk', 'openPk', 'openSk'];
-
-/** Deep copy through JSON: drops undefined values, which the DocumentClient rejects by default. */
-export function toPlainData<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /** The item of one event. */
 export function eventItem(event: HistoryEvent): HistoryItem {

@@ -12,7 +12,7 @@ import {
   formatSubject,
   SNS_MAX_MESSAGE_BYTES,
   utf8Bytes,
-} from '../core/notification-format';
+} from '../core/notification/format';
 import type { GuardianNotification, Notifier } from '../core/ports';
 import { errorCode, errorMessage } from './ec2-errors';
 import { isThrottlingError } from './throttle-retry';

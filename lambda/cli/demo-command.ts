@@ -6,14 +6,14 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePolicy } from '../core/policy';
+import { parsePolicy } from '../core/policy/policy';
 import type { Forecast } from '../core/types';
 import type { GuardianRun } from '../sim/guardian-run';
 import { scenarioWorkload } from '../sim/index';
 import { runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
 import type { SimulationResult } from '../sim/index';
 import { renderBalanceChart } from './chart';
-import type { CliCommand } from './io';
+import type { CliCommand } from '../shared/cli-io';
 import { afterFlipLines, containerStartLines, guardianTimelineLines, runGuardianStory } from './demo-guardian';
 import { SIMULATION_START_EPOCH_SECONDS } from './simulate-command';
 import { writeSimulatedReport } from './simulate-policy';

@@ -4,9 +4,9 @@
  * runs for the forecast story's 6 h, then the queue empties for the night, so the guardian's
  * shadow gp2 bucket can show whether going back is safe and what staying on gp3 saves.
  */
-import type { Decision } from '../core/decision-types';
-import type { Policy } from '../core/policy';
-import { priceOf } from '../core/pricing';
+import type { Decision } from '../core/decision/types';
+import type { Policy } from '../core/policy/policy';
+import { priceOf } from '../core/decision/pricing';
 import { scenarioWorkload, type DemandSegment, type WorkloadFactory } from '../sim/index';
 import { runGuardianSimulation, type GuardianRun } from '../sim/guardian-run';
 import { SIMULATED_VOLUME_TAGS, throttlingRemovedPercent } from './simulate-policy';

@@ -5,11 +5,11 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors';
-import { buildVolumeHistory } from '../core/report-history';
-import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps } from '../report/history-source';
+import { buildVolumeHistory } from '../core/report/history';
+import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps } from './history-source';
 import { renderHistoryJson } from '../report/json';
 import { renderHistoryTable } from '../report/table';
-import type { CliCommand } from './io';
+import type { CliCommand } from '../shared/cli-io';
 
 const OPTIONS = {
   table: { type: 'string' },

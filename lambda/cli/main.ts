@@ -3,7 +3,7 @@
  * code: 0 ok, 1 failure, 2 usage (STYLE.md §14). It never imports CDK.
  */
 import { UsageError } from '../core/errors';
-import type { CliCommand, CliIo } from './io';
+import type { CliCommand, CliIo } from '../shared/cli-io';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   demo: { summary: 'the seed story on the embedded simulated fleet (what `npm start` runs)', load: async () => (await import('./demo-command')).runDemo },

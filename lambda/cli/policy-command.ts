@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { PolicyValidationError, UsageError } from '../core/errors';
-import { parsePolicy } from '../core/policy';
-import type { CliIo } from './io';
+import { parsePolicy } from '../core/policy/policy';
+import type { CliIo } from '../shared/cli-io';
 
 const HELP = `usage: burst-guardian policy validate FILE   check a policy file (prints ok or the errors)
        burst-guardian policy print FILE      print the policy with defaults applied (JSON)

@@ -7,16 +7,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors';
-import type { FinanceReport, ReportPeriod } from '../core/report';
-import { monthLabelOf, parseReportDate } from '../core/report-calendar';
+import type { FinanceReport, ReportPeriod } from '../core/report/report';
+import { monthLabelOf, parseReportDate } from '../core/report/calendar';
 import { renderReportCsv } from '../report/csv';
-import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps, type TableLocator } from '../report/history-source';
+import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps, type TableLocator } from './history-source';
 import { renderHtmlReport } from '../report/html';
 import { renderReportJson } from '../report/json';
 import { createProgress } from '../report/progress';
 import { bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
-import type { CliCommand, CliIo } from './io';
+import type { CliCommand, CliIo } from '../shared/cli-io';
 
 const OPTIONS = {
   table: { type: 'string' },

@@ -14,16 +14,16 @@ import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { SnsNotifier } from '../aws/sns-notifier';
 import type { ThrottleRetryOptions } from '../aws/throttle-retry';
 import { UsageError } from '../core/errors';
-import { formatDuration, formatSubject, formatFacts } from '../core/notification-format';
-import { parsePolicy } from '../core/policy';
+import { formatDuration, formatSubject, formatFacts } from '../core/notification/format';
+import { parsePolicy } from '../core/policy/policy';
 import type { HistoryStore, Notifier } from '../core/ports';
-import { runScan } from '../core/scan';
-import type { ScanReport, VolumeScanResult } from '../core/scan-types';
+import { runScan } from '../core/scan/scan';
+import type { ScanReport, VolumeScanResult } from '../core/scan/types';
 import type { Forecast } from '../core/types';
 import { createAwsPorts, createGuardianClients, type GuardianClients } from '../handlers/wiring';
-import { regionOf, type AwsSessionOptions } from '../report/history-source';
+import { regionOf, type AwsSessionOptions } from './history-source';
 import { MemoryHistoryStore } from '../sim/memory-history-store';
-import type { CliCommand, CliIo } from './io';
+import type { CliCommand, CliIo } from '../shared/cli-io';
 
 const OPTIONS = {
   policy: { type: 'string', default: 'policy.yaml' },

@@ -11,7 +11,7 @@ import { readTraceFile, scenarioWorkload, traceWorkload, type WorkloadFactory } 
 import { alertEpisodes, runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
 import { formatHours, renderBalanceChart } from './chart';
 import { readPolicyFile, runActingSimulation, writeActingSummary, writeSimulatedReport } from './simulate-policy';
-import type { CliCommand, CliIo } from './io';
+import type { CliCommand, CliIo } from '../shared/cli-io';
 
 /** Monday 2026-01-05 00:00 UTC: simulations start at a fixed instant so diurnal scenarios are reproducible. */
 export const SIMULATION_START_EPOCH_SECONDS = 1_767_571_200;

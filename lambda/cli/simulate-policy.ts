@@ -6,14 +6,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { PolicyValidationError, UsageError } from '../core/errors';
-import { parsePolicy, type Policy } from '../core/policy';
+import { parsePolicy, type Policy } from '../core/policy/policy';
 import type { BurstableVolumeType } from '../core/types';
 import { bundledPrices, queryFinanceReport } from '../report/report-query';
 import { renderHtmlReport } from '../report/html';
 import { runGuardianSimulation, type GuardianRun, type GuardianRunReport } from '../sim/guardian-run';
 import type { WorkloadFactory } from '../sim/index';
 import { formatHours, renderBalanceChart } from './chart';
-import type { CliIo } from './io';
+import type { CliIo } from '../shared/cli-io';
 
 /** Tags of the simulated volume: a name, and the opt-in tag `policy.yaml` requires. */
 export const SIMULATED_VOLUME_TAGS: Readonly<Record<string, string>> = { Name: 'ci-host-root', 'burst-guardian': 'managed' };

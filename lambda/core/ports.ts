@@ -120,6 +120,14 @@ export type ModificationRecordStatus =
   | 'failed'
   | 'rejected';
 
+/** Statuses that hold the per-volume lock (DescribeVolumesModifications "in progress" + our intent). */
+export const OPEN_STATUSES: ReadonlySet<ModificationRecordStatus> = new Set(['intent', 'modifying', 'optimizing']);
+
+/** True while a modification is still open. */
+export function isOpenStatus(status: ModificationRecordStatus): boolean {
+  return OPEN_STATUSES.has(status);
+}
+
 /** Why the guardian modified a volume. */
 export type ModificationKind = 'rescue' | 'revert';
 

@@ -126,3 +126,19 @@ export interface ModificationRequest {
   /** gp3 only; always passed explicitly. */
   readonly throughputMiBps?: number;
 }
+
+/** Tuning knobs of the forecaster; every field has a default (`DEFAULT_FORECAST_OPTIONS`). */
+export interface ForecastOptions {
+  /** How often the guardian looks, seconds: alerts must fire one interval early (see `shouldAlert`). */
+  readonly intervalSeconds?: number;
+  /** How far back the series is read, seconds. */
+  readonly lookbackSeconds?: number;
+  /** A latest BurstBalance point whose period ended longer ago than this gives `insufficient-data`. */
+  readonly staleAfterSeconds?: number;
+  /** Trailing windows for the served-demand (model) estimate, seconds. */
+  readonly demandWindowsSeconds?: readonly number[];
+  /** Trailing windows for the BurstBalance slope estimate, seconds. */
+  readonly slopeWindowsSeconds?: readonly number[];
+  /** Consecutive latest datapoints that must show a drain before it counts (no single spike). */
+  readonly minDrainPoints?: number;
+}

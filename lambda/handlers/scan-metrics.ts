@@ -1,12 +1,12 @@
 /**
  * The scan report as Powertools metrics and one summary log line. Metric names for alarms and the
- * dashboard come from `lib/guardian-metric-names.ts` (docs/deploy.md, "Metrics the handlers must emit").
+ * dashboard come from `lambda/shared/guardian-metric-names.ts` (docs/deploy.md, "Metrics the handlers must emit").
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { GUARDIAN_METRICS } from '../../lib/guardian-metric-names';
-import type { ScanReport } from '../core/scan-types';
+import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
+import type { ScanReport } from '../core/scan/types';
 
-/** Metrics the handlers emit on top of the alarm/dashboard contract of `lib/guardian-metric-names.ts`. */
+/** Metrics the handlers emit on top of the alarm/dashboard contract of `lambda/shared/guardian-metric-names.ts`. */
 export const SCAN_DETAIL_METRICS = {
   volumesScanned: 'VolumesScanned',
   alerts: 'Alerts',

@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GUARDIAN_METRICS } from '../../lib/guardian-metric-names';
+import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
 import { addScanMetrics, summarizeReport } from './scan-metrics';
 import { CloudWatchBurstMetricsReader } from '../aws/cloudwatch-burst-metrics-reader';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
@@ -19,10 +19,10 @@ import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
 import { SnsNotifier } from '../aws/sns-notifier';
 import type { ThrottleRetryOptions } from '../aws/throttle-retry';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
-import { PolicySchema, type Policy } from '../core/policy-schema';
-import { runScan } from '../core/scan';
-import { reconcileOpenModifications } from '../core/scan-reconcile';
-import type { ScanDeps, ScanError, ScanReport } from '../core/scan-types';
+import { PolicySchema, type Policy } from '../core/policy/schema';
+import { runScan } from '../core/scan/scan';
+import { reconcileOpenModifications } from '../core/scan/reconcile';
+import type { ScanDeps, ScanError, ScanReport } from '../core/scan/types';
 
 /** The four SDK clients a scan talks through. */
 export interface GuardianClients {

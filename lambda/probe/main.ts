@@ -2,7 +2,7 @@
  * `burst-probe` CLI: `main(argv, io, deps)` returns an exit code: 0 ok, 1 failure, 2 usage
  * (STYLE.md §14). All process wiring (signals, real streams) lives in bin/burst-probe.ts.
  */
-import type { CliIo } from '../cli/io';
+import type { CliIo } from '../shared/cli-io';
 import { UsageError } from '../core/errors';
 import { parseProbeOptions, PROBE_USAGE } from './options';
 import { runProbe, type ProbeDeps } from './probe-runner';

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
 import { IMDS_DEFAULT_ENDPOINT } from './imds';
-import { PROBE_NAMESPACE } from './metric-names';
+import { PROBE_NAMESPACE } from '../shared/probe-metric-names';
 
 /** How the probe reports each interval. */
 export type ProbeOutput = 'publish' | 'emf' | 'dry-run';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { CliIo } from '../cli/io';
+import type { CliIo } from '../shared/cli-io';
 import { runActiveContainer, type ActiveRunTimings } from './active-run';
 import { CloudWatchProbePublisher } from './cloudwatch-publisher';
 import { countDStateThreads, type DStateCensus } from './d-state';

@@ -5,7 +5,7 @@
 import type { ActiveRunTimings } from './active-run';
 import type { DStateCensus } from './d-state';
 import type { LatencyStats } from './latency-stats';
-import { PROBE_DIMENSIONS, PROBE_METRIC_UNITS, PROBE_METRICS, type ProbeMetricName } from './metric-names';
+import { PROBE_DIMENSIONS, PROBE_METRIC_UNITS, PROBE_METRICS, type ProbeMetricName } from '../shared/probe-metric-names';
 import type { SyncWriteResult } from './sync-write';
 
 /** A source's outcome: measured, unavailable (and why), or skipped (by configuration or schedule). */

@@ -4,8 +4,8 @@
  * ISO-8601 UTC; numbers plain (dot decimal, no currency symbol, no thousands separator). One table:
  * a `volume` row per volume, a `month` row per calendar month (fleet costs), one `total` row.
  */
-import type { FinanceReport, ReasonCount, VolumeReport } from '../core/report';
-import { splitByMonth } from '../core/report-calendar';
+import type { FinanceReport, ReasonCount, VolumeReport } from '../core/report/report';
+import { splitByMonth } from '../core/report/calendar';
 import type { VolumeType } from '../core/types';
 import { isoUtc } from './format';
 

@@ -3,7 +3,7 @@
  * in the page: modifications over time, hours per type per volume, cost per month, top volumes.
  * Animation is off: the charts are drawn at load, printable, and testable without waiting.
  */
-import type { FinanceReport } from '../core/report';
+import type { FinanceReport } from '../core/report/report';
 import type { VolumeType } from '../core/types';
 import { typesUsed } from './format';
 

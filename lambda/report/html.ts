@@ -3,7 +3,7 @@
  * Content-Security-Policy that forbids every fetch) that finance opens in a browser with no
  * network. Used by `report --format html`, `simulate --report-html` and `npm start`.
  */
-import type { FinanceReport, VolumeReport } from '../core/report';
+import type { FinanceReport, VolumeReport } from '../core/report/report';
 import { chartJsUmdSource } from './chartjs-source';
 import { hours, isoUtc, percent, typesUsed, usd } from './format';
 import { reportCharts, TOP_VOLUMES } from './html-charts';

@@ -2,8 +2,8 @@
  * The report and a volume's history as JSON: the domain values as they are, plus ISO-8601 UTC
  * copies of the instants so a reader needs no epoch arithmetic.
  */
-import type { FinanceReport } from '../core/report';
-import type { VolumeHistory } from '../core/report-history';
+import type { FinanceReport } from '../core/report/report';
+import type { VolumeHistory } from '../core/report/history';
 import { isoUtc } from './format';
 
 /** Renders the report as pretty JSON (trailing newline). */

@@ -2,7 +2,12 @@
  * A progress line on stderr for long history queries: shown only when stderr is a terminal and the
  * work has already taken longer than `delayMs`, so pipes, CI logs and quick runs stay clean.
  */
-import type { CliIo } from '../cli/io';
+
+/** Where progress lines go: a terminal's stderr (the CLI passes its io). */
+export interface ProgressSink {
+  stderr(text: string): void;
+  readonly stderrIsTty?: boolean;
+}
 
 /** Reports progress; `done` erases the line if one was drawn. */
 export interface Progress {
@@ -19,7 +24,7 @@ export interface ProgressOptions {
 }
 
 /** A progress reporter writing `\r`-rewritten lines to `io.stderr` when `io.stderrIsTty`. */
-export function createProgress(io: CliIo, options: ProgressOptions): Progress {
+export function createProgress<Io extends ProgressSink>(io: Io, options: ProgressOptions): Progress {
   const startMs = options.nowMs();
   const delayMs = options.delayMs ?? 1_000;
   let width = 0;

@@ -3,10 +3,10 @@
  * `by-month` index), then each reported volume's whole ledger (its type at the period's start may
  * come from a flip months earlier), priced with the bundled prices.
  */
-import { priceOf } from '../core/pricing';
-import { buildFinanceReport, type FinanceReport, type MonthlyPriceFn, type ReportPeriod } from '../core/report';
-import { monthLabelOf, monthsOfPeriod, parseReportDate } from '../core/report-calendar';
-import { isApplied } from '../core/report-timeline';
+import { priceOf } from '../core/decision/pricing';
+import { buildFinanceReport, type FinanceReport, type MonthlyPriceFn, type ReportPeriod } from '../core/report/report';
+import { monthLabelOf, monthsOfPeriod, parseReportDate } from '../core/report/calendar';
+import { isApplied } from '../core/report/timeline';
 import type { HistoryEvent, HistoryStore, ModificationRecord } from '../core/ports';
 
 /** Ledger reads in flight at once (one DynamoDB Query each). */

@@ -1,8 +1,8 @@
 /**
  * The report and a volume's history as terminal text: aligned columns, plain numbers, UTC times.
  */
-import type { FinanceReport } from '../core/report';
-import type { HistoryLine, VolumeHistory } from '../core/report-history';
+import type { FinanceReport } from '../core/report/report';
+import type { HistoryLine, VolumeHistory } from '../core/report/history';
 import { hours, isoUtc, percent, renderColumns, typesUsed, usd } from './format';
 
 /** Renders finance's report as text sections. */

@@ -3,7 +3,7 @@
  * forecaster on what is visible and record an alert when the alert rule fires. Shared by the
  * `simulate` CLI and `npm start`; a policy-driven loop plugs in through `onInterval`.
  */
-import { forecastExhaustion, shouldAlert, type ForecastOptions } from '../core/forecast';
+import { forecastExhaustion, shouldAlert, type ForecastOptions } from '../core/forecast/forecast';
 import type { Forecast, ForecastKind } from '../core/types';
 import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';
 

@@ -4,7 +4,7 @@
  * fleet's ground truth (its modification log), never the guardian's ledger, so a bug in the
  * guardian or in the fleet's own rule enforcement shows up as a violation.
  */
-import { priceOf, SECONDS_PER_MONTH, type VolumeConfig } from '../core/pricing';
+import { priceOf, SECONDS_PER_MONTH, type VolumeConfig } from '../core/decision/pricing';
 import type { VolumeModification } from '../core/types';
 import type { ModificationRule } from './modification-rules';
 

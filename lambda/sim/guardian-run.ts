@@ -4,9 +4,9 @@
  * same workload and seed are then run without the guardian, so the throttling and cost it saved
  * are measured, not estimated.
  */
-import type { Policy } from '../core/policy';
-import { runScan } from '../core/scan';
-import type { ScanReport } from '../core/scan-types';
+import type { Policy } from '../core/policy/policy';
+import { runScan } from '../core/scan/scan';
+import type { ScanReport } from '../core/scan/types';
 import type { VolumeType } from '../core/types';
 import { billedSpans, costOfSpans, findLedgerViolations, type LedgerViolation } from './guardian-checks';
 import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';

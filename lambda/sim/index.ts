@@ -3,7 +3,7 @@
  * the simulated fleet, a callback every guardian interval with what a run at that instant would
  * see, and the ground truth (exhaustions, demand, served, throttling) to score it against.
  */
-import type { BucketSpec } from '../core/credit-model';
+import type { BucketSpec } from '../core/credit/credit-model';
 import type { VolumeDescription, VolumeMetricSeries, VolumeType } from '../core/types';
 import type { MetricGap } from './cloudwatch';
 import { SimulatedFleet, type FleetOptions } from './fleet';

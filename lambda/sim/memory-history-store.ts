@@ -3,9 +3,8 @@
  * for the simulator and tests. One shared contract suite runs against both.
  */
 import { HistoryConflictError } from '../core/errors';
-import type { HistoryEvent, HistoryStore, ModificationRecord, ModificationRecordStatus, NotificationState } from '../core/ports';
-import { isOpenStatus, toPlainData } from '../aws/history-items';
-import { eventMonthSortKey, eventSortKey, modificationMonthSortKey, openSortKey, utcMonthOf } from '../aws/history-table-schema';
+import { isOpenStatus, type HistoryEvent, type HistoryStore, type ModificationRecord, type ModificationRecordStatus, type NotificationState } from '../core/ports';
+import { eventMonthSortKey, eventSortKey, modificationMonthSortKey, openSortKey, toPlainData, utcMonthOf } from '../shared/history-table-schema';
 
 type Patch = Parameters<HistoryStore['updateModification']>[3];
 

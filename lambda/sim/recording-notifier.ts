@@ -2,7 +2,7 @@
  * The simulator's `Notifier`: keeps every notification the guardian sends, with its SNS subject,
  * so `simulate --policy` and `npm start` can show what on-call would have received.
  */
-import { formatSubject } from '../core/notification-format';
+import { formatSubject } from '../core/notification/format';
 import type { GuardianNotification, NotificationEvent, Notifier } from '../core/ports';
 
 /** One notification as the simulator reports it. */

@@ -3,7 +3,7 @@
  * and its modifications. Advanced analytically over second-exact pieces of constant demand, split
  * only where demand, the minute, or the modification state changes.
  */
-import { advanceBucket, type BucketAdvance } from '../core/credit-model';
+import { advanceBucket, type BucketAdvance } from '../core/credit/credit-model';
 import type { VolumeModification, VolumeType } from '../core/types';
 import type { SimulatedCloudWatch } from './cloudwatch';
 import { opsBucketFor, rampCeilingOps, steadyCeilingOps, type OpsBucket, type PerformanceConfig } from './volume-performance';

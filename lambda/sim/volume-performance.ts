@@ -2,7 +2,7 @@
  * What a simulated volume can serve, in operations per second: a credit bucket for gp2/st1/sc1, a
  * provisioned ceiling for gp3/io1/io2, and the ramp between them while a modification optimizes.
  */
-import { bucketSpecFor, type BucketSpec } from '../core/credit-model';
+import { bucketSpecFor, type BucketSpec } from '../core/credit/credit-model';
 import { isBurstableType, type VolumeType } from '../core/types';
 
 /** gp2 counts one I/O credit per I/O of up to 256 KiB (general-purpose.html); larger I/Os count as several. */

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryConflictError } from '../../lambda/core/errors';
 import { DynamoDbHistoryStore, STALE_LOCK_SECONDS } from '../../lambda/aws/dynamodb-history-store';
-import { HISTORY_INDEXES } from '../../lambda/aws/history-table-schema';
+import { HISTORY_INDEXES } from '../../lambda/shared/history-table-schema';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 import { describeHistoryStoreContract, modification } from './history-store-contract';
 

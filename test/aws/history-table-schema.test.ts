@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { monthsBetween } from '../../lambda/aws/history-items';
-import { eventSortKey, utcMonthOf } from '../../lambda/aws/history-table-schema';
+import { eventSortKey, utcMonthOf } from '../../lambda/shared/history-table-schema';
 
 describe('utcMonthOf', () => {
   it.each([

@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiThrottledError, NotAuthorizedError } from '../../lambda/core/errors';
-import { formatBody, formatChatbotMessage, formatMessageAttributes, formatSubject } from '../../lambda/core/notification-format';
+import { formatBody, formatChatbotMessage, formatMessageAttributes, formatSubject } from '../../lambda/core/notification/format';
 import type { GuardianNotification } from '../../lambda/core/ports';
 import { SnsNotifier } from '../../lambda/aws/sns-notifier';
 

@@ -2,8 +2,8 @@
  * Runs one benchmark case on the simulated fleet and scores the forecaster and both baselines on
  * the same delayed series (what a guardian run at each interval would see).
  */
-import { predictLinearFires, staticAlarmFires } from '../../lambda/core/baseline-alerters';
-import { forecastExhaustion, shouldAlert } from '../../lambda/core/forecast';
+import { predictLinearFires, staticAlarmFires } from '../../lambda/core/forecast/baseline-alerters';
+import { forecastExhaustion, shouldAlert } from '../../lambda/core/forecast/forecast';
 import { runSimulation, scenarioWorkload, traceWorkload, type Trace } from '../../lambda/sim/index';
 import { scoreVolume, type VolumeScore } from './forecast-score';
 import type { BenchCase } from './forecast-suite';

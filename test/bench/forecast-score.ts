@@ -8,7 +8,7 @@
  * - a false episode has no exhaustion within 6 h of its start and did not start while the bucket
  *   was already empty.
  */
-import { medianOf } from '../../lambda/core/forecast-slope';
+import { medianOf } from '../../lambda/core/forecast/slope';
 
 /** Alerts closer than this merge into one episode. */
 export const EPISODE_MERGE_SECONDS = 30 * 60;

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parsePolicy, type Policy } from '../../lambda/core/policy';
-import { priceOf, SECONDS_PER_MONTH } from '../../lambda/core/pricing';
+import { parsePolicy, type Policy } from '../../lambda/core/policy/policy';
+import { priceOf, SECONDS_PER_MONTH } from '../../lambda/core/decision/pricing';
 import { runGuardianSimulation } from '../../lambda/sim/guardian-run';
 import { readTraceFile, scenarioWorkload, traceWorkload, type SimulationResult, type Trace } from '../../lambda/sim/index';
 import { buildSuite, findTraceFiles, type BenchCase } from './forecast-suite';

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { CloudWatchBurstMetricsReader, MAX_QUERIES_PER_CALL } from '../../lambda/aws/cloudwatch-burst-metrics-reader';
 import { Ec2VolumeInventory } from '../../lambda/aws/ec2-volume-inventory';
-import { forecastExhaustion } from '../../lambda/core/forecast';
+import { forecastExhaustion } from '../../lambda/core/forecast/forecast';
 import { createMockClients } from './scan-bench-mocks';
 
 /** USD per 1,000 metrics requested (GetMetricData) or requests (GetMetricStatistics). */

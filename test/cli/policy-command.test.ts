@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../lambda/cli/io';
+import type { CliIo } from '../../lambda/shared/cli-io';
 import { main } from '../../lambda/cli/main';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { PolicyValidationError, UsageError } from '../../lambda/core/errors';
-import type { CliIo } from '../../lambda/cli/io';
+import type { CliIo } from '../../lambda/shared/cli-io';
 import { main } from '../../lambda/cli/main';
 import { createScanCommand } from '../../lambda/cli/scan-command';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';

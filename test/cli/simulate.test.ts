@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../lambda/core/errors';
-import type { CliIo } from '../../lambda/cli/io';
+import type { CliIo } from '../../lambda/shared/cli-io';
 import { main } from '../../lambda/cli/main';
 import { parseSimulateArgs } from '../../lambda/cli/simulate-command';
 

@@ -10,7 +10,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { ScanFailedError } from '../../lambda/core/errors';
-import { parsePolicy } from '../../lambda/core/policy';
+import { parsePolicy } from '../../lambda/core/policy/policy';
 import type { HandlerOptions } from '../../lambda/handlers/wiring';
 import { createModificationEventHandler } from '../../lambda/handlers/modification-event';
 import { createScanHandler } from '../../lambda/handlers/scan';

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
-import { parsePolicy } from '../../lambda/core/policy';
+import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createModificationEventHandler, volumeIdOfEvent, type EbsVolumeNotificationEvent } from '../../lambda/handlers/modification-event';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';

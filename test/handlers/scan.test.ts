@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { PolicyValidationError, ScanFailedError } from '../../lambda/core/errors';
-import { parsePolicy } from '../../lambda/core/policy';
+import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '../../lambda/core/errors';
-import type { VolumeScanResult } from '../../lambda/core/scan-types';
+import type { VolumeScanResult } from '../../lambda/core/scan/types';
 import type { Forecast } from '../../lambda/core/types';
 import { secondsToEmptyOf } from '../../lambda/handlers/scan-metrics';
 import { loadEmbeddedPolicy, readGuardianEnvironment } from '../../lambda/handlers/wiring';

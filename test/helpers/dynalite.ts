@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { HISTORY_TABLE_SCHEMA } from '../../lambda/aws/history-table-schema';
+import { HISTORY_TABLE_SCHEMA } from '../../lambda/shared/history-table-schema';
 
 /** A running dynalite with clients pointed at it. */
 export interface DynaliteHandle {

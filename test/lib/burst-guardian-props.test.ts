@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { GuardianPropsError } from '../../lambda/core/errors';
-import { parsePolicy, type Policy } from '../../lambda/core/policy';
+import { parsePolicy, type Policy } from '../../lambda/core/policy/policy';
 import { BurstGuardian, type BurstGuardianProps } from '../../lib/burst-guardian';
 import { SKIP_BUNDLING } from './synth-helpers';
 

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuiltApp } from '../../bin/app';
-import { HISTORY_TABLE_SCHEMA } from '../../lambda/aws/history-table-schema';
-import { HISTORY_TABLE_OUTPUT_KEY } from '../../lambda/report/history-source';
+import { HISTORY_TABLE_SCHEMA } from '../../lambda/shared/history-table-schema';
+import { HISTORY_TABLE_OUTPUT_KEY } from '../../lambda/cli/history-source';
 import { reportedViolations, synthTemplate, tempOutdir } from './synth-helpers';
 
 let built: BuiltApp;

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../lambda/core/policy';
+import { parsePolicy } from '../../lambda/core/policy/policy';
 import { GuardianFunction } from '../../lib/guardian-function';
 import { tempOutdir } from './synth-helpers';
 

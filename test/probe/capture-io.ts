@@ -1,5 +1,5 @@
 /** Test helper: a CliIo that captures output. */
-import type { CliIo } from '../../lambda/cli/io';
+import type { CliIo } from '../../lambda/shared/cli-io';
 
 /** A CliIo whose streams are captured in `out` and `err`. */
 export function captureIo(): CliIo & { out: string[]; err: string[] } {

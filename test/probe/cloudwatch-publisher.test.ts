@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MetricsPublishError } from '../../lambda/core/errors';
 import { batchDatums, CloudWatchProbePublisher } from '../../lambda/probe/cloudwatch-publisher';
-import { PROBE_NAMESPACE } from '../../lambda/probe/metric-names';
+import { PROBE_NAMESPACE } from '../../lambda/shared/probe-metric-names';
 import { buildMetricData, type ProbeDatum } from '../../lambda/probe/report';
 import { FULL_REPORT } from './report-fixtures';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROBE_NAMESPACE } from '../../lambda/probe/metric-names';
+import { PROBE_NAMESPACE } from '../../lambda/shared/probe-metric-names';
 import { buildMetricData, formatEmf, formatSummary, reportValues, type ProbeReport } from '../../lambda/probe/report';
 import { FULL_REPORT } from './report-fixtures';
 

@@ -4,9 +4,9 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
-import type { CliIo } from '../../lambda/cli/io';
+import type { CliIo } from '../../lambda/shared/cli-io';
 import type { HistoryEvent, ModificationRecord } from '../../lambda/core/ports';
-import type { HistorySourceDeps } from '../../lambda/report/history-source';
+import type { HistorySourceDeps } from '../../lambda/cli/history-source';
 import { seedStore } from '../fixtures/history/seed';
 import type { DynaliteHandle } from '../helpers/dynalite';
 

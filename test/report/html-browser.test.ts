@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFinanceReport } from '../../lambda/core/report';
+import { buildFinanceReport } from '../../lambda/core/report/report';
 import { renderHtmlReport } from '../../lambda/report/html';
 import { bundledPrices } from '../../lambda/report/report-query';
 import { DEC_1, SEP_1, seededHistory } from '../fixtures/history/seed';

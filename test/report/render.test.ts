@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFinanceReport } from '../../lambda/core/report';
-import { buildVolumeHistory } from '../../lambda/core/report-history';
+import { buildFinanceReport } from '../../lambda/core/report/report';
+import { buildVolumeHistory } from '../../lambda/core/report/history';
 import { createProgress } from '../../lambda/report/progress';
 import { CSV_COLUMNS, csvField, renderReportCsv } from '../../lambda/report/csv';
 import { escapeHtml, renderHtmlReport } from '../../lambda/report/html';

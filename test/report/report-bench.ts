@@ -4,7 +4,7 @@
  * Run: `npm run bench:report -- [--volumes 100,1000,5000] [--json]`.
  */
 import { parseArgs } from 'node:util';
-import { buildFinanceReport } from '../../lambda/core/report';
+import { buildFinanceReport } from '../../lambda/core/report/report';
 import { renderReportCsv } from '../../lambda/report/csv';
 import { renderHtmlReport } from '../../lambda/report/html';
 import { bundledPrices } from '../../lambda/report/report-query';

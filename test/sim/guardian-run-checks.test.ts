@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { priceOf, SECONDS_PER_MONTH } from '../../lambda/core/pricing';
+import { priceOf, SECONDS_PER_MONTH } from '../../lambda/core/decision/pricing';
 import type { ModificationState, VolumeModification } from '../../lambda/core/types';
 import { billedSpans, costOfSpans, findLedgerViolations } from '../../lambda/sim/guardian-checks';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, type Policy } from '../../lambda/core/policy';
+import { parsePolicy, type Policy } from '../../lambda/core/policy/policy';
 import type { GuardianNotification } from '../../lambda/core/ports';
 import { runGuardianSimulation, type GuardianRunOptions } from '../../lambda/sim/guardian-run';
 import { scenarioWorkload } from '../../lambda/sim/index';

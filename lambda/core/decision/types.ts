@@ -1,0 +1,116 @@
+/**
+ * The decision engine's input and output values (DESIGN.md §5). Expected outcomes are tagged
+ * unions with reasons a person can read (STYLE.md §3).
+ */
+import type { LedgerBlock } from './ledger';
+import type { Policy, PolicyOverride } from '../policy/schema';
+import type { ModificationRecord } from '../ports';
+import type { CostDelta } from './pricing';
+import type { SizedTarget, SizingResult } from './sizing';
+import type { Forecast, VolumeDescription, VolumeMetricSeries, VolumeModification, VolumeType } from '../types';
+
+/** Budget consumption before this run's decisions. */
+export interface BudgetState {
+  /** Modifications already requested in this run (e.g. by an earlier batch). */
+  readonly modificationsThisRun: number;
+  /** Volumes currently away from their original type because of the guardian. */
+  readonly volumesFlipped: number;
+  /** Extra spend the guardian caused this calendar month, USD. */
+  readonly monthToDateSpendUSD: number;
+}
+
+/** Everything `decide` needs; all maps are keyed by volume id. */
+export interface DecideInput {
+  readonly policy: Policy;
+  /** Region for prices (falls back to the policy's region, then us-east-1). */
+  readonly region?: string;
+  readonly now: number;
+  readonly volumes: readonly VolumeDescription[];
+  readonly forecasts: ReadonlyMap<string, Forecast>;
+  readonly metrics: ReadonlyMap<string, VolumeMetricSeries>;
+  /** The guardian's modification records per volume. */
+  readonly ledger: ReadonlyMap<string, readonly ModificationRecord[]>;
+  /** AWS's latest modification per volume (DescribeVolumesModifications). */
+  readonly awsModifications: ReadonlyMap<string, VolumeModification>;
+  readonly budget: BudgetState;
+}
+
+/** A configuration a volume is modified to. */
+export interface ModificationTarget {
+  readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+}
+
+/** Why a wanted modification did not happen. */
+export type BlockReason = LedgerBlock | 'budget-per-run' | 'budget-flipped' | 'budget-monthly' | 'revert-window' | 'no-target';
+
+/** Why a volume is not looked at. */
+export type SkipReason = 'not-selected' | 'not-burstable' | 'no-data';
+
+/** Alert severity. */
+export type AlertSeverity = 'warning' | 'critical';
+
+interface DecisionBase {
+  readonly volumeId: string;
+  readonly reasons: readonly string[];
+  /** The override that applied, by name. */
+  readonly override?: string;
+}
+
+/** One volume's decision. */
+export type Decision = DecisionBase &
+  (
+    | { readonly kind: 'ok' }
+    | { readonly kind: 'watch'; readonly forecast: Forecast }
+    | { readonly kind: 'alert'; readonly severity: AlertSeverity; readonly forecast: Forecast }
+    | {
+        readonly kind: 'rescue';
+        readonly from: ModificationTarget;
+        readonly target: SizedTarget;
+        readonly sizing: SizingResult;
+        readonly cost: CostDelta;
+        /** The forecast that triggered it (undefined for an immediate override). */
+        readonly forecast?: Forecast;
+        /** Seconds to empty, for ordering rescues when the budget is short (0 when empty now). */
+        readonly urgencySeconds: number;
+        readonly burstBalancePercent?: number;
+        readonly dryRun: boolean;
+      }
+    | {
+        readonly kind: 'revert';
+        readonly from: ModificationTarget;
+        readonly target: ModificationTarget;
+        readonly cost: CostDelta;
+        /** Lowest shadow-bucket balance over the trailing window. */
+        readonly shadowMinBalancePercent: number;
+        readonly dryRun: boolean;
+      }
+    | {
+        readonly kind: 'stay-recommendation';
+        readonly current: ModificationTarget;
+        readonly original: ModificationTarget;
+        /** The configuration to stay on: gp3 at its included 3,000 IOPS / 125 MiB/s, or the current one. */
+        readonly recommended: ModificationTarget;
+        /** What staying on `recommended` saves per month compared with going back (positive). */
+        readonly savingMonthlyUSD: number;
+      }
+    | { readonly kind: 'blocked'; readonly wanted: 'rescue' | 'revert'; readonly block: BlockReason; readonly nextAllowedEpochSeconds?: number; readonly severity?: AlertSeverity }
+    | { readonly kind: 'skip'; readonly skip: SkipReason }
+  );
+
+/** Kinds of Decision. */
+export type DecisionKind = Decision['kind'];
+
+/** The context of one volume's decision, resolved once. */
+export interface VolumeContext {
+  readonly volume: VolumeDescription;
+  readonly policy: Policy;
+  readonly override: PolicyOverride | undefined;
+  readonly region: string;
+  readonly now: number;
+  readonly forecast: Forecast | undefined;
+  readonly metrics: VolumeMetricSeries | undefined;
+  readonly records: readonly ModificationRecord[];
+  readonly latest: VolumeModification | undefined;
+}

@@ -1,0 +1,167 @@
+/**
+ * What the guardian's actions did for one volume: modification counts and reasons, round trips,
+ * the throttling its rescues prevented (an estimate from the recorded forecasts), alerts sent and
+ * the open recommendations. Inputs are one volume's events and ledger records.
+ */
+import { GP2_BURST_IOPS, bucketSpecFor } from '../credit/credit-model';
+import type { HistoryEvent, ModificationRecord } from '../ports';
+import type { ModificationCounts, PreventedThrottling, ReasonCount, ReportPeriod, RoundTrip } from './types';
+import { isApplied } from './timeline';
+
+
+/** How far a rescue event may be from its ledger record and still describe it (one scan's span). */
+const EVENT_MATCH_SECONDS = 900;
+
+/** Counts a volume's ledger records requested inside the period. */
+export function countModifications(records: readonly ModificationRecord[], period: ReportPeriod): ModificationCounts {
+  const counts = { rescue: 0, revert: 0, failed: 0, dryRun: 0, unconfirmed: 0 };
+  for (const r of records) {
+    if (r.requestedEpochSeconds < period.sinceEpochSeconds || r.requestedEpochSeconds >= period.untilEpochSeconds) continue;
+    if (isApplied(r)) counts[r.kind] += 1;
+    else if (r.status === 'failed' || r.status === 'rejected') counts.failed += 1;
+    else if (r.status === 'dry-run') counts.dryRun += 1;
+    else counts.unconfirmed += 1;
+  }
+  return counts;
+}
+
+/** Adds counts field by field. */
+export function addCounts(a: ModificationCounts, b: ModificationCounts): ModificationCounts {
+  return {
+    rescue: a.rescue + b.rescue,
+    revert: a.revert + b.revert,
+    failed: a.failed + b.failed,
+    dryRun: a.dryRun + b.dryRun,
+    unconfirmed: a.unconfirmed + b.unconfirmed,
+  };
+}
+
+/** The reason's category: its text before the first colon (reasons read "forecast: empty in 40 min"). */
+export function reasonCategory(reason: string): string {
+  const head = reason.split(':')[0]?.trim() ?? '';
+  return head === '' ? '(none)' : head;
+}
+
+/** Applied modifications in the period, grouped by kind and reason category, most frequent first. */
+export function countReasons(records: readonly ModificationRecord[], period: ReportPeriod): ReasonCount[] {
+  const inPeriod = records.filter(
+    (r) => isApplied(r) && r.requestedEpochSeconds >= period.sinceEpochSeconds && r.requestedEpochSeconds < period.untilEpochSeconds,
+  );
+  return mergeReasons(inPeriod.map((r) => ({ kind: r.kind, reason: reasonCategory(r.reason), count: 1 })));
+}
+
+/** Merges reason counts with the same kind and reason, most frequent first. */
+export function mergeReasons(counts: readonly ReasonCount[]): ReasonCount[] {
+  const merged = new Map<string, ReasonCount>();
+  for (const c of counts) {
+    const key = `${c.kind}\u0000${c.reason}`;
+    const prev = merged.get(key);
+    merged.set(key, { ...c, count: (prev?.count ?? 0) + c.count });
+  }
+  return [...merged.values()].sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind) || a.reason.localeCompare(b.reason));
+}
+
+/** Pairs each applied rescue with the next applied revert; keeps pairs touching the period. */
+export function roundTrips(applied: readonly ModificationRecord[], period: ReportPeriod): RoundTrip[] {
+  const trips: RoundTrip[] = [];
+  applied.forEach((rescue, i) => {
+    if (rescue.kind !== 'rescue') return;
+    const revert = applied.slice(i + 1).find((r) => r.kind === 'revert');
+    if (revert === undefined) return;
+    if (revert.requestedEpochSeconds < period.sinceEpochSeconds || rescue.requestedEpochSeconds >= period.untilEpochSeconds) return;
+    trips.push({
+      rescueEpochSeconds: rescue.requestedEpochSeconds,
+      revertEpochSeconds: revert.requestedEpochSeconds,
+      balanceBeforePercent: rescue.burstBalanceBeforePercent,
+      firstBalanceAfterPercent: revert.firstBurstBalanceAfterPercent,
+    });
+  });
+  return trips;
+}
+
+/** A finite number at `key` of a record-like value, else undefined. */
+export function numberAt(value: unknown, key: string): number | undefined {
+  const found = fieldAt(value, key);
+  return typeof found === 'number' && Number.isFinite(found) ? found : undefined;
+}
+
+/** The field `key` of a record-like value, else undefined. */
+export function fieldAt(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Where an event's details may carry the scan's data: at the top, or inside the recorded decision
+ * (`details.decision`, the decision engine's value). The first place that has a field wins.
+ */
+export function detailScopes(details: Readonly<Record<string, unknown>>): unknown[] {
+  return [details, fieldAt(details, 'decision')].filter((x) => typeof x === 'object' && x !== null);
+}
+
+/** The forecast a rescue event recorded: `forecast.{secondsToEmpty,demandPerSecond}` or top-level fields. */
+export function recordedForecast(event: HistoryEvent): { secondsToEmpty: number; demandPerSecond?: number } | undefined {
+  for (const scope of detailScopes(event.details)) {
+    const forecast = fieldAt(scope, 'forecast');
+    // An `empty` forecast means the volume was already at its baseline: the wall is now.
+    const secondsToEmpty = fieldAt(forecast, 'kind') === 'empty' ? 0 : (numberAt(forecast, 'secondsToEmpty') ?? numberAt(scope, 'secondsToEmpty'));
+    if (secondsToEmpty !== undefined) return { secondsToEmpty, demandPerSecond: numberAt(forecast, 'demandPerSecond') ?? numberAt(scope, 'demandPerSecond') };
+  }
+  return undefined;
+}
+
+/** The rescue event describing a ledger record: same run, else the nearest within one scan's span. */
+function rescueEventFor(record: ModificationRecord, rescueEvents: readonly HistoryEvent[]): HistoryEvent | undefined {
+  const sameRun = rescueEvents.find((e) => e.runId === record.runId);
+  if (sameRun !== undefined) return sameRun;
+  const near = rescueEvents
+    .map((e) => ({ e, gap: Math.abs(e.tEpochSeconds - record.requestedEpochSeconds) }))
+    .filter((x) => x.gap <= EVENT_MATCH_SECONDS)
+    .sort((a, b) => a.gap - b.gap);
+  return near[0]?.e;
+}
+
+/**
+ * Estimates the throttling rescues prevented. Without the rescue, the bucket would have emptied at
+ * `rescue + secondsToEmpty` (the recorded forecast) and, had demand held, the volume would have run
+ * at its baseline until demand eased (`alert-cleared`), the guardian reverted it, or the period
+ * ended, whichever came first. An upper bound: demand may dip below the burst rate earlier.
+ * Deferred I/Os use gp2's rates; st1/sc1 (throughput) add none.
+ */
+export function preventedThrottling(
+  applied: readonly ModificationRecord[],
+  events: readonly HistoryEvent[],
+  period: ReportPeriod,
+): PreventedThrottling {
+  const rescueEvents = events.filter((e) => e.kind === 'rescue');
+  const clearedEvents = events.filter((e) => e.kind === 'alert-cleared').sort((a, b) => a.tEpochSeconds - b.tEpochSeconds);
+  let episodes = 0;
+  let seconds = 0;
+  let deferredIos = 0;
+  applied.forEach((record, i) => {
+    if (record.kind !== 'rescue') return;
+    const forecast = (() => {
+      const event = rescueEventFor(record, rescueEvents);
+      return event === undefined ? undefined : recordedForecast(event);
+    })();
+    if (forecast === undefined) return;
+    const reverted = applied.slice(i + 1).find((r) => r.kind === 'revert')?.requestedEpochSeconds ?? period.untilEpochSeconds;
+    // Demand easing (the scan records `alert-cleared`) ends the episode early, also on a volume left on gp3.
+    const cleared = clearedEvents.find((e) => e.tEpochSeconds > record.requestedEpochSeconds)?.tEpochSeconds ?? Number.POSITIVE_INFINITY;
+    const back = Math.min(reverted, cleared);
+    const from = Math.max(record.requestedEpochSeconds + forecast.secondsToEmpty, period.sinceEpochSeconds);
+    const throttled = Math.max(0, Math.min(back, period.untilEpochSeconds) - from);
+    if (throttled <= 0) return;
+    episodes += 1;
+    seconds += throttled;
+    if (record.from.type === 'gp2' && forecast.demandPerSecond !== undefined) {
+      const baseline = bucketSpecFor('gp2', record.sizeGiB).baselinePerSecond;
+      deferredIos += Math.max(0, Math.min(forecast.demandPerSecond, GP2_BURST_IOPS) - baseline) * throttled;
+    }
+  });
+  return { episodes, seconds, deferredIos };
+}
+
+/** Alerts sent in the period (every `alert` event is a notification that went out). */
+export function countAlerts(events: readonly HistoryEvent[], period: ReportPeriod): number {
+  return events.filter((e) => e.kind === 'alert' && e.tEpochSeconds >= period.sinceEpochSeconds && e.tEpochSeconds < period.untilEpochSeconds).length;
+}

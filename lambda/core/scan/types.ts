@@ -1,0 +1,68 @@
+/**
+ * The scan use case's dependencies and report (DESIGN.md §3): the same `runScan` runs on AWS (the
+ * Lambda, the `scan` CLI) and on the simulated fleet (`simulate --policy`, `npm start`).
+ */
+import type { Decision } from '../decision/types';
+import type { Policy } from '../policy/schema';
+import type { BurstMetricsReader, GuardianNotification, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
+import type { Forecast, VolumeDescription } from '../types';
+
+/** What one scan talks to, each a port (STYLE.md §1). */
+export interface ScanDeps {
+  readonly inventory: VolumeInventory;
+  readonly metrics: BurstMetricsReader;
+  readonly modifier: VolumeModifier;
+  readonly notifier: Notifier;
+  readonly history: HistoryStore;
+  readonly policy: Policy;
+  /** Unique per run (the Lambda request id, or a generated one). */
+  readonly runId: string;
+  /** Region for prices and console links; falls back to the policy's region. */
+  readonly region?: string;
+  /** The on-host probe's namespace, to read container-start latency with the same GetMetricData calls. */
+  readonly probeNamespace?: string;
+  /** Override of the dry-run flag (the CLI's `--execute` can only make it stricter or equal to the policy). */
+  readonly dryRun?: boolean;
+  /** Structured log sink (Powertools Logger in the Lambda, nothing in the simulator). */
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What happened to one volume in one scan. */
+export interface VolumeScanResult {
+  readonly volume: VolumeDescription;
+  readonly forecast: Forecast;
+  readonly decision: Decision;
+  /** `modified`: ModifyVolume accepted; `dry-run`: recorded what it would do; `failed`: see `error`. */
+  readonly action: 'none' | 'modified' | 'dry-run' | 'failed';
+  readonly notification?: GuardianNotification;
+  readonly containerStartP90Ms?: number;
+  readonly error?: string;
+}
+
+/** A failure that did not stop the scan. */
+export interface ScanError {
+  readonly stage: 'reconcile' | 'inventory' | 'metrics' | 'decide' | 'act' | 'notify' | 'record';
+  readonly volumeId?: string;
+  readonly message: string;
+}
+
+/** The result of one scan. */
+export interface ScanReport {
+  readonly runId: string;
+  readonly nowEpochSeconds: number;
+  readonly dryRun: boolean;
+  readonly volumesScanned: number;
+  readonly results: readonly VolumeScanResult[];
+  readonly errors: readonly ScanError[];
+  readonly metricsRequested: number;
+  /** Open modifications whose state was refreshed before deciding. */
+  readonly reconciled: number;
+  readonly counts: {
+    readonly alerts: number;
+    readonly rescues: number;
+    readonly reverts: number;
+    readonly blocked: number;
+    readonly notifications: number;
+    readonly errors: number;
+  };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type Decision } from '../../../lambda/core/decision/decide';
+import { nextNotification, type NotificationInput } from '../../../lambda/core/notification/state';
+import type { NotificationState } from '../../../lambda/core/ports';
+import type { Forecast } from '../../../lambda/core/types';
+import { H, NOW, draining, gp2, inputOf, openPolicy, policyOf } from '../../fixtures/policies/decide-fixtures';
+
+const volume = { ...gp2('vol-a'), instanceId: 'i-1', tags: { Name: 'ci-runner-1' } };
+const policy = openPolicy();
+
+function decisionFor(forecast: Forecast, p = policy): Decision {
+  return decide(inputOf({ policy: p, volumes: [volume], forecasts: new Map([['vol-a', forecast]]) }))[0]!;
+}
+
+function run(decision: Decision, previous: NotificationState | undefined, now = NOW, p = policy) {
+  const input: NotificationInput = { decision, volume, previous, policy: p, now, region: 'us-east-1', containerStartP90Ms: 82_000 };
+  return nextNotification(input);
+}
+
+function state(partial: Partial<NotificationState>): NotificationState {
+  return { volumeId: 'vol-a', open: true, lastEvent: 'forecast-alert', lastSeverity: 'warning', lastSentEpochSeconds: NOW - 600, lastSecondsToEmpty: 2 * H, version: 3, ...partial };
+}
+
+describe('nextNotification', () => {
+  it('sends the first alert with the numbers on-call needs, and opens the state', () => {
+    const out = run(decisionFor(draining(2 * H, 45)), undefined);
+    expect(out.notification).toMatchObject({ event: 'forecast-alert', severity: 'warning', volumeId: 'vol-a', nameTag: 'ci-runner-1', instanceId: 'i-1', balancePercent: 45, secondsToEmpty: 7200, containerStartP90Ms: 82_000, dryRun: false });
+    expect(out.state).toMatchObject({ open: true, lastEvent: 'forecast-alert', lastSecondsToEmpty: 7200, version: 1 });
+  });
+
+  it.each<[string, Forecast, Partial<NotificationState>, number, string | undefined]>([
+    ['stays quiet when nothing changed within the repeat interval', draining(2 * H - 300, 44), {}, NOW, undefined],
+    ['repeats after the repeat interval', draining(2 * H - 300, 44), { lastSentEpochSeconds: NOW - H }, NOW, 'forecast-alert'],
+    ['escalates when the forecast reaches the rescue horizon', draining(55 * 60, 30), { lastSecondsToEmpty: 2.5 * H }, NOW, 'escalation'],
+    ['escalates when the severity rises', { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 }, {}, NOW, 'escalation'],
+  ])('%s', (_what, forecast, prev, now, event) => {
+    const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
+    const out = run(decisionFor(forecast, p), state(prev), now, p);
+    if (event === undefined) {
+      expect(out).toEqual({ notification: undefined, state: undefined });
+    } else {
+      expect(out.notification?.event).toBe(event);
+      expect(out.state?.version).toBe(4);
+    }
+  });
+
+  it('escalates (not repeats) when the time to empty falls below half of the last alert', () => {
+    const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
+    const out = run(decisionFor(draining(2 * H, 30), p), state({ lastSecondsToEmpty: 5 * H }), NOW, p);
+    expect(out.notification).toMatchObject({ event: 'escalation', severity: 'critical' });
+  });
+
+  it('always sends a live rescue, with its monthly cost delta', () => {
+    const out = run(decisionFor(draining(600, 8, 4000)), state({}));
+    expect(out.notification).toMatchObject({ event: 'rescue', dryRun: false });
+    expect(out.notification?.monthlyCostDeltaUSD).toBeGreaterThan(0);
+    expect(out.notification?.action).toContain('gp3 5200 IOPS');
+  });
+
+  it('sends a dry-run rescue once, then only on repeat or worsening', () => {
+    const dry = policyOf('selection:\n  optInTag: null\n');
+    const first = run(decisionFor(draining(600, 8), dry), undefined, NOW, dry);
+    expect(first.notification).toMatchObject({ event: 'rescue', dryRun: true });
+    expect(first.notification?.action).toContain('dry run');
+    const again = run(decisionFor(draining(590, 8), dry), first.state, NOW + 300, dry);
+    expect(again.notification).toBeUndefined();
+  });
+
+  it('says when the danger is over and closes the state', () => {
+    const out = run(decisionFor({ kind: 'refilling', balancePercent: 60, secondsToFull: 900 }), state({}));
+    expect(out.notification).toMatchObject({ event: 'recovered', severity: 'info' });
+    expect(out.state).toMatchObject({ open: false, lastEvent: 'recovered', version: 4 });
+  });
+
+  it('stays quiet for a healthy volume with no open danger', () => {
+    expect(run(decisionFor({ kind: 'full', balancePercent: 100 }), undefined)).toEqual({ notification: undefined, state: undefined });
+    expect(run(decisionFor({ kind: 'full', balancePercent: 100 }), state({ open: false, lastEvent: 'recovered' }))).toEqual({ notification: undefined, state: undefined });
+  });
+
+  it('sends a stay recommendation once with the saving as a negative cost delta', () => {
+    const decision: Decision = { volumeId: 'vol-a', reasons: ['cheaper'], kind: 'stay-recommendation', current: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, original: { type: 'gp2' }, recommended: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, savingMonthlyUSD: 2 };
+    const first = run(decision, state({ open: true, lastEvent: 'rescue' }));
+    expect(first.notification).toMatchObject({ event: 'stay-recommendation', monthlyCostDeltaUSD: -2, action: 'recommend staying on gp3 at 3000 IOPS / 125 MiB/s: saves $2.00/month over gp2' });
+    expect(run(decision, first.state).notification).toBeUndefined();
+  });
+
+  it('does not notify while its own rescue is still in progress', () => {
+    const decision: Decision = { volumeId: 'vol-a', reasons: ['optimizing'], kind: 'blocked', wanted: 'rescue', block: 'in-progress', severity: 'critical' };
+    expect(run(decision, state({ lastEvent: 'rescue' }))).toEqual({ notification: undefined, state: undefined });
+  });
+
+  it('escalates a rescue blocked by the ledger', () => {
+    const decision: Decision = { volumeId: 'vol-a', reasons: ['4 in 24 h'], kind: 'blocked', wanted: 'rescue', block: 'rate-limit', nextAllowedEpochSeconds: NOW + H, severity: 'critical' };
+    expect(run(decision, state({})).notification).toMatchObject({ event: 'escalation', severity: 'critical' });
+    expect(run(decision, undefined).notification).toMatchObject({ event: 'blocked', severity: 'critical' });
+  });
+});
