@@ -72,14 +72,13 @@ export class BurstGuardian extends Construct {
       metricsNamespace,
       heartbeatPeriodSeconds: heartbeatPeriodSeconds(schedule, HEARTBEAT_MISSED_INTERVALS),
     });
-    const { scanErrors, eventErrors, deadLetters, heartbeat } = this.alarms;
     this.dashboard = new GuardianDashboard(this, 'Dashboard', {
       scanFunction: this.scanFunction.function,
       eventFunction: this.eventFunction.function,
       failureQueue: this.failureQueue,
       metricsNamespace,
       probeNamespace,
-      alarms: [scanErrors, eventErrors, deadLetters, heartbeat],
+      alarms: this.alarms.all(),
     });
   }
 
@@ -97,7 +96,7 @@ export class BurstGuardian extends Construct {
       PROBE_NAMESPACE: probeNamespace,
       POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
     };
-    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic, metricsNamespace };
+    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic };
     const scan = new GuardianFunction(this, 'Scan', {
       entry: 'lambda/handlers/scan.ts',
       description: 'ebs-burst-guardian scheduled scan',

@@ -1,6 +1,8 @@
 /**
  * The guardian's alarms, each sending ALARM and OK to the alert topic: function errors, dead letters
- * waiting in the failure queue, and the heartbeat (no successful scan for 3 intervals).
+ * waiting in the failure queue, the heartbeat (no scan that could watch for 3 intervals), and one per
+ * stage (inventory, metrics, history, modify, notify, reconcile) when that stage failed in 2 runs in
+ * a row. The topic must let CloudWatch publish (lib/guardian-topic.ts does).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,10 +11,34 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { GUARDIAN_METRICS, GUARDIAN_SERVICE_DIMENSION, GUARDIAN_SERVICE_NAME } from '../lambda/shared/guardian-metric-names';
+import {
+  GUARDIAN_METRICS,
+  GUARDIAN_SERVICE_DIMENSION,
+  GUARDIAN_SERVICE_NAME,
+  GUARDIAN_STAGE_ERROR_METRICS,
+  GUARDIAN_STAGES,
+  type GuardianStage,
+} from '../lambda/shared/guardian-metric-names';
 
 /** Missed intervals before the heartbeat alarm fires (issue 5). */
 export const HEARTBEAT_MISSED_INTERVALS = 3;
+
+/**
+ * Consecutive runs with errors in one stage before its alarm fires: one throttled batch or one
+ * lost Publish is retried by the next scan and pages nobody; the same failure twice in a row is not
+ * going away by itself.
+ */
+export const STAGE_ERROR_RUNS = 2;
+
+/** What each stage alarm tells on-call (docs/deploy.md §6 says what to do). */
+const STAGE_ALARM_DESCRIPTIONS: Readonly<Record<GuardianStage, string>> = {
+  inventory: 'DescribeVolumes failed: the scan listed no volume, so nothing is watched (ec2:DescribeVolumes permission, throttling, EC2 outage).',
+  metrics: 'GetMetricData failed for some volumes in consecutive scans: they get no forecast and no rescue (cloudwatch:GetMetricData permission, throttling).',
+  history: 'The history table could not be read or written in consecutive runs: volumes without a ledger are not acted on, records may be missing (DynamoDB permission, throttling, table state).',
+  modify: 'ModifyVolume or DescribeVolumesModifications failed in consecutive scans: rescues or reverts did not happen (ec2:ModifyVolume permission or tag condition, modification limits).',
+  notify: 'SNS Publish failed in consecutive scans: alerts did not reach on-call (sns:Publish or KMS permission, topic deleted). This alarm reaches you through CloudWatch, not the guardian.',
+  reconcile: 'Open modifications could not be refreshed from EC2 in consecutive runs: intents stay open and hold their volume (ec2:DescribeVolumesModifications, history table).',
+};
 
 /** Props of `GuardianAlarms`. */
 export interface GuardianAlarmsProps {
@@ -21,7 +47,7 @@ export interface GuardianAlarmsProps {
   readonly failureQueue: sqs.IQueue;
   readonly topic: sns.ITopic;
   readonly metricsNamespace: string;
-  /** Heartbeat period: the scan interval rounded up to a minute (see `heartbeatPeriodSeconds`). */
+  /** One scan interval rounded up to a minute (see `heartbeatPeriodSeconds`): the heartbeat's and the stage alarms' period. */
   readonly heartbeatPeriodSeconds: number;
 }
 
@@ -35,6 +61,8 @@ export class GuardianAlarms extends Construct {
   readonly deadLetters: cloudwatch.Alarm;
   /** No successful scan for `HEARTBEAT_MISSED_INTERVALS` intervals (missing data counts as missed). */
   readonly heartbeat: cloudwatch.Alarm;
+  /** One per stage: errors in `STAGE_ERROR_RUNS` scan intervals in a row. */
+  readonly stageErrors: Readonly<Record<GuardianStage, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: GuardianAlarmsProps) {
     super(scope, id);
@@ -62,11 +90,30 @@ export class GuardianAlarms extends Construct {
       // A scan that never ran publishes nothing: silence is the failure this alarm exists for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+    this.stageErrors = Object.fromEntries(GUARDIAN_STAGES.map((stage) => [stage, this.stageAlarm(props, stage)])) as Record<GuardianStage, cloudwatch.Alarm>;
     const action = new SnsAction(props.topic);
-    for (const alarm of [this.scanErrors, this.eventErrors, this.deadLetters, this.heartbeat]) {
+    for (const alarm of this.all()) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
+  }
+
+  /** Every alarm of the guardian (for the dashboard). */
+  all(): cloudwatch.Alarm[] {
+    return [this.scanErrors, this.eventErrors, this.deadLetters, this.heartbeat, ...GUARDIAN_STAGES.map((stage) => this.stageErrors[stage])];
+  }
+
+  /** Errors of one stage in `STAGE_ERROR_RUNS` consecutive intervals; no datum means no errors. */
+  private stageAlarm(props: GuardianAlarmsProps, stage: GuardianStage): cloudwatch.Alarm {
+    return this.ownMetric(props, GUARDIAN_STAGE_ERROR_METRICS[stage]).createAlarm(this, `${capitalize(stage)}Errors`, {
+      alarmDescription: STAGE_ALARM_DESCRIPTIONS[stage],
+      threshold: 1,
+      evaluationPeriods: STAGE_ERROR_RUNS,
+      datapointsToAlarm: STAGE_ERROR_RUNS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // The metric is published only when non-zero (GUARDIAN_STAGE_ERROR_METRICS): silence is a clean run.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** An alarm on "at least one in a period"; silence is normal for these, so missing data is OK. */
@@ -81,12 +128,21 @@ export class GuardianAlarms extends Construct {
   }
 
   private heartbeatMetric(props: GuardianAlarmsProps): cloudwatch.Metric {
+    return this.ownMetric(props, GUARDIAN_METRICS.scanSucceeded);
+  }
+
+  /** A metric the handlers emit (same namespace, name and `service` dimension), summed per scan interval. */
+  private ownMetric(props: GuardianAlarmsProps, metricName: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: props.metricsNamespace,
-      metricName: GUARDIAN_METRICS.scanSucceeded,
+      metricName,
       dimensionsMap: { [GUARDIAN_SERVICE_DIMENSION]: GUARDIAN_SERVICE_NAME },
       statistic: 'Sum',
       period: Duration.seconds(props.heartbeatPeriodSeconds),
     });
   }
+}
+
+function capitalize(word: string): string {
+  return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
 }

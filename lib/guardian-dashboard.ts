@@ -9,7 +9,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PROBE_DIMENSIONS, PROBE_METRICS } from '../lambda/shared/probe-metric-names';
-import { GUARDIAN_METRICS, GUARDIAN_SERVICE_DIMENSION, GUARDIAN_SERVICE_NAME } from '../lambda/shared/guardian-metric-names';
+import { GUARDIAN_METRICS, GUARDIAN_SERVICE_DIMENSION, GUARDIAN_SERVICE_NAME, GUARDIAN_STAGE_ERROR_METRICS, GUARDIAN_STAGES } from '../lambda/shared/guardian-metric-names';
 
 /** Props of `GuardianDashboard`. */
 export interface GuardianDashboardProps {
@@ -90,6 +90,7 @@ function activityRow(props: GuardianDashboardProps): cloudwatch.IWidget[] {
         props.scanFunction.metricErrors({ label: 'scan errors', period }),
         props.eventFunction.metricErrors({ label: 'event errors', period }),
         ownMetric(ns, GUARDIAN_METRICS.volumeErrors),
+        ...GUARDIAN_STAGES.map((stage) => ownMetric(ns, GUARDIAN_STAGE_ERROR_METRICS[stage])),
         props.failureQueue.metricApproximateNumberOfMessagesVisible({ label: 'failure queue', period }),
       ],
     }),

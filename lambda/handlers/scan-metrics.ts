@@ -3,8 +3,8 @@
  * dashboard come from `lambda/shared/guardian-metric-names.ts` (docs/deploy.md, "Metrics the handlers must emit").
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
-import type { ScanReport } from '../core/scan/types';
+import { GUARDIAN_METRICS, GUARDIAN_STAGE_ERROR_METRICS, GUARDIAN_STAGES, type GuardianStage } from '../shared/guardian-metric-names';
+import type { ScanError, ScanReport } from '../core/scan/types';
 
 /** Metrics the handlers emit on top of the alarm/dashboard contract of `lambda/shared/guardian-metric-names.ts`. */
 export const SCAN_DETAIL_METRICS = {
@@ -16,17 +16,47 @@ export const SCAN_DETAIL_METRICS = {
 } as const;
 
 /**
+ * Which alarm a scan error belongs to. `decide` is DescribeVolumesModifications read while deciding
+ * a modification; `act` is ModifyVolume and its intent; `record` is any history read or write. A
+ * stage added to `ScanError` must be placed here (the Record type makes tsc say so).
+ */
+export const STAGE_OF_SCAN_ERROR: Readonly<Record<ScanError['stage'], GuardianStage>> = {
+  reconcile: 'reconcile',
+  inventory: 'inventory',
+  metrics: 'metrics',
+  decide: 'modify',
+  act: 'modify',
+  notify: 'notify',
+  record: 'history',
+};
+
+/** Errors per guardian stage; every stage present, zero when clean. */
+export function countStageErrors(errors: readonly ScanError[]): Record<GuardianStage, number> {
+  const counts = Object.fromEntries(GUARDIAN_STAGES.map((stage) => [stage, 0])) as Record<GuardianStage, number>;
+  for (const error of errors) counts[STAGE_OF_SCAN_ERROR[error.stage]]++;
+  return counts;
+}
+
+/** Adds one `<Stage>Errors` datum per stage that had errors (silence means none: see `GUARDIAN_STAGE_ERROR_METRICS`). */
+export function addStageErrorMetrics(metrics: Metrics, errors: readonly ScanError[]): void {
+  for (const [stage, count] of Object.entries(countStageErrors(errors)) as [GuardianStage, number][]) {
+    if (count > 0) metrics.addMetric(GUARDIAN_STAGE_ERROR_METRICS[stage], MetricUnit.Count, count);
+  }
+}
+
+/**
  * Adds the report's metrics to `metrics` (the caller publishes). `SecondsToEmpty` is emitted only
  * for draining or empty managed volumes, one single-metric datum each with the `VolumeId` dimension, so the number of
  * custom-metric series stays bounded by the volumes actually at risk (each series costs money:
  * https://aws.amazon.com/cloudwatch/pricing/).
  */
-export function addScanMetrics(metrics: Metrics, report: ScanReport, options: { readonly durationMs: number; readonly heartbeat: boolean }): void {
+export function addScanMetrics(metrics: Metrics, report: ScanReport, options: ScanMetricOptions): void {
   const modificationsRequested = report.results.filter((r) => r.action === 'modified' || r.action === 'dry-run').length;
   if (options.heartbeat) metrics.addMetric(GUARDIAN_METRICS.scanSucceeded, MetricUnit.Count, 1);
   metrics.addMetric(GUARDIAN_METRICS.modificationsRequested, MetricUnit.Count, modificationsRequested);
-  metrics.addMetric(GUARDIAN_METRICS.alertsSent, MetricUnit.Count, report.counts.notifications);
+  metrics.addMetric(GUARDIAN_METRICS.alertsSent, MetricUnit.Count, options.notificationsPublished ?? report.counts.notifications);
   metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, report.counts.errors);
+  addStageErrorMetrics(metrics, report.errors);
   metrics.addMetric(SCAN_DETAIL_METRICS.volumesScanned, MetricUnit.Count, report.volumesScanned);
   metrics.addMetric(SCAN_DETAIL_METRICS.alerts, MetricUnit.Count, report.counts.alerts);
   metrics.addMetric(SCAN_DETAIL_METRICS.rescues, MetricUnit.Count, report.counts.rescues);
@@ -39,6 +69,15 @@ export function addScanMetrics(metrics: Metrics, report: ScanReport, options: { 
     single.addDimension('VolumeId', result.volume.volumeId);
     single.addMetric(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, seconds);
   }
+}
+
+/** How the handler judged the run. */
+export interface ScanMetricOptions {
+  readonly durationMs: number;
+  /** Emit `ScanSucceeded`: a scheduled run that watched (`assessScanWatch`). */
+  readonly heartbeat: boolean;
+  /** Publish calls that succeeded, as the notifier port counted them. @default - notifications attempted */
+  readonly notificationsPublished?: number;
 }
 
 /** Seconds to empty of a managed volume at risk: the forecast while draining, 0 when empty now; else none. */

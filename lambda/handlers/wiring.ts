@@ -11,7 +11,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
-import { addScanMetrics, summarizeReport } from './scan-metrics';
+import { addScanMetrics, addStageErrorMetrics, summarizeReport } from './scan-metrics';
+import { PortObserver } from './port-observer';
 import { CloudWatchBurstMetricsReader } from '../aws/cloudwatch-burst-metrics-reader';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
@@ -22,6 +23,7 @@ import { PolicyValidationError, ScanFailedError } from '../core/errors';
 import { PolicySchema, type Policy } from '../core/policy/schema';
 import { runScan } from '../core/scan/scan';
 import { reconcileOpenModifications } from '../core/scan/reconcile';
+import { assessScanWatch } from '../core/scan/watch';
 import type { ScanDeps, ScanError, ScanReport } from '../core/scan/types';
 
 /** The four SDK clients a scan talks through. */
@@ -150,8 +152,10 @@ interface Wired {
 
 /**
  * Builds a scan runner whose clients and policy are created once, on first use (once per Lambda
- * container), never at import. The run logs a summary, publishes metrics, and throws
- * `ScanFailedError` when the inventory could not be read (nothing was watched: no heartbeat).
+ * container), never at import. The run logs a summary and publishes metrics; `ScanSucceeded` only
+ * when `assessScanWatch` finds it watched (inventory, metrics, history and notifications worked).
+ * It throws `ScanFailedError` when the inventory could not be read (nothing was listed); a run
+ * blind in another stage returns normally (what it did, it did) and its silence trips the heartbeat.
  */
 export function createWiredScan(options: HandlerOptions = {}): {
   run: (request: WiredScanRequest) => Promise<ScanReport>;
@@ -174,9 +178,10 @@ export function createWiredScan(options: HandlerOptions = {}): {
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {
     const { ports, policy, env } = deps();
     const startedMs = nowMs();
+    const observer = new PortObserver();
     const report = await runScan(
       {
-        ...ports,
+        ...observer.observe(ports),
         policy,
         runId: request.runId,
         log: toScanLog(logger),
@@ -187,9 +192,13 @@ export function createWiredScan(options: HandlerOptions = {}): {
     );
     const durationMs = nowMs() - startedMs;
     const inventoryFailed = report.errors.some((e) => e.stage === 'inventory' && e.volumeId === undefined);
-    addScanMetrics(metrics, report, { durationMs, heartbeat: request.heartbeat && !inventoryFailed });
+    const tallies = observer.tallies();
+    const watch = assessScanWatch(tallies);
+    const notificationsPublished = tallies.notifications.attempted - tallies.notifications.failed;
+    addScanMetrics(metrics, report, { durationMs, heartbeat: request.heartbeat && watch.watched, notificationsPublished });
     metrics.publishStoredMetrics();
-    logger[report.errors.length > 0 ? 'warn' : 'info']('scan finished', summarizeReport(report, durationMs));
+    logger[report.errors.length > 0 ? 'warn' : 'info']('scan finished', { ...summarizeReport(report, durationMs), watch: tallies });
+    if (!watch.watched) logger.error('scan could not watch: no ScanSucceeded', { runId: request.runId, reasons: watch.reasons });
     if (inventoryFailed) {
       throw new ScanFailedError(`scan ${request.runId} could not list volumes: ${report.errors.find((e) => e.stage === 'inventory')?.message ?? 'unknown'}`);
     }
@@ -201,6 +210,7 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const errors: ScanError[] = [];
     const reconciled = await reconcileOpenModifications({ ...ports, policy, runId, log: toScanLog(logger) }, nowEpochSeconds(), errors);
     metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, errors.length);
+    addStageErrorMetrics(metrics, errors);
     metrics.publishStoredMetrics();
     logger[errors.length > 0 ? 'warn' : 'info']('reconciled', { runId, reconciled, errors });
     return { reconciled, errors };

@@ -15,14 +15,44 @@ export const GUARDIAN_SERVICE_DIMENSION = 'service';
 
 /** Metric names the scan emits in `GUARDIAN_METRICS_NAMESPACE`, all with the `service` dimension. */
 export const GUARDIAN_METRICS = {
-  /** 1 after a scan that finished (volume failures included); the heartbeat alarm reads it. Count. */
+  /**
+   * 1 after a scheduled scan that could watch: inventory, metrics, history and notifications each
+   * worked for all but a small share (`assessScanWatch` in lambda/core/scan/watch.ts). Never 0:
+   * a blind scan emits nothing, and the heartbeat alarm counts the silence. Count.
+   */
   scanSucceeded: 'ScanSucceeded',
   /** Forecast seconds until a volume's bucket is empty, extra dimension `VolumeId`. Seconds. */
   secondsToEmpty: 'SecondsToEmpty',
   /** ModifyVolume calls made (or, in dry run, that would have been made). Count. */
   modificationsRequested: 'ModificationsRequested',
-  /** SNS notifications sent. Count. */
+  /** SNS notifications published (a failed Publish is not counted: see `NotifyErrors`). Count. */
   alertsSent: 'AlertsSent',
   /** Volumes whose processing failed within a scan (the scan itself went on). Count. */
   volumeErrors: 'VolumeErrors',
 } as const;
+
+/** The stages a guardian run can fail in, each with its own error metric and alarm. */
+export const GUARDIAN_STAGES = ['inventory', 'metrics', 'history', 'modify', 'notify', 'reconcile'] as const;
+
+/** One stage of `GUARDIAN_STAGES`. */
+export type GuardianStage = (typeof GUARDIAN_STAGES)[number];
+
+/**
+ * Error count per stage and run, in `GUARDIAN_METRICS_NAMESPACE` with the `service` dimension.
+ * Emitted only when non-zero: custom metrics are billed for the hours they are published
+ * (https://aws.amazon.com/cloudwatch/pricing/), and their alarms treat silence as "no errors".
+ */
+export const GUARDIAN_STAGE_ERROR_METRICS: Readonly<Record<GuardianStage, string>> = {
+  /** DescribeVolumes failed: nothing was listed, so nothing was watched. */
+  inventory: 'InventoryErrors',
+  /** GetMetricData failed for a volume (or a whole call): no forecast, no action for it. */
+  metrics: 'MetricsErrors',
+  /** The history table could not be read or written (ledger, notification state, events). */
+  history: 'HistoryErrors',
+  /** ModifyVolume (or DescribeVolumesModifications while deciding) failed. */
+  modify: 'ModifyErrors',
+  /** SNS Publish failed: on-call was not told. */
+  notify: 'NotifyErrors',
+  /** An open modification could not be refreshed from EC2 or its result not recorded. */
+  reconcile: 'ReconcileErrors',
+};

@@ -79,6 +79,7 @@ export class FakeAws {
   readonly ec2 = new EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   readonly cloudwatch = new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   readonly sns = new SNSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  private readonly outages = new Map<Operation, Error>();
   private readonly faults: Record<Operation, Fault[]> = { DescribeVolumes: [], ModifyVolume: [], DescribeVolumesModifications: [], GetMetricData: [], Publish: [] };
   /** DescribeVolumes page size the fake answers with (below 500 so tests see several pages). */
   pageSize = 2;
@@ -90,11 +91,7 @@ export class FakeAws {
       .on(ModifyVolumeCommand).callsFake(async (input: ModifyVolumeCommandInput) => this.modifyVolume(input))
       .on(DescribeVolumesModificationsCommand).callsFake(async (input: { VolumeIds?: string[] }) => this.describeModifications(input.VolumeIds ?? []));
     mockClient(this.cloudwatch).on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => this.getMetricData(input));
-    mockClient(this.sns).on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
-      this.takeFault('Publish');
-      this.published.push(input);
-      return { MessageId: `m-${this.published.length}` };
-    });
+    mockClient(this.sns).on(PublishCommand).callsFake(async (input: PublishCommandInput) => this.publish(input));
   }
 
   /** The clients to hand to the handlers (DynamoDB is the real dynalite one). */
@@ -119,7 +116,19 @@ export class FakeAws {
     }
   }
 
+  /** Every call of `operation` fails with `error` (an outage, a revoked permission) until `restore`. */
+  outage(operation: Operation, error: Error): void {
+    this.outages.set(operation, error);
+  }
+
+  /** Ends an `outage`. */
+  restore(operation: Operation): void {
+    this.outages.delete(operation);
+  }
+
   private takeFault(operation: Operation, volumeId?: string): Fault | undefined {
+    const down = this.outages.get(operation);
+    if (down !== undefined) throw down;
     const queue = this.faults[operation];
     const index = queue.findIndex((f) => f.volumeId === undefined || f.volumeId === volumeId);
     if (index < 0) return undefined;
@@ -194,6 +203,25 @@ export class FakeAws {
     this.takeFault('DescribeVolumesModifications');
     const found = volumeIds.map((id) => this.volumes.get(id)?.modification).filter((m): m is VolumeModification => m !== undefined);
     return { VolumesModifications: found };
+  }
+
+  /**
+   * SNS Publish (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html): the Subject must be
+   * under 100 characters with no line breaks or control characters (older revisions of the page:
+   * ASCII text, so the fake takes printable ASCII only), and the message at most 256 KB (262,144
+   * bytes); otherwise the call fails with `InvalidParameter` (SDK: `InvalidParameterException`).
+   */
+  private publish(input: PublishCommandInput): { MessageId: string } {
+    this.calls.Publish++;
+    this.takeFault('Publish');
+    const subject = input.Subject;
+    if (subject !== undefined && (subject.length >= 100 || !/^[\x20-\x7e]*$/.test(subject))) {
+      throw awsError('InvalidParameterException', 'Invalid parameter: Subject');
+    }
+    if ((input.Message ?? '') === '') throw awsError('InvalidParameterException', 'Invalid parameter: Empty message');
+    if (Buffer.byteLength(input.Message ?? '', 'utf8') > 262_144) throw awsError('InvalidParameterException', 'Invalid parameter: Message too long');
+    this.published.push(input);
+    return { MessageId: `m-${this.published.length}` };
   }
 
   private getMetricData(input: GetMetricDataCommandInput): { MetricDataResults: MetricDataResult[] } {

@@ -193,13 +193,19 @@ async function handleVolume(deps: ScanDeps, policy: Policy, region: string | und
   try {
     // Send first, then store the state: on-call gets at-least-once delivery.
     await deps.notifier.notify(outcome.notification);
+  } catch (error) {
+    // Only a failed Publish is a `notify` error (its alarm says on-call was not told).
+    errors.push({ stage: 'notify', volumeId: volume.volumeId, message: messageOf(error) });
+    return { ...base, action, notification: outcome.notification };
+  }
+  try {
     if (outcome.state !== undefined) await deps.history.putNotificationState(outcome.state);
     // On a flipped volume "recovered" means the rescue took effect, not that demand eased: finance's
     // throttling-prevented estimate must not end there.
     const kind = outcome.notification.event === 'recovered' && !isBurstableType(volume.type) ? undefined : eventKindOf(decision, outcome.notification.event);
     if (kind !== undefined && !(isActing(decision) && !decision.dryRun)) await appendEvent(deps, now, volume, decision, forecast, kind, errors);
   } catch (error) {
-    errors.push({ stage: 'notify', volumeId: volume.volumeId, message: messageOf(error) });
+    errors.push({ stage: 'record', volumeId: volume.volumeId, message: `notification sent, its dedupe state not recorded: ${messageOf(error)}` });
   }
   return { ...base, action, notification: outcome.notification };
 }
