@@ -2,7 +2,7 @@
  * The guardian's alarms, each sending ALARM and OK to the alert topic: function errors, dead letters
  * waiting in the failure queue, the heartbeat (no scan that could watch for 3 intervals), and one per
  * stage (inventory, metrics, history, modify, notify, reconcile) when that stage failed in 2 runs in
- * a row. The topic must let CloudWatch publish (lib/guardian-topic.ts does).
+ * a row (notify: in 1). The topic must let CloudWatch publish (lib/guardian-topic.ts does).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -24,11 +24,13 @@ import {
 export const HEARTBEAT_MISSED_INTERVALS = 3;
 
 /**
- * Consecutive runs with errors in one stage before its alarm fires: one throttled batch or one
- * lost Publish is retried by the next scan and pages nobody; the same failure twice in a row is not
- * going away by itself.
+ * Consecutive runs with errors in a stage before its alarm fires. A throttled metrics batch, a
+ * history write or a reconciliation is retried by the next scan, so one bad run pages nobody and
+ * the same failure twice in a row is not going away by itself. A failed Publish is different: the
+ * next scan may have nothing to say (the decision moved on) and the message is lost, so the first
+ * one pages.
  */
-export const STAGE_ERROR_RUNS = 2;
+export const STAGE_ERROR_RUNS: Readonly<Record<GuardianStage, number>> = { inventory: 2, metrics: 2, history: 2, modify: 2, notify: 1, reconcile: 2 };
 
 /** What each stage alarm tells on-call (docs/deploy.md §6 says what to do). */
 const STAGE_ALARM_DESCRIPTIONS: Readonly<Record<GuardianStage, string>> = {
@@ -36,7 +38,7 @@ const STAGE_ALARM_DESCRIPTIONS: Readonly<Record<GuardianStage, string>> = {
   metrics: 'GetMetricData failed for some volumes in consecutive scans: they get no forecast and no rescue (cloudwatch:GetMetricData permission, throttling).',
   history: 'The history table could not be read or written in consecutive runs: volumes without a ledger are not acted on, records may be missing (DynamoDB permission, throttling, table state).',
   modify: 'ModifyVolume or DescribeVolumesModifications failed in consecutive scans: rescues or reverts did not happen (ec2:ModifyVolume permission or tag condition, modification limits).',
-  notify: 'SNS Publish failed in consecutive scans: alerts did not reach on-call (sns:Publish or KMS permission, topic deleted). This alarm reaches you through CloudWatch, not the guardian.',
+  notify: 'SNS Publish failed: an alert did not reach on-call and may not be re-sent (sns:Publish or KMS permission, topic deleted, SNS outage). This alarm reaches you through CloudWatch, not the guardian: read the scan log for the lost alerts.',
   reconcile: 'Open modifications could not be refreshed from EC2 in consecutive runs: intents stay open and hold their volume (ec2:DescribeVolumesModifications, history table).',
 };
 
@@ -61,7 +63,7 @@ export class GuardianAlarms extends Construct {
   readonly deadLetters: cloudwatch.Alarm;
   /** No successful scan for `HEARTBEAT_MISSED_INTERVALS` intervals (missing data counts as missed). */
   readonly heartbeat: cloudwatch.Alarm;
-  /** One per stage: errors in `STAGE_ERROR_RUNS` scan intervals in a row. */
+  /** One per stage: errors in `STAGE_ERROR_RUNS[stage]` scan intervals in a row. */
   readonly stageErrors: Readonly<Record<GuardianStage, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: GuardianAlarmsProps) {
@@ -103,13 +105,13 @@ export class GuardianAlarms extends Construct {
     return [this.scanErrors, this.eventErrors, this.deadLetters, this.heartbeat, ...GUARDIAN_STAGES.map((stage) => this.stageErrors[stage])];
   }
 
-  /** Errors of one stage in `STAGE_ERROR_RUNS` consecutive intervals; no datum means no errors. */
+  /** Errors of one stage in `STAGE_ERROR_RUNS[stage]` consecutive intervals; no datum means no errors. */
   private stageAlarm(props: GuardianAlarmsProps, stage: GuardianStage): cloudwatch.Alarm {
     return this.ownMetric(props, GUARDIAN_STAGE_ERROR_METRICS[stage]).createAlarm(this, `${capitalize(stage)}Errors`, {
       alarmDescription: STAGE_ALARM_DESCRIPTIONS[stage],
       threshold: 1,
-      evaluationPeriods: STAGE_ERROR_RUNS,
-      datapointsToAlarm: STAGE_ERROR_RUNS,
+      evaluationPeriods: STAGE_ERROR_RUNS[stage],
+      datapointsToAlarm: STAGE_ERROR_RUNS[stage],
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // The metric is published only when non-zero (GUARDIAN_STAGE_ERROR_METRICS): silence is a clean run.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
