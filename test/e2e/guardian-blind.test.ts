@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -44,14 +45,14 @@ afterEach(() => {
 type Emf = Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
 
 /** The scan handler on a fresh fake world; each `run` is one scheduled scan, one interval after the last. */
-async function world(): Promise<{ aws: FakeAws; run: () => Promise<Emf[]> }> {
+async function world(dynamo: DynamoDBDocumentClient = dynalite.documentClient): Promise<{ aws: FakeAws; run: () => Promise<Emf[]> }> {
   const clock = { now: NOW_EPOCH_SECONDS };
   const aws = new FakeAws([1, 2, 3].map((i) => drainingVolume(i)).concat([idleVolume(4), idleVolume(5)]), () => clock.now);
   const tableName = await dynalite.createHistoryTable();
   const handler = createScanHandler({
     env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
     policyJson: JSON.stringify(POLICY),
-    clients: () => aws.clients(dynalite.documentClient),
+    clients: () => aws.clients(dynamo),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: GUARDIAN_METRICS_NAMESPACE, serviceName: 'ebs-burst-guardian' }),
     retry: { sleep: async () => undefined, baseDelayMs: 0 },
@@ -87,10 +88,12 @@ function identityOf(docs: readonly Emf[], metricName: string): { namespace: stri
 }
 
 /** The one synthesized alarm on this metric name, with the properties the evaluation and delivery need. */
-function alarmOn(metricName: string): AlarmConfiguration & { Namespace: string; Dimensions: unknown; AlarmActions: unknown[]; OKActions: unknown[] } {
+type SynthesizedAlarm = AlarmConfiguration & { Namespace: string; Dimensions: unknown; AlarmActions: unknown[]; OKActions: unknown[] };
+
+function alarmOn(metricName: string): SynthesizedAlarm {
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r) => (r as { Properties: Record<string, unknown> }).Properties).filter((p) => p.MetricName === metricName);
   expect(alarms, metricName).toHaveLength(1);
-  return alarms[0] as AlarmConfiguration & { Namespace: string; Dimensions: unknown; AlarmActions: unknown[]; OKActions: unknown[] };
+  return alarms[0] as unknown as SynthesizedAlarm;
 }
 
 /** The alarm's actions go to the topic, whose policy lets CloudWatch alarms of this account publish and whose key lets CloudWatch encrypt. */
@@ -171,6 +174,20 @@ describe('the guardian failing is visible to on-call', () => {
     expect(heartbeat.Namespace).toBe(identity.namespace);
     expect(heartbeat.Dimensions).toEqual(identity.dimensions);
     expect(evaluateAlarm(heartbeat, healthy.map((docs) => emitted(docs, GUARDIAN_METRICS.scanSucceeded)))).toBe('OK');
+  });
+
+  it('the history table unreadable: no ScanSucceeded, HistoryErrors emitted, and no volume acted on without its ledger', async () => {
+    const denied = Object.create(dynalite.documentClient) as DynamoDBDocumentClient;
+    // What DynamoDB answers a role without the action (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html).
+    denied.send = (async () => {
+      throw awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/scan/fn is not authorized to perform: dynamodb:Query', 400);
+    }) as DynamoDBDocumentClient['send'];
+    const { aws, run } = await world(denied);
+    const docs = await run();
+    expect(emitted(docs, GUARDIAN_METRICS.scanSucceeded)).toBeUndefined();
+    expect(emitted(docs, GUARDIAN_STAGE_ERROR_METRICS.history)).toBeGreaterThanOrEqual(5);
+    expect(aws.calls.ModifyVolume).toBe(0);
+    expect(alarmOn(GUARDIAN_STAGE_ERROR_METRICS.history)).toMatchObject({ Namespace: identityOf(docs, GUARDIAN_STAGE_ERROR_METRICS.history).namespace });
   });
 });
 

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { GuardianPropsError } from '../../lambda/core/errors';
 import { parsePolicy, type Policy } from '../../lambda/core/policy/policy';
+import { GUARDIAN_STAGES } from '../../lambda/shared/guardian-metric-names';
 import { BurstGuardian, type BurstGuardianProps } from '../../lib/burst-guardian';
 import { SKIP_BUNDLING } from './synth-helpers';
 
@@ -54,7 +55,7 @@ describe('alerting props', () => {
     const template = guardianStack({}, (stack) => ({ alertTopic: sns.Topic.fromTopicArn(stack, 'Existing', 'arn:aws:sns:eu-west-1:111122223333:oncall') }));
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:oncall'] }, 4);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:oncall'] }, 4 + GUARDIAN_STAGES.length);
   });
 });
 

@@ -4,10 +4,11 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuiltApp } from '../../bin/app';
+import { GUARDIAN_STAGE_ERROR_METRICS, GUARDIAN_STAGES } from '../../lambda/shared/guardian-metric-names';
 import { HISTORY_TABLE_SCHEMA } from '../../lambda/shared/history-table-schema';
 import { HISTORY_TABLE_OUTPUT_KEY } from '../../lambda/cli/history-source';
 import { reportedViolations, synthTemplate, tempOutdir } from './synth-helpers';
@@ -113,16 +114,43 @@ describe('GuardianStack from the default policy', () => {
     });
   });
 
-  it('encrypts the alert topic with a rotated key CloudWatch may use, and denies non-TLS publishing', () => {
+  it('encrypts the alert topic with a rotated key CloudWatch alarms of this account may use, and denies non-TLS publishing', () => {
     const key = logicalIdOf('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
+    const topic = logicalIdOf('AWS::SNS::Topic');
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+    };
+    // The stack's topic policy replaces SNS's default one: without this Allow no alarm could publish.
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      Topics: [{ Ref: topic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          { Sid: 'AllowCloudWatchAlarmsToPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topic }, Condition: fromOurAlarms },
+        ]),
+      },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          { Sid: 'AllowCloudWatchAlarmsToUseKey', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: fromOurAlarms },
+        ]),
+      },
     });
+  });
+
+  it('lets no other service principal publish or use the key (no EventBridge rule targets the topic)', () => {
+    const principals = (statements: Record<string, unknown>[]) => statements.map((s) => JSON.stringify(s.Principal)).filter((p) => p.includes('Service'));
+    const topicPolicy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } };
+    const keyPolicy = Object.values(template.findResources('AWS::KMS::Key'))[0] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
+    expect(principals(topicPolicy.Properties.PolicyDocument.Statement)).toEqual(['{"Service":"cloudwatch.amazonaws.com"}']);
+    expect(principals(keyPolicy.Properties.KeyPolicy.Statement)).toEqual(['{"Service":"cloudwatch.amazonaws.com"}']);
+    const topic = logicalIdOf('AWS::SNS::Topic');
+    const ruleTargets = JSON.stringify(Object.values(template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { Targets: unknown } }).Properties.Targets));
+    expect(ruleTargets).not.toContain(topic);
   });
 
   it('creates the history table from the shared schema: on demand, PITR, deletion protection, retained', () => {
@@ -157,6 +185,28 @@ describe('GuardianStack from the default policy', () => {
   });
 });
 
+/**
+ * `dynamodb:<Operation>` for every `<Operation>Command` the history store's files send: read from the
+ * source, so a command added to the store fails the IAM test until the role is granted it.
+ */
+function dynamoActionsTheStoreSends(): Set<string> {
+  const files = readdirSync('lambda/aws').filter((f) => f === 'dynamodb-history-store.ts' || f.startsWith('history-'));
+  const source = files.map((f) => readFileSync(join('lambda/aws', f), 'utf8')).join('\n');
+  return new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${DOCUMENT_COMMAND_ACTIONS[m[1] ?? ''] ?? m[1]}`));
+}
+
+/** lib-dynamodb command → IAM action (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html). */
+const DOCUMENT_COMMAND_ACTIONS: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+};
+
 /** The statements of the DefaultPolicy attached to the role of the function with this description. */
 function statementsOf(description: string): Record<string, unknown>[] {
   const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: Match.objectLike({ Description: description }) }))[0];
@@ -179,28 +229,47 @@ describe('least-privilege IAM', () => {
     });
   });
 
-  it('allows describe and GetMetricData on * (no resource-level permissions exist) and PutMetricData only in its namespace', () => {
+  it('allows describe and GetMetricData on * (no resource-level permissions exist) and no PutMetricData (metrics are EMF log lines)', () => {
     const statements = statementsOf('ebs-burst-guardian scheduled scan');
     expect(statements).toContainEqual(expect.objectContaining({ Action: ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications'], Resource: '*' }));
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'cloudwatch:GetMetricData', Resource: '*' }));
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'EbsBurstGuardian' } } }),
-    );
+    for (const fn of ['ebs-burst-guardian scheduled scan', 'ebs-burst-guardian modifyVolume event handler']) {
+      expect(JSON.stringify(statementsOf(fn))).not.toContain('cloudwatch:PutMetricData');
+    }
   });
 
-  it('publishes only to its topic and reads/writes only its table and its indexes', () => {
+  it('publishes only to its topic, with only the topic key', () => {
     const statements = statementsOf('ebs-burst-guardian scheduled scan');
     const topic = logicalIdOf('AWS::SNS::Topic');
-    const table = logicalIdOf('AWS::DynamoDB::Table');
+    const key = logicalIdOf('AWS::KMS::Key');
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topic } }));
-    const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'));
-    expect(dynamo?.Resource).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] }]);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: { 'Fn::GetAtt': [key, 'Arn'] } }));
   });
 
-  it('gives the event handler no ModifyVolume and no GetMetricData', () => {
+  it.each(['ebs-burst-guardian scheduled scan', 'ebs-burst-guardian modifyVolume event handler'])(
+    'gives the %s exactly the DynamoDB actions the history store sends: items on the table, Query on it and its named indexes',
+    (description) => {
+      const statements = statementsOf(description);
+      const table = logicalIdOf('AWS::DynamoDB::Table');
+      const arn = { 'Fn::GetAtt': [table, 'Arn'] };
+      const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+      expect(dynamo).toEqual([
+        { Sid: 'HistoryItems', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: arn },
+        {
+          Sid: 'HistoryQueries',
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: [arn, ...HISTORY_TABLE_SCHEMA.globalSecondaryIndexes.map((index) => ({ 'Fn::Join': ['', [arn, `/index/${index.indexName}`]] }))],
+        },
+      ]);
+      const granted = new Set(dynamo.flatMap((s) => [s.Action].flat() as string[]));
+      expect([...granted].sort()).toEqual([...dynamoActionsTheStoreSends()].sort());
+    },
+  );
+
+  it('gives the event handler no ModifyVolume, GetMetricData, SNS or KMS: it only reconciles', () => {
     const actions = JSON.stringify(statementsOf('ebs-burst-guardian modifyVolume event handler').map((s) => s.Action));
-    expect(actions).not.toContain('ec2:ModifyVolume');
-    expect(actions).not.toContain('cloudwatch:GetMetricData');
+    for (const absent of ['ec2:ModifyVolume', 'cloudwatch:GetMetricData', 'sns:', 'kms:']) expect(actions).not.toContain(absent);
     expect(actions).toContain('ec2:DescribeVolumesModifications');
   });
 });
@@ -208,8 +277,28 @@ describe('least-privilege IAM', () => {
 describe('alarms and dashboard', () => {
   it('sends every alarm and its recovery to the alert topic', () => {
     const topic = { Ref: logicalIdOf('AWS::SNS::Topic') };
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 4);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 4 + GUARDIAN_STAGES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + GUARDIAN_STAGES.length);
   });
+
+  it.each(GUARDIAN_STAGES.map((stage) => [stage, GUARDIAN_STAGE_ERROR_METRICS[stage]]))(
+    'alarms on %s errors (%s) of the handlers, silence counting as no errors',
+    (stage, metricName) => {
+      const runs = stage === 'notify' ? 1 : 2;
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'EbsBurstGuardian',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: 'ebs-burst-guardian' }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: runs,
+        DatapointsToAlarm: runs,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    },
+  );
 
   it('fires the heartbeat when no scan succeeded for 3 intervals, counting silence as a miss', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
