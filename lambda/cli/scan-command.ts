@@ -18,8 +18,10 @@ import { formatDuration, formatSubject, formatFacts } from '../core/notification
 import { parsePolicy } from '../core/policy/policy';
 import type { HistoryStore, Notifier } from '../core/ports';
 import { runScan } from '../core/scan/scan';
+import { assessScanWatch } from '../core/scan/watch';
 import type { ScanReport, VolumeScanResult } from '../core/scan/types';
 import type { Forecast } from '../core/types';
+import { PortObserver } from '../handlers/port-observer';
 import { createAwsPorts, createGuardianClients, type GuardianClients } from '../handlers/wiring';
 import { regionOf, type AwsSessionOptions } from './history-source';
 import { MemoryHistoryStore } from '../sim/memory-history-store';
@@ -73,11 +75,10 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
     const history = historyFor(values, clients);
     const notifier: Notifier = values['topic-arn'] === undefined ? stderrNotifier(io) : new SnsNotifier({ client: clients.sns, topicArn: values['topic-arn'] });
     explainMode(io, { execute: values.execute, policyDryRun: policy.dryRun, table: values.table });
+    const observer = new PortObserver();
     const report = await runScan(
       {
-        ...ports,
-        history,
-        notifier,
+        ...observer.observe({ ...ports, history, notifier }),
         policy,
         runId: deps.runId?.() ?? `cli-${deps.nowEpochSeconds()}`,
         dryRun: !values.execute,
@@ -86,7 +87,10 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
       deps.nowEpochSeconds(),
     );
     io.stdout(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderScanTable(report));
-    return report.errors.some((e) => e.stage === 'inventory') ? 1 : 0;
+    // Exit 1 when the scan was blind, by the same rule as the Lambda's ScanSucceeded (core/scan/watch.ts).
+    const watch = assessScanWatch(observer.tallies());
+    if (!watch.watched) io.stderr(`the scan could not watch: ${watch.reasons.join('; ')}\n`);
+    return watch.watched ? 0 : 1;
   };
 }
 

@@ -131,6 +131,15 @@ describe('scan command', () => {
     expect(io.out()).toMatch(/0 volume\(s\) scanned/);
   });
 
+  it('exits 1 and says why when every GetMetricData call is denied (the scan saw nothing to forecast)', async () => {
+    const { run, aws } = command();
+    aws.outage('GetMetricData', awsError('AccessDenied', 'User is not authorized to perform: cloudwatch:GetMetricData', 403));
+    const io = captureIo();
+    expect(await run(['--policy', LIVE], io)).toBe(1);
+    expect(io.err()).toMatch(/the scan could not watch: metrics: 2 of 2 volumes without metrics/);
+    expect(aws.dryRunModifyCalls.size).toBe(0);
+  });
+
   it('with --table but without --execute reads the ledger and writes nothing to the table', async () => {
     const { run, aws } = command();
     const tableName = await dynalite.createHistoryTable();
