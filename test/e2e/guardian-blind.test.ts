@@ -14,7 +14,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parsePolicy } from '../../lambda/core/policy/policy';
+import { createModificationEventHandler } from '../../lambda/handlers/modification-event';
 import { createScanHandler } from '../../lambda/handlers/scan';
+import type { HandlerOptions } from '../../lambda/handlers/wiring';
 import { GUARDIAN_METRICS, GUARDIAN_METRICS_NAMESPACE, GUARDIAN_STAGE_ERROR_METRICS } from '../../lambda/shared/guardian-metric-names';
 import { BurstGuardian } from '../../lib/burst-guardian';
 import { evaluateAlarm, type AlarmConfiguration } from '../helpers/alarm-evaluation';
@@ -44,12 +46,24 @@ afterEach(() => {
 /** One EMF document as Powertools writes it: the metric values and dimensions at the top level. */
 type Emf = Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
 
-/** The scan handler on a fresh fake world; each `run` is one scheduled scan, one interval after the last. */
-async function world(dynamo: DynamoDBDocumentClient = dynalite.documentClient): Promise<{ aws: FakeAws; run: () => Promise<Emf[]> }> {
+/** The EMF documents `action` printed. */
+async function captureEmf(action: () => Promise<unknown>): Promise<Emf[]> {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+  try {
+    await action();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return written.join('').split('\n').filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l) as Emf);
+}
+
+/** The handlers on a fresh fake world; each `run` is one scheduled scan, one interval after the last; `event` one modifyVolume event. */
+async function world(dynamo: DynamoDBDocumentClient = dynalite.documentClient): Promise<{ aws: FakeAws; run: () => Promise<Emf[]>; event: (volumeId: string) => Promise<Emf[]> }> {
   const clock = { now: NOW_EPOCH_SECONDS };
   const aws = new FakeAws([1, 2, 3].map((i) => drainingVolume(i)).concat([idleVolume(4), idleVolume(5)]), () => clock.now);
   const tableName = await dynalite.createHistoryTable();
-  const handler = createScanHandler({
+  const options: HandlerOptions = {
     env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
     policyJson: JSON.stringify(POLICY),
     clients: () => aws.clients(dynamo),
@@ -57,20 +71,18 @@ async function world(dynamo: DynamoDBDocumentClient = dynalite.documentClient): 
     metrics: new Metrics({ namespace: GUARDIAN_METRICS_NAMESPACE, serviceName: 'ebs-burst-guardian' }),
     retry: { sleep: async () => undefined, baseDelayMs: 0 },
     nowEpochSeconds: () => clock.now,
-  });
+  };
+  const scan = createScanHandler(options);
+  const onEvent = createModificationEventHandler(options);
   let runs = 0;
   const run = async (): Promise<Emf[]> => {
-    const written: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
-    try {
-      await handler({}, { awsRequestId: `run-${++runs}` });
-    } finally {
-      vi.restoreAllMocks();
-    }
+    const docs = await captureEmf(() => scan({}, { awsRequestId: `run-${++runs}` }));
     clock.now += SCAN_INTERVAL_SECONDS;
-    return written.join('').split('\n').filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l) as Emf);
+    return docs;
   };
-  return { aws, run };
+  const event = (volumeId: string): Promise<Emf[]> =>
+    captureEmf(() => onEvent({ detail: { event: 'modifyVolume' }, resources: [`arn:aws:ec2:us-east-1:123456789012:volume/${volumeId}`] }, { awsRequestId: `event-${volumeId}` }));
+  return { aws, run, event };
 }
 
 /** The run's value of a metric as the alarm would see it (Sum over the run's documents), or undefined when not emitted. */
@@ -195,6 +207,21 @@ describe('the guardian failing is visible to on-call', () => {
     expect(emitted(docs, GUARDIAN_STAGE_ERROR_METRICS.history)).toBeGreaterThanOrEqual(5);
     expect(aws.calls.ModifyVolume).toBe(0);
     expect(alarmOn(GUARDIAN_STAGE_ERROR_METRICS.history)).toMatchObject({ Namespace: identityOf(docs, GUARDIAN_STAGE_ERROR_METRICS.history).namespace });
+  });
+
+  it("the event handler's reconciliation failing: ReconcileErrors, the metric its alarm watches", async () => {
+    const { aws, run, event } = await world();
+    await run();
+    expect(aws.modifyCalls.get(volumeIdOf(1))).toBe(1);
+    aws.outage('DescribeVolumesModifications', awsError('RequestLimitExceeded', 'Request limit exceeded.', 503));
+    const docs = await event(volumeIdOf(1));
+    const metricName = GUARDIAN_STAGE_ERROR_METRICS.reconcile;
+    expect(emitted(docs, metricName)).toBeGreaterThanOrEqual(1);
+    expect(emitted(docs, GUARDIAN_METRICS.scanSucceeded)).toBeUndefined();
+    const alarm = alarmOn(metricName);
+    const identity = identityOf(docs, metricName);
+    expect([alarm.Namespace, alarm.Dimensions]).toEqual([identity.namespace, identity.dimensions]);
+    expectDeliversToCloudWatchPublishableTopic(alarm);
   });
 });
 
