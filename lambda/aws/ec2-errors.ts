@@ -7,8 +7,10 @@ import {
   DryRunSucceeded,
   InvalidModificationError,
   ModificationInProgressError,
+  ModificationNotFoundError,
   ModificationRateExceededError,
   NotAuthorizedError,
+  VolumeNotFoundError,
 } from '../core/errors';
 
 /** The error code of an SDK v3 exception (`name`, or `Code` on some service errors). */
@@ -61,6 +63,12 @@ export function mapEc2Error(error: unknown, operation: string, nowEpochSeconds =
     case 'AccessDenied':
     case 'AccessDeniedException':
       return new NotAuthorizedError(message, { cause: error });
+    // Whole-call errors of DescribeVolumesModifications with VolumeIds, and ModifyVolume on a deleted
+    // volume (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+    case 'InvalidVolume.NotFound':
+      return new VolumeNotFoundError(message, { cause: error });
+    case 'InvalidVolumeModification.NotFound':
+      return new ModificationNotFoundError(message, { cause: error });
     case 'InvalidParameterValue':
     case 'InvalidParameterCombination':
       return new InvalidModificationError(message, { cause: error });

@@ -14,24 +14,35 @@ import { DryRunSucceeded } from '../core/errors';
 import type { VolumeModifier } from '../core/ports';
 import type { ModificationRequest, ModificationState, VolumeModification, VolumeType } from '../core/types';
 import { mapEc2Error } from './ec2-errors';
+import { retryThrottled, type ThrottleRetryOptions } from './throttle-retry';
 
-/** Volume ids per DescribeVolumesModifications call (kept at EC2's usual 200-value list limit). */
+/**
+ * Volume ids per `volume-id` filter. The API reference publishes no limit on filter values; EC2 has
+ * been observed to refuse more than 200 (apache/druid#1954), the chunk the inventory uses too.
+ */
 export const DESCRIBE_MODIFICATIONS_CHUNK = 200;
+
+/** DescribeVolumesModifications: "MaxResults ... (up to a limit of 500)" (API reference). */
+export const DESCRIBE_MODIFICATIONS_PAGE_SIZE = 500;
 
 /** Options of the modifier adapter. */
 export interface Ec2VolumeModifierOptions {
   readonly client: EC2Client;
   /** Clock for parsing relative "wait N hours" messages. @default the system clock */
   readonly nowEpochSeconds?: () => number;
+  /** Retries of throttled DescribeVolumesModifications pages on top of the SDK's. @default 4 attempts, 100 ms base */
+  readonly retry?: ThrottleRetryOptions;
 }
 
 /** Modifies volumes with ModifyVolume; maps EC2 errors to domain errors. */
 export class Ec2VolumeModifier implements VolumeModifier {
   private readonly client: EC2Client;
   private readonly now: () => number;
+  private readonly retry: ThrottleRetryOptions;
 
   constructor(options: Ec2VolumeModifierOptions) {
     this.client = options.client;
+    this.retry = options.retry ?? {};
     this.now = options.nowEpochSeconds ?? (() => Math.floor(Date.now() / 1000));
   }
 
@@ -50,26 +61,41 @@ export class Ec2VolumeModifier implements VolumeModifier {
     }
   }
 
-  /** Latest modification per volume, in chunks of 200 ids, all pages. */
+  /**
+   * Latest modification per volume. The ids go in the `volume-id` filter, never in `VolumeIds`:
+   * with `VolumeIds` the whole call fails when one listed volume was never modified
+   * (`InvalidVolumeModification.NotFound`, awslabs/aws-sdk-rust#1346) or no longer exists
+   * (`InvalidVolume.NotFound`), so one such volume would hide every other volume's state. A filter
+   * simply returns the records that exist: a volume absent from the answer was never modified or is
+   * gone. Chunks of 200 ids; every page followed until NextToken is absent (a page may be short or
+   * empty and still carry one). Throttled pages are retried (the call did not happen).
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumesModifications.html
+   */
   async describeModifications(volumeIds: readonly string[]): Promise<Map<string, VolumeModification>> {
     const out = new Map<string, VolumeModification>();
-    for (let i = 0; i < volumeIds.length; i += DESCRIBE_MODIFICATIONS_CHUNK) {
-      const chunk = volumeIds.slice(i, i + DESCRIBE_MODIFICATIONS_CHUNK);
+    const unique = [...new Set(volumeIds)];
+    for (let i = 0; i < unique.length; i += DESCRIBE_MODIFICATIONS_CHUNK) {
+      const chunk = unique.slice(i, i + DESCRIBE_MODIFICATIONS_CHUNK);
       let nextToken: string | undefined;
       do {
+        const input = {
+          Filters: [{ Name: 'volume-id', Values: chunk }],
+          MaxResults: DESCRIBE_MODIFICATIONS_PAGE_SIZE,
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        };
         let page;
         try {
-          page = await this.client.send(
-            new DescribeVolumesModificationsCommand({ VolumeIds: [...chunk], ...(nextToken === undefined ? {} : { NextToken: nextToken }) }),
-          );
+          page = await retryThrottled(() => this.client.send(new DescribeVolumesModificationsCommand(input)), this.retry);
         } catch (error) {
           throw mapEc2Error(error, 'DescribeVolumesModifications', this.now());
         }
         for (const raw of page.VolumesModifications ?? []) {
           const mapped = toVolumeModification(raw);
-          if (mapped !== undefined) out.set(mapped.volumeId, mapped);
+          // Only the latest is returned per volume; keep the newest should a volume appear twice.
+          const held = mapped === undefined ? undefined : out.get(mapped.volumeId);
+          if (mapped !== undefined && (held === undefined || mapped.startEpochSeconds >= held.startEpochSeconds)) out.set(mapped.volumeId, mapped);
         }
-        nextToken = page.NextToken === '' ? undefined : page.NextToken;
+        nextToken = page.NextToken === '' || page.NextToken === null ? undefined : page.NextToken;
       } while (nextToken !== undefined);
     }
     return out;

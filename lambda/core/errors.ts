@@ -48,6 +48,12 @@ export class NotAuthorizedError extends GuardianError {}
 /** AWS rejected a parameter (`InvalidParameterValue`, `InvalidParameterCombination`). */
 export class InvalidModificationError extends GuardianError {}
 
+/** The volume does not exist (`InvalidVolume.NotFound`): deleted, or never in this account and region. */
+export class VolumeNotFoundError extends GuardianError {}
+
+/** DescribeVolumesModifications with `VolumeIds` named a volume never modified (`InvalidVolumeModification.NotFound`). */
+export class ModificationNotFoundError extends GuardianError {}
+
 /** A DryRun request would have succeeded (`DryRunOperation`): permissions are proven. */
 export class DryRunSucceeded extends GuardianError {}
 

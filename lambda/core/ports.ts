@@ -77,7 +77,11 @@ export type NotificationEvent =
   | 'stay-recommendation'
   | 'recovered'
   | 'blocked'
-  | 'failure';
+  | 'failure'
+  /** ModifyVolume for a rescue was refused or never reached AWS. */
+  | 'rescue-failed'
+  /** Someone else modified a volume the guardian had flipped: the guardian no longer manages it. */
+  | 'left-control';
 
 /** Severity, also a message attribute for SNS subscription filter policies. */
 export type NotificationSeverity = 'info' | 'warning' | 'critical';
@@ -118,7 +122,15 @@ export type ModificationRecordStatus =
   | 'optimizing'
   | 'completed'
   | 'failed'
-  | 'rejected';
+  /** EC2 refused ModifyVolume (in progress, rate limit, not authorized, invalid): nothing changed. */
+  | 'rejected'
+  /** ModifyVolume never reached AWS (throttled, or a network error/5xx and AWS shows no such modification). */
+  | 'not-sent'
+  /** The volume was deleted before its modification was confirmed. */
+  | 'volume-deleted';
+
+/** Every status, for tables and validation. */
+export const MODIFICATION_RECORD_STATUSES: readonly ModificationRecordStatus[] = ['intent', 'dry-run', 'modifying', 'optimizing', 'completed', 'failed', 'rejected', 'not-sent', 'volume-deleted'];
 
 /** Statuses that hold the per-volume lock (DescribeVolumesModifications "in progress" + our intent). */
 export const OPEN_STATUSES: ReadonlySet<ModificationRecordStatus> = new Set(['intent', 'modifying', 'optimizing']);
@@ -128,8 +140,14 @@ export function isOpenStatus(status: ModificationRecordStatus): boolean {
   return OPEN_STATUSES.has(status);
 }
 
-/** Why the guardian modified a volume. */
-export type ModificationKind = 'rescue' | 'revert';
+/** What the guardian modifies a volume for. */
+export type GuardianModificationKind = 'rescue' | 'revert';
+
+/** Why a volume was modified: by the guardian (rescue, revert), or by someone else (`external`). */
+export type ModificationKind = GuardianModificationKind | 'external';
+
+/** Who asked for a modification: the guardian, or a person or tool seen only in DescribeVolumesModifications. */
+export type ModificationSource = 'guardian' | 'external';
 
 /** The guardian's own modification ledger entry, written as an intent before ModifyVolume. */
 export interface ModificationRecord {
@@ -137,7 +155,12 @@ export interface ModificationRecord {
   /** Unique per volume, sortable by time: `<requestedEpochSeconds padded>#<kind>`. */
   readonly modificationId: string;
   readonly kind: ModificationKind;
+  /** Absent on records written before external modifications were recorded: the guardian. */
+  readonly source?: ModificationSource;
+  /** The clock of the machine that wrote the intent (for external records: AWS's StartTime). */
   readonly requestedEpochSeconds: number;
+  /** AWS's StartTime of the modification once known: the truth for when it began, whatever the local clock said. */
+  readonly awsStartEpochSeconds?: number;
   readonly status: ModificationRecordStatus;
   readonly from: { readonly type: VolumeType; readonly iops?: number; readonly throughputMiBps?: number };
   readonly to: { readonly type: VolumeType; readonly iops?: number; readonly throughputMiBps?: number };
@@ -152,6 +175,10 @@ export interface ModificationRecord {
   readonly firstBurstBalanceAfterPercent?: number;
   readonly completedEpochSeconds?: number;
   readonly statusMessage?: string;
+  /** After a `rejected` ModifyVolume: not before this time may the guardian try again (AWS's time when it said one). */
+  readonly retryAfterEpochSeconds?: number;
+  /** Reconciliations that found no such modification at AWS yet (an intent is `not-sent` only after two). */
+  readonly reconcileMisses?: number;
   /** Scan that wrote it. */
   readonly runId: string;
 }
@@ -165,7 +192,9 @@ export type HistoryEventKind =
   | 'blocked'
   | 'failure'
   | 'recommendation'
-  | 'round-trip';
+  | 'round-trip'
+  /** Someone else modified the volume (DescribeVolumesModifications showed a modification the ledger lacked). */
+  | 'external-modification';
 
 /** One immutable line of a volume's history. */
 export interface HistoryEvent {
@@ -189,6 +218,16 @@ export interface NotificationState {
   readonly version: number;
 }
 
+/** The fields a status move may set. */
+export type ModificationPatch = Partial<
+  Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent' | 'awsStartEpochSeconds' | 'retryAfterEpochSeconds' | 'reconcileMisses'>
+>;
+
+/** When a modification began: AWS's StartTime when known, else the writer's clock. */
+export function startOf(record: Pick<ModificationRecord, 'awsStartEpochSeconds' | 'requestedEpochSeconds'>): number {
+  return record.awsStartEpochSeconds ?? record.requestedEpochSeconds;
+}
+
 /**
  * The flip history and modification ledger (DynamoDB, or memory in the simulator). Writes are
  * conditional: nothing is ever overwritten, and two scans can never hold an open intent for the
@@ -207,7 +246,7 @@ export interface HistoryStore {
     volumeId: string,
     modificationId: string,
     expectedStatus: ModificationRecordStatus,
-    patch: Partial<Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent'>>,
+    patch: ModificationPatch,
   ): Promise<void>;
   /** A volume's modifications, oldest first, optionally since a time. */
   listModifications(volumeId: string, sinceEpochSeconds?: number): Promise<ModificationRecord[]>;

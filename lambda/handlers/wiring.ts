@@ -107,7 +107,7 @@ export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvir
   return {
     inventory: new Ec2VolumeInventory({ client: clients.ec2, ...retryOption }),
     metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch, ...retryOption }),
-    modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
+    modifier: new Ec2VolumeModifier({ client: clients.ec2, ...retryOption }),
     notifier: new SnsNotifier({ client: clients.sns, topicArn: env.topicArn }),
     history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),
   };

@@ -11,7 +11,7 @@ export function renderReportTable(report: FinanceReport): string {
   const m = t.modifications;
   const out: string[] = [
     `Guardian report ${isoUtc(report.period.sinceEpochSeconds)} to ${isoUtc(report.period.untilEpochSeconds)} (prices: ${report.priceSource})`,
-    `Volumes: ${t.volumes}; modifications applied: ${m.rescue} rescues, ${m.revert} reverts; failed ${m.failed}; dry-run ${m.dryRun}; unconfirmed ${m.unconfirmed}; alerts sent: ${t.alertsSent}`,
+    `Volumes: ${t.volumes}; modifications applied: ${m.rescue} rescues, ${m.revert} reverts; failed ${m.failed}; dry-run ${m.dryRun}; unconfirmed ${m.unconfirmed}; not sent ${m.notSent}; volume deleted ${m.volumeDeleted}; by others ${m.external}; alerts sent: ${t.alertsSent}`,
     `Cost USD: actual ${usd(t.cost.actualUSD)}, unaided on original type ${usd(t.cost.unaidedUSD)}, gp3 for good ${usd(t.cost.allGp3USD)}` +
       (t.volumesWithoutCost > 0 ? ` (${t.volumesWithoutCost} volume(s) without a known size left out)` : ''),
     `Throttling prevented (estimate, upper bound): ${t.preventedThrottling.episodes} episode(s), ${hours(t.preventedThrottling.seconds)} h, ${Math.round(t.preventedThrottling.deferredIos)} I/Os deferred`,

@@ -3,7 +3,7 @@
  * (`VolumeInventory`, `BurstMetricsReader`, `VolumeModifier`) so the guardian core runs on it
  * unchanged (DESIGN.md §3).
  */
-import { InvalidModificationError } from '../core/errors';
+import { InvalidModificationError, VolumeNotFoundError } from '../core/errors';
 import type {
   BurstMetricsReader,
   InventoryFilter,
@@ -112,14 +112,14 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
   /** The simulated volume itself (counters, balance), for drivers and tests. */
   volume(volumeId: string): SimVolume {
     const entry = this.volumes.get(volumeId);
-    if (entry === undefined) throw new InvalidModificationError(`InvalidVolume.NotFound: ${volumeId}`);
+    if (entry === undefined) throw new VolumeNotFoundError(`InvalidVolume.NotFound: ${volumeId}`);
     return entry.volume;
   }
 
   /** A volume as DescribeVolumes reports it now. */
   describeVolume(volumeId: string): VolumeDescription {
     const entry = this.volumes.get(volumeId);
-    if (entry === undefined) throw new InvalidModificationError(`InvalidVolume.NotFound: ${volumeId}`);
+    if (entry === undefined) throw new VolumeNotFoundError(`InvalidVolume.NotFound: ${volumeId}`);
     const { config } = entry.volume;
     const iops = reportedIops(config);
     return {
@@ -147,7 +147,7 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     for (const { volumeId } of request.volumes) {
       const entry = this.volumes.get(volumeId);
       if (entry === undefined) {
-        errors.set(volumeId, new InvalidModificationError(`InvalidVolume.NotFound: ${volumeId}`));
+        errors.set(volumeId, new VolumeNotFoundError(`InvalidVolume.NotFound: ${volumeId}`));
         continue;
       }
       const raw = entry.volume.cloudWatch.series(this.clockEpochSeconds, request.startEpochSeconds);

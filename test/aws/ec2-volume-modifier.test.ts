@@ -1,4 +1,4 @@
-import { DescribeVolumesModificationsCommand, EC2Client, ModifyVolumeCommand } from '@aws-sdk/client-ec2';
+import { DescribeVolumesModificationsCommand, EC2Client, ModifyVolumeCommand, type DescribeVolumesModificationsCommandInput, type VolumeModificationState, type VolumeModification as Ec2Modification } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -6,7 +6,9 @@ import {
   InvalidModificationError,
   ModificationInProgressError,
   ModificationRateExceededError,
+  ModificationNotFoundError,
   NotAuthorizedError,
+  VolumeNotFoundError,
 } from '../../lambda/core/errors';
 import { parseNextAllowedEpochSeconds } from '../../lambda/aws/ec2-errors';
 import { buildModifyVolumeInput, Ec2VolumeModifier } from '../../lambda/aws/ec2-volume-modifier';
@@ -54,6 +56,7 @@ describe('Ec2VolumeModifier.modifyVolume', () => {
     ['UnauthorizedOperation', NotAuthorizedError],
     ['InvalidParameterValue', InvalidModificationError],
     ['InvalidParameterCombination', InvalidModificationError],
+    ['InvalidVolume.NotFound', VolumeNotFoundError],
   ] as const)('throws the domain error for %s, keeping the SDK error as cause', async (code, errorClass) => {
     const sdkError = awsError(code);
     ec2.on(ModifyVolumeCommand).rejects(sdkError);
@@ -95,27 +98,56 @@ describe('parseNextAllowedEpochSeconds', () => {
 });
 
 describe('Ec2VolumeModifier.describeModifications', () => {
-  it('asks in chunks of 200 ids, follows NextToken, and keys the latest state by volume', async () => {
-    ec2.on(DescribeVolumesModificationsCommand).callsFake((input: { VolumeIds?: string[]; NextToken?: string }) => {
-      const ids = input.VolumeIds ?? [];
-      if (ids[0] === 'vol-0' && input.NextToken === undefined) {
-        return { VolumesModifications: [{ VolumeId: 'vol-0', ModificationState: 'optimizing', StartTime: new Date(NOW * 1000), OriginalVolumeType: 'gp2', TargetVolumeType: 'gp3', OriginalSize: 8, TargetSize: 8 }], NextToken: 't2' };
-      }
-      if (input.NextToken === 't2') {
-        return { VolumesModifications: [{ VolumeId: 'vol-5', ModificationState: 'completed', StartTime: new Date(NOW * 1000), EndTime: new Date((NOW + 600) * 1000), OriginalVolumeType: 'gp3', TargetVolumeType: 'gp2', OriginalSize: 8, TargetSize: 8 }] };
-      }
+  const record = (volumeId: string, state: VolumeModificationState, startSeconds = NOW): Ec2Modification => ({ VolumeId: volumeId, ModificationState: state, StartTime: new Date(startSeconds * 1000), OriginalVolumeType: 'gp2', TargetVolumeType: 'gp3', OriginalSize: 8, TargetSize: 8 });
+  const noSleep = { sleep: async () => undefined, baseDelayMs: 0 };
+
+  it('asks with the volume-id filter in chunks of 200, never VolumeIds, and follows NextToken through short and empty pages', async () => {
+    ec2.on(DescribeVolumesModificationsCommand).callsFake((input: DescribeVolumesModificationsCommandInput) => {
+      const ids = input.Filters?.[0]?.Values ?? [];
+      if (ids[0] === 'vol-0' && input.NextToken === undefined) return { VolumesModifications: [], NextToken: 't1' }; // empty page, more to come
+      if (input.NextToken === 't1') return { VolumesModifications: [record('vol-0', 'optimizing')], NextToken: 't2' };
+      if (input.NextToken === 't2') return { VolumesModifications: [{ ...record('vol-5', 'completed'), EndTime: new Date((NOW + 600) * 1000), OriginalVolumeType: 'gp3', TargetVolumeType: 'gp2' }] };
       return { VolumesModifications: [{ VolumeId: ids[0], ModificationState: 'weird-state' }] };
     });
     const ids = Array.from({ length: 250 }, (_, i) => `vol-${i}`);
-    const result = await modifier().describeModifications(ids);
+    const result = await modifier().describeModifications([...ids, 'vol-0']);
     const inputs = ec2.commandCalls(DescribeVolumesModificationsCommand).map((c) => c.args[0].input);
-    expect(inputs.map((i) => [i.VolumeIds?.length, i.NextToken])).toEqual([[200, undefined], [200, 't2'], [50, undefined]]);
+    expect(inputs.every((i) => i.VolumeIds === undefined)).toBe(true);
+    expect(inputs.map((i) => [i.Filters?.[0]?.Name, i.Filters?.[0]?.Values?.length, i.MaxResults, i.NextToken])).toEqual([
+      ['volume-id', 200, 500, undefined],
+      ['volume-id', 200, 500, 't1'],
+      ['volume-id', 200, 500, 't2'],
+      ['volume-id', 50, 500, undefined],
+    ]);
+    expect(inputs[0]?.Filters?.[0]?.Values?.slice(0, 2)).toEqual(['vol-0', 'vol-1']);
     expect([...result.keys()]).toEqual(['vol-0', 'vol-5']);
     expect(result.get('vol-5')).toMatchObject({ state: 'completed', endEpochSeconds: NOW + 600, targetType: 'gp2' });
   });
 
-  it('throws ApiThrottledError when DescribeVolumesModifications is throttled', async () => {
-    ec2.on(DescribeVolumesModificationsCommand).rejects(awsError('RequestLimitExceeded'));
-    await expect(modifier().describeModifications(['vol-1'])).rejects.toBeInstanceOf(ApiThrottledError);
+  it('answers an empty map for volumes never modified, without calling EC2 for an empty list', async () => {
+    ec2.on(DescribeVolumesModificationsCommand).resolves({ VolumesModifications: [] });
+    expect((await modifier().describeModifications(['vol-never'])).size).toBe(0);
+    expect((await modifier().describeModifications([])).size).toBe(0);
+    expect(ec2.commandCalls(DescribeVolumesModificationsCommand)).toHaveLength(1);
+  });
+
+  it('retries a throttled page, then throws ApiThrottledError keeping the SDK error as cause', async () => {
+    const throttled = awsError('RequestLimitExceeded');
+    ec2.on(DescribeVolumesModificationsCommand).rejectsOnce(throttled).resolves({ VolumesModifications: [record('vol-1', 'modifying')] });
+    const retried = new Ec2VolumeModifier({ client: new EC2Client({ region: 'us-east-1' }), nowEpochSeconds: () => NOW, retry: noSleep });
+    expect((await retried.describeModifications(['vol-1'])).get('vol-1')?.state).toBe('modifying');
+    ec2.reset();
+    ec2.on(DescribeVolumesModificationsCommand).rejects(throttled);
+    const error = await retried.describeModifications(['vol-1']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiThrottledError);
+    expect((error as Error).cause).toBe(throttled);
+  });
+
+  it.each([
+    ['InvalidVolume.NotFound', VolumeNotFoundError],
+    ['InvalidVolumeModification.NotFound', ModificationNotFoundError],
+  ] as const)('maps a whole-call %s to its domain error', async (code, errorClass) => {
+    ec2.on(DescribeVolumesModificationsCommand).rejects(awsError(code));
+    await expect(modifier().describeModifications(['vol-1'])).rejects.toBeInstanceOf(errorClass);
   });
 });

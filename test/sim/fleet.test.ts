@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidModificationError, ModificationInProgressError, ModificationRateExceededError } from '../../lambda/core/errors';
+import { InvalidModificationError, ModificationInProgressError, ModificationRateExceededError, VolumeNotFoundError } from '../../lambda/core/errors';
 import type { VolumeModification } from '../../lambda/core/types';
 import { SimulatedFleet, scenarioWorkload, type FleetOptions } from '../../lambda/sim/index';
 import { checkModificationAllowed, validateModificationRequest } from '../../lambda/sim/modification-rules';
@@ -160,7 +160,7 @@ describe('SimulatedFleet ModifyVolume', () => {
     expect(series?.periodSeconds).toBe(300);
     expect(series?.readOps).toHaveLength(12);
     expect(series?.readOps[0]?.value).toBeCloseTo(300 * 300, 6);
-    expect(result.errors.get('vol-missing')).toBeInstanceOf(InvalidModificationError);
+    expect(result.errors.get('vol-missing')).toBeInstanceOf(VolumeNotFoundError);
   });
 });
 

@@ -7,9 +7,11 @@
  *   (a `failed` one may be retried), and at most 4 per volume in any rolling 24 hours;
  * - `six-hour-cooldown` (older pages and regions): at least 6 hours after the previous one started.
  * DescribeVolumesModifications returns only the latest modification, so the guardian counts its own
- * records and adds AWS's latest when the records do not know it (someone else modified the volume).
+ * records, the `external` ones it recorded when it saw someone else's modification, and AWS's latest
+ * when no record stands for it yet. Every modification counts, whoever made it. A modification
+ * began at AWS's StartTime when the record knows it (`startOf`), not at the writer's clock.
  */
-import type { ModificationKind, ModificationRecord } from '../ports';
+import { startOf, type GuardianModificationKind, type ModificationRecord } from '../ports';
 import type { VolumeModification } from '../types';
 
 /** The modification rule the policy chooses. */
@@ -35,11 +37,11 @@ export interface LedgerQuery {
   readonly latest?: VolumeModification;
   readonly now: number;
   /** A rescue must leave room for its revert; a revert needs only itself. */
-  readonly purpose: ModificationKind;
+  readonly purpose: GuardianModificationKind;
 }
 
 /** Why the ledger says no. */
-export type LedgerBlock = 'in-progress' | 'rate-limit' | 'cooldown' | 'no-room-for-revert' | 'failed-retry-backoff';
+export type LedgerBlock = 'in-progress' | 'rate-limit' | 'cooldown' | 'no-room-for-revert' | 'failed-retry-backoff' | 'refused-backoff';
 
 /** The ledger's answer: allowed now, or blocked until `nextAllowedEpochSeconds` (undefined = when the running one completes). */
 export type LedgerVerdict =
@@ -63,6 +65,10 @@ export function checkLedger(query: LedgerQuery): LedgerVerdict {
   const starts = requestStarts(query);
   const inProgress = inProgressReason(query);
   if (inProgress !== undefined) return { kind: 'blocked', block: 'in-progress', reason: inProgress, nextAllowedEpochSeconds: undefined };
+  const refused = refusedUntil(query);
+  if (refused !== undefined) {
+    return { kind: 'blocked', block: 'refused-backoff', reason: `EC2 refused the last ModifyVolume (${refused.why}); not asking again before the back-off ends`, nextAllowedEpochSeconds: refused.until };
+  }
   const lastFailed = latestFailure(query);
   if (lastFailed !== undefined && now < lastFailed + FAILED_RETRY_BACKOFF_SECONDS) {
     return { kind: 'blocked', block: 'failed-retry-backoff', reason: 'the last modification failed; retrying after a back-off', nextAllowedEpochSeconds: lastFailed + FAILED_RETRY_BACKOFF_SECONDS };
@@ -92,7 +98,7 @@ export function checkLedger(query: LedgerQuery): LedgerVerdict {
 
 /** Start times of every modification that counts: the guardian's, plus AWS's latest when no record matches it. */
 function requestStarts(query: LedgerQuery): number[] {
-  const starts = query.records.filter((r) => COUNTED.has(r.status) && !r.dryRun).map((r) => r.requestedEpochSeconds);
+  const starts = query.records.filter((r) => COUNTED.has(r.status) && !r.dryRun).map(startOf);
   const latest = query.latest;
   if (latest !== undefined && !starts.some((s) => Math.abs(s - latest.startEpochSeconds) <= SAME_REQUEST_TOLERANCE_SECONDS)) {
     starts.push(latest.startEpochSeconds);
@@ -108,17 +114,27 @@ function inProgressReason(query: LedgerQuery): string | undefined {
   }
   const open = query.records.filter((r) => OPEN.has(r.status) && !r.dryRun);
   const unresolved = open.find(
-    (r) => latest === undefined || latest.startEpochSeconds < r.requestedEpochSeconds - SAME_REQUEST_TOLERANCE_SECONDS,
+    (r) => latest === undefined || latest.startEpochSeconds < startOf(r) - SAME_REQUEST_TOLERANCE_SECONDS,
   );
   return unresolved === undefined ? undefined : `the guardian's ${unresolved.kind} ${unresolved.modificationId} is still ${unresolved.status}`;
 }
 
 /** Start of the latest modification when it failed (AWS's latest state or the newest record). */
 function latestFailure(query: LedgerQuery): number | undefined {
-  const newest = [...query.records].filter((r) => !r.dryRun && COUNTED.has(r.status)).sort((a, b) => b.requestedEpochSeconds - a.requestedEpochSeconds)[0];
+  const newest = [...query.records].filter((r) => !r.dryRun && COUNTED.has(r.status)).sort((a, b) => startOf(b) - startOf(a))[0];
   const latest = query.latest;
-  if (latest !== undefined && (newest === undefined || latest.startEpochSeconds >= newest.requestedEpochSeconds - SAME_REQUEST_TOLERANCE_SECONDS)) {
+  if (latest !== undefined && (newest === undefined || latest.startEpochSeconds >= startOf(newest) - SAME_REQUEST_TOLERANCE_SECONDS)) {
     return latest.state === 'failed' ? (latest.endEpochSeconds ?? latest.startEpochSeconds) : undefined;
   }
-  return newest?.status === 'failed' ? (newest.completedEpochSeconds ?? newest.requestedEpochSeconds) : undefined;
+  return newest?.status === 'failed' ? (newest.completedEpochSeconds ?? startOf(newest)) : undefined;
+}
+
+/**
+ * The back-off after EC2 refused the guardian's newest request (`rejected` with a retry time):
+ * asking again every scan would only collect the same refusal (issue 11).
+ */
+function refusedUntil(query: LedgerQuery): { until: number; why: string } | undefined {
+  const newest = [...query.records].filter((r) => !r.dryRun && r.status !== 'not-sent').sort((a, b) => startOf(b) - startOf(a))[0];
+  if (newest?.status !== 'rejected' || newest.retryAfterEpochSeconds === undefined || newest.retryAfterEpochSeconds <= query.now) return undefined;
+  return { until: newest.retryAfterEpochSeconds, why: newest.statusMessage ?? 'refused' };
 }

@@ -7,7 +7,8 @@ import { balanceOf, rescueTrigger, alertLevel } from './triggers';
 import { demandPoints, replayShadowBucket } from './shadow';
 import type { Decision, ModificationTarget, VolumeContext } from './types';
 import { checkLedger } from './ledger';
-import type { ModificationRecord } from '../ports';
+import { isoUtc } from '../iso-time';
+import { startOf, type ModificationRecord } from '../ports';
 import { modificationCostDelta, priceOf } from './pricing';
 import { sizeRescueTarget } from './sizing';
 import { isBurstableType, type BurstableVolumeType } from '../types';
@@ -15,11 +16,14 @@ import { bucketSpecFor } from '../credit/credit-model';
 
 /** Statuses of a rescue that may have changed the volume (a dry run or a rejected request did not). */
 const EFFECTIVE = new Set(['intent', 'modifying', 'optimizing', 'completed']);
+// `failed`, `rejected`, `not-sent`, `volume-deleted` and dry runs left the volume as it was.
 
 /** The guardian's rescue the volume is living on, when it is flipped. */
 export function activeRescue(ctx: Pick<VolumeContext, 'volume' | 'records'>): ModificationRecord | undefined {
   if (isBurstableType(ctx.volume.type)) return undefined;
-  const live = [...ctx.records].filter((r) => !r.dryRun && EFFECTIVE.has(r.status)).sort((a, b) => b.requestedEpochSeconds - a.requestedEpochSeconds)[0];
+  // The newest modification that changed the volume: when it is someone else's (`external`), the
+  // guardian's claim has ended and it never reverts a change it did not make (issue 11).
+  const live = [...ctx.records].filter((r) => !r.dryRun && EFFECTIVE.has(r.status)).sort((a, b) => startOf(b) - startOf(a))[0];
   return live?.kind === 'rescue' ? live : undefined;
 }
 
@@ -155,10 +159,11 @@ function nextWindowStart(now: number, startHourUtc: number): number {
 function decideFlipped(ctx: VolumeContext, rescue: ModificationRecord): Decision {
   const { volume, policy } = ctx;
   const original = rescue.from;
-  const flippedFor = `flipped to ${volume.type} since ${new Date(rescue.requestedEpochSeconds * 1000).toISOString().replace('.000Z', 'Z')}`;
+  const flippedAt = startOf(rescue);
+  const flippedFor = `flipped to ${volume.type} since ${isoUtc(flippedAt)}`;
   if (!policy.revert.enabled || ctx.override?.revertEnabled === false) return { ...base(ctx, [flippedFor, 'revert disabled']), kind: 'ok' };
   if (!isBurstableType(original.type)) return { ...base(ctx, [flippedFor, `original type ${original.type} is not burstable`]), kind: 'ok' };
-  const holdUntil = rescue.requestedEpochSeconds + policy.revert.minimumHoldMinutes * 60;
+  const holdUntil = flippedAt + policy.revert.minimumHoldMinutes * 60;
   if (ctx.now < holdUntil) return { ...base(ctx, [flippedFor, `holding until ${holdUntil} (minimum hold)`]), kind: 'ok' };
   const shadow = policy.revert.shadowBucket;
   const replay = replayShadowBucket({

@@ -25,6 +25,8 @@ const EVENT_TITLES: Record<GuardianNotification['event'], string> = {
   recovered: 'recovered',
   blocked: 'action blocked',
   failure: 'guardian failure',
+  'rescue-failed': 'rescue failed',
+  'left-control': 'changed by someone else, guardian let go',
 };
 
 /** A duration a person reads at a glance: `45s`, `12m`, `3h 20m`, `2d 4h`. */

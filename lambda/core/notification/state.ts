@@ -7,6 +7,7 @@
 import type { Decision } from '../decision/types';
 import type { Policy } from '../policy/schema';
 import type { GuardianNotification, NotificationEvent, NotificationSeverity, NotificationState } from '../ports';
+import { isoUtc } from '../iso-time';
 import type { Forecast, VolumeDescription } from '../types';
 
 /** What `nextNotification` needs for one volume. */
@@ -66,7 +67,7 @@ function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
     case 'blocked':
       // In progress = usually our own rescue still optimizing: nothing new to say.
       return d.wanted === 'rescue' && d.block !== 'in-progress'
-        ? { event: 'blocked', severity: 'critical', action: false, open: true, text: `rescue blocked (${d.block})${d.nextAllowedEpochSeconds === undefined ? '' : `, next allowed at ${d.nextAllowedEpochSeconds}`}` }
+        ? { event: 'blocked', severity: 'critical', action: false, open: true, text: `rescue blocked (${d.block}); ${d.nextAllowedEpochSeconds === undefined ? 'the guardian tries again once the running modification completes' : `next attempt not before ${isoUtc(d.nextAllowedEpochSeconds)}`}` }
         : undefined;
     default:
       return undefined;

@@ -14,12 +14,14 @@ const EVENT_MATCH_SECONDS = 900;
 
 /** Counts a volume's ledger records requested inside the period. */
 export function countModifications(records: readonly ModificationRecord[], period: ReportPeriod): ModificationCounts {
-  const counts = { rescue: 0, revert: 0, failed: 0, dryRun: 0, unconfirmed: 0 };
+  const counts = emptyCounts();
   for (const r of records) {
     if (r.requestedEpochSeconds < period.sinceEpochSeconds || r.requestedEpochSeconds >= period.untilEpochSeconds) continue;
     if (isApplied(r)) counts[r.kind] += 1;
     else if (r.status === 'failed' || r.status === 'rejected') counts.failed += 1;
     else if (r.status === 'dry-run') counts.dryRun += 1;
+    else if (r.status === 'not-sent') counts.notSent += 1;
+    else if (r.status === 'volume-deleted') counts.volumeDeleted += 1;
     else counts.unconfirmed += 1;
   }
   return counts;
@@ -33,7 +35,15 @@ export function addCounts(a: ModificationCounts, b: ModificationCounts): Modific
     failed: a.failed + b.failed,
     dryRun: a.dryRun + b.dryRun,
     unconfirmed: a.unconfirmed + b.unconfirmed,
+    notSent: a.notSent + b.notSent,
+    volumeDeleted: a.volumeDeleted + b.volumeDeleted,
+    external: a.external + b.external,
   };
+}
+
+/** All counts zero. */
+export function emptyCounts(): { -readonly [K in keyof ModificationCounts]: number } {
+  return { rescue: 0, revert: 0, failed: 0, dryRun: 0, unconfirmed: 0, notSent: 0, volumeDeleted: 0, external: 0 };
 }
 
 /** The reason's category: its text before the first colon (reasons read "forecast: empty in 40 min"). */

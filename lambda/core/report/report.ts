@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent, ModificationRecord } from '../ports';
 import { dayLabelOf, dayStarts, monthLabelOf, splitByMonth, SECONDS_PER_DAY } from './calendar';
-import { addCounts, countAlerts, countModifications, countReasons, fieldAt, mergeReasons, numberAt, preventedThrottling, roundTrips } from './effects';
+import { addCounts, emptyCounts, countAlerts, countModifications, countReasons, fieldAt, mergeReasons, numberAt, preventedThrottling, roundTrips } from './effects';
 import { recommend } from './recommendations';
 import { buildConfigTimeline, gp3ForGoodConfig, isApplied, monthCosts, secondsByType } from './timeline';
 import type { FinanceReport, ModificationBucket, MonthCost, MonthlyPriceFn, ReportPeriod, ReportTotals, VolumeConfig, VolumeReport } from './types';
@@ -140,7 +140,7 @@ function buildTimeline(period: ReportPeriod, records: readonly ModificationRecor
     if (r.requestedEpochSeconds < period.sinceEpochSeconds || r.requestedEpochSeconds >= period.untilEpochSeconds) continue;
     const bucket = buckets.get(label(r.requestedEpochSeconds));
     if (bucket === undefined) continue;
-    if (isApplied(r)) bucket[r.kind === 'rescue' ? 'rescues' : 'reverts'] += 1;
+    if (isApplied(r) && r.kind !== 'external') bucket[r.kind === 'rescue' ? 'rescues' : 'reverts'] += 1;
     else if (r.status === 'failed' || r.status === 'rejected') bucket.failed += 1;
   }
   return { bucket: daily ? 'day' : 'month', buckets: [...buckets.values()] satisfies ModificationBucket[] };
@@ -154,7 +154,7 @@ function sumTotals(volumes: readonly VolumeReport[]): ReportTotals {
   const costed = volumes.filter((v) => v.cost !== undefined);
   return {
     volumes: volumes.length,
-    modifications: volumes.map((v) => v.modifications).reduce(addCounts, { rescue: 0, revert: 0, failed: 0, dryRun: 0, unconfirmed: 0 }),
+    modifications: volumes.map((v) => v.modifications).reduce(addCounts, emptyCounts()),
     reasons: mergeReasons(volumes.flatMap((v) => v.reasons)),
     secondsByType: secondsByTypeTotal,
     cost: sumCosts(costed.flatMap((v) => v.months)),

@@ -6,7 +6,7 @@
  * month (https://aws.amazon.com/ebs/pricing/).
  */
 import { TARGET_LIMITS } from '../policy/target-limits';
-import type { ModificationRecord } from '../ports';
+import { startOf, type ModificationRecord } from '../ports';
 import { splitByMonth } from './calendar';
 import { APPLIED_STATUSES, type MonthCost, type MonthlyPriceFn, type ReportPeriod, type VolumeConfig } from './types';
 import type { VolumeType } from '../types';
@@ -56,7 +56,8 @@ export function buildConfigTimeline(
   period: ReportPeriod,
   fallback?: VolumeConfig,
 ): ConfigTimeline | undefined {
-  const applied = records.filter(isApplied).sort((a, b) => a.requestedEpochSeconds - b.requestedEpochSeconds);
+  // AWS's StartTime when known: billing starts when AWS started the modification, whatever the writer's clock said.
+  const applied = records.filter(isApplied).sort((a, b) => startOf(a) - startOf(b));
   const first = applied[0];
   // A volume whose every request failed still tells its configuration through the ledger's `from`.
   const anyRecord = [...records].sort((a, b) => a.requestedEpochSeconds - b.requestedEpochSeconds)[0];
@@ -66,7 +67,7 @@ export function buildConfigTimeline(
   let config = original;
   let cursor = period.sinceEpochSeconds;
   for (const record of applied) {
-    const at = record.requestedEpochSeconds;
+    const at = startOf(record);
     if (at > cursor && cursor < period.untilEpochSeconds) {
       segments.push({ startEpochSeconds: cursor, endEpochSeconds: Math.min(at, period.untilEpochSeconds), config });
     }

@@ -55,6 +55,12 @@ export interface ModificationCounts {
   readonly dryRun: number;
   /** Intents never confirmed (a crash between intent and ModifyVolume, reconciled later). */
   readonly unconfirmed: number;
+  /** Requests that never reached AWS (throttled, or no such modification at AWS): nothing changed, nothing billed. */
+  readonly notSent: number;
+  /** Requests whose volume was deleted before they were confirmed. */
+  readonly volumeDeleted: number;
+  /** Applied modifications someone else made (source `external`), seen in DescribeVolumesModifications. */
+  readonly external: number;
 }
 
 /** Modifications grouped by kind and reason category (the reason's text before its first colon). */

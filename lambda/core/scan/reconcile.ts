@@ -1,19 +1,32 @@
 /**
- * Reconciliation, the first step of every scan (DESIGN.md §3): intents without results and
- * modifications still `modifying`/`optimizing` are refreshed from DescribeVolumesModifications, and
- * the first BurstBalance after a revert is recorded next to the balance before the rescue (the
- * round-trip question, DESIGN.md §1).
+ * Reconciliation, the first step of every scan and all the modifyVolume event handler does
+ * (DESIGN.md §3): every open record (an intent whose answer was lost, a modification still
+ * `modifying`/`optimizing`) is refreshed from DescribeVolumesModifications, volume by volume, so one
+ * volume's state never blocks another's:
+ * - AWS shows the record's modification (by its stored StartTime, or by target for a lost answer):
+ *   the record takes AWS's state and StartTime; a lost answer also gets its history event;
+ * - the volume no longer exists (DescribeVolumes with the `volume-id` filter): `volume-deleted`;
+ * - an intent AWS still shows nothing for, on two reconciliations at least 10 min after it was
+ *   written: `not-sent` (EC2 reads are eventually consistent, so one miss proves nothing); the next
+ *   scan may act again.
  */
-import type { ModificationRecord, ModificationRecordStatus } from '../ports';
-import { messageOf } from './support';
+import { HistoryConflictError } from '../errors';
+import type { ModificationPatch, ModificationRecord } from '../ports';
+import { isModificationOf, REACHED_AWS } from './modification-match';
+import { isoUtc } from '../iso-time';
+import { mapWithConcurrency, messageOf } from './support';
 import type { ScanDeps, ScanError } from './types';
-import type { VolumeDescription, VolumeMetricSeries, VolumeModification } from '../types';
+import type { VolumeModification } from '../types';
 
-/** An intent older than this with no matching modification at AWS never reached it (the call was not made or was refused). */
+export { recordRoundTrips } from './round-trips';
+
+/** An intent is `not-sent` only when written at least this long ago (by the writer's clock)... */
 export const ORPHAN_INTENT_SECONDS = 600;
+/** ...and AWS showed no such modification on this many reconciliations. */
+export const NOT_SENT_AFTER_MISSES = 2;
 
-/** AWS's start time may precede our recorded request time by clock skew. */
-const START_SKEW_SECONDS = 120;
+/** Ledger reads in flight at once while reconciling. */
+const LEDGER_CONCURRENCY = 8;
 
 /** Refreshes every open modification; returns how many were looked at. Never throws. */
 export async function reconcileOpenModifications(deps: ScanDeps, now: number, errors: ScanError[]): Promise<number> {
@@ -25,91 +38,112 @@ export async function reconcileOpenModifications(deps: ScanDeps, now: number, er
     return 0;
   }
   if (open.length === 0) return 0;
+  const volumeIds = [...new Set(open.map((r) => r.volumeId))];
   let latest: Map<string, VolumeModification>;
   try {
-    latest = await deps.modifier.describeModifications([...new Set(open.map((r) => r.volumeId))]);
+    latest = await deps.modifier.describeModifications(volumeIds);
   } catch (error) {
     errors.push({ stage: 'reconcile', message: `DescribeVolumesModifications failed: ${messageOf(error)}` });
     return 0;
   }
+  const ledgers = await readLedgers(deps, volumeIds, errors);
+  const matched = (r: ModificationRecord): boolean => {
+    const m = latest.get(r.volumeId);
+    return m !== undefined && isModificationOf(r, m, othersOf(ledgers.get(r.volumeId) ?? [], r));
+  };
+  const existing = await existingVolumes(deps, [...new Set(open.filter((r) => ledgers.has(r.volumeId) && !matched(r)).map((r) => r.volumeId))], errors);
   for (const record of open) {
-    const patch = reconcilePatch(record, latest.get(record.volumeId), now);
+    const records = ledgers.get(record.volumeId);
+    if (records === undefined) continue;
+    const m = latest.get(record.volumeId);
+    const exists = existing === undefined ? undefined : matched(record) || existing.has(record.volumeId);
+    const patch = reconcilePatch(record, m, othersOf(records, record), exists, now);
     if (patch === undefined) continue;
     try {
       await deps.history.updateModification(record.volumeId, record.modificationId, record.status, patch);
-      if (record.status === 'intent' && REACHED_AWS.has(patch.status)) await recordLostAnswer(deps, record, now);
+      if (record.status === 'intent' && m !== undefined && patch.status !== undefined && REACHED_AWS.has(patch.status)) await recordLostAnswer(deps, record, m, now);
     } catch (error) {
+      // A concurrent reconciliation (the event handler, another scan) moved it first: nothing is lost.
+      if (error instanceof HistoryConflictError) continue;
       errors.push({ stage: 'reconcile', volumeId: record.volumeId, message: messageOf(error) });
     }
   }
   return open.length;
 }
 
-const REACHED_AWS = new Set<ModificationRecordStatus>(['modifying', 'optimizing', 'completed']);
+function othersOf(records: readonly ModificationRecord[], record: ModificationRecord): ModificationRecord[] {
+  return records.filter((r) => r.modificationId !== record.modificationId);
+}
 
-/** The scan that lost ModifyVolume's answer recorded a failure: the history must also say the flip happened. */
-async function recordLostAnswer(deps: ScanDeps, record: ModificationRecord, now: number): Promise<void> {
+async function readLedgers(deps: ScanDeps, volumeIds: readonly string[], errors: ScanError[]): Promise<Map<string, ModificationRecord[]>> {
+  const ledgers = new Map<string, ModificationRecord[]>();
+  await mapWithConcurrency(volumeIds, LEDGER_CONCURRENCY, async (volumeId) => {
+    try {
+      ledgers.set(volumeId, await deps.history.listModifications(volumeId));
+    } catch (error) {
+      errors.push({ stage: 'reconcile', volumeId, message: `history unreadable: ${messageOf(error)}` });
+    }
+  });
+  return ledgers;
+}
+
+/** The ids among `volumeIds` that still exist, or undefined when DescribeVolumes failed (then nothing is closed for lack of proof). */
+async function existingVolumes(deps: ScanDeps, volumeIds: readonly string[], errors: ScanError[]): Promise<Set<string> | undefined> {
+  if (volumeIds.length === 0) return new Set();
+  try {
+    return new Set((await deps.inventory.listVolumes({ volumeIds })).map((v) => v.volumeId));
+  } catch (error) {
+    errors.push({ stage: 'reconcile', message: `DescribeVolumes failed, open intents stay open: ${messageOf(error)}` });
+    return undefined;
+  }
+}
+
+/** The scan that lost ModifyVolume's answer recorded no flip: the history must say it happened (or failed at AWS). */
+async function recordLostAnswer(deps: ScanDeps, record: ModificationRecord, m: VolumeModification, now: number): Promise<void> {
+  const failed = m.state === 'failed';
   await deps.history.appendEvent({
     volumeId: record.volumeId,
     tEpochSeconds: now,
-    kind: record.kind,
+    kind: failed ? 'failure' : record.kind === 'external' ? 'external-modification' : record.kind,
     runId: deps.runId,
-    summary: `reconciled: the ${record.kind} to ${record.to.type} requested at ${record.requestedEpochSeconds} reached AWS though its answer was lost (${record.reason})`,
-    details: { modificationId: record.modificationId, reconciled: true, volumeType: record.from.type, sizeGiB: record.sizeGiB, to: record.to, from: record.from },
+    summary: `reconciled: the ${record.kind} to ${record.to.type} asked for at ${isoUtc(record.requestedEpochSeconds)} reached AWS (started ${isoUtc(m.startEpochSeconds)} by AWS's clock, now ${m.state}) though its answer was lost (${record.reason})`,
+    details: { modificationId: record.modificationId, reconciled: true, awsStartEpochSeconds: m.startEpochSeconds, state: m.state, volumeType: record.from.type, sizeGiB: record.sizeGiB, to: record.to, from: record.from },
   });
 }
 
-/** The update one open record needs given AWS's latest modification of its volume, or undefined. */
+/**
+ * The update one open record needs given AWS's latest modification of its volume (`m`), the
+ * volume's other records, and whether the volume still exists (undefined: unknown); or undefined.
+ */
 export function reconcilePatch(
   record: ModificationRecord,
-  latest: VolumeModification | undefined,
+  m: VolumeModification | undefined,
+  others: readonly ModificationRecord[],
+  exists: boolean | undefined,
   now: number,
-): { status: ModificationRecordStatus; completedEpochSeconds?: number; statusMessage?: string } | undefined {
-  const matches = latest !== undefined && latest.startEpochSeconds >= record.requestedEpochSeconds - START_SKEW_SECONDS && latest.targetType === record.to.type;
-  if (matches) {
-    if (latest.state === record.status) return undefined;
+): ModificationPatch | undefined {
+  if (m !== undefined && isModificationOf(record, m, others)) {
+    if (m.state === record.status && record.awsStartEpochSeconds === m.startEpochSeconds) return undefined;
     return {
-      status: latest.state,
-      ...(latest.state === 'completed' || latest.state === 'failed' ? { completedEpochSeconds: latest.endEpochSeconds ?? now } : {}),
-      ...(latest.statusMessage === undefined ? {} : { statusMessage: latest.statusMessage }),
+      status: m.state,
+      awsStartEpochSeconds: m.startEpochSeconds,
+      ...(m.state === 'completed' || m.state === 'failed' ? { completedEpochSeconds: m.endEpochSeconds ?? now } : {}),
+      ...(m.statusMessage === undefined ? {} : { statusMessage: m.statusMessage }),
     };
   }
-  if (record.status === 'intent' && now - record.requestedEpochSeconds >= ORPHAN_INTENT_SECONDS) {
-    return { status: 'rejected', statusMessage: `no matching modification at AWS ${ORPHAN_INTENT_SECONDS} s after the intent: the request never reached it` };
+  if (exists === false) return { status: 'volume-deleted', statusMessage: `the volume no longer exists (DescribeVolumes, ${isoUtc(now)}); the ${record.kind} was ${record.status}` };
+  if (record.status === 'intent') {
+    if (exists === undefined) return undefined;
+    const misses = (record.reconcileMisses ?? 0) + 1;
+    if (misses >= NOT_SENT_AFTER_MISSES && now - record.requestedEpochSeconds >= ORPHAN_INTENT_SECONDS) {
+      return { status: 'not-sent', reconcileMisses: misses, statusMessage: `AWS shows no such modification on ${misses} reconciliations: ModifyVolume never reached it; the guardian may act again` };
+    }
+    return { reconcileMisses: misses };
+  }
+  // AWS starts a new modification only once the previous one completed
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVolume.html): a newer latest ends ours.
+  if (m !== undefined && record.awsStartEpochSeconds !== undefined && m.startEpochSeconds > record.awsStartEpochSeconds) {
+    return { status: 'completed', completedEpochSeconds: m.startEpochSeconds, statusMessage: `completed before the modification AWS started at ${isoUtc(m.startEpochSeconds)} (AWS starts one only after the previous completed)` };
   }
   return undefined;
-}
-
-/** Records the first BurstBalance seen after each completed revert that has none yet. Never throws. */
-export async function recordRoundTrips(
-  deps: ScanDeps,
-  volumes: readonly VolumeDescription[],
-  ledger: ReadonlyMap<string, readonly ModificationRecord[]>,
-  series: ReadonlyMap<string, VolumeMetricSeries>,
-  errors: ScanError[],
-): Promise<void> {
-  for (const volume of volumes) {
-    const records = ledger.get(volume.volumeId) ?? [];
-    for (const revert of records.filter((r) => r.kind === 'revert' && r.status === 'completed' && r.firstBurstBalanceAfterPercent === undefined)) {
-      const since = revert.completedEpochSeconds ?? revert.requestedEpochSeconds;
-      const first = (series.get(volume.volumeId)?.burstBalancePercent ?? [])
-        .filter((p) => p.tEpochSeconds >= since && Number.isFinite(p.value))
-        .sort((a, b) => a.tEpochSeconds - b.tEpochSeconds)[0];
-      if (first === undefined) continue;
-      const rescue = [...records].reverse().find((r) => r.kind === 'rescue' && r.requestedEpochSeconds < revert.requestedEpochSeconds && r.burstBalanceBeforePercent !== undefined);
-      try {
-        await deps.history.updateModification(volume.volumeId, revert.modificationId, 'completed', { firstBurstBalanceAfterPercent: first.value });
-        await deps.history.appendEvent({
-          volumeId: volume.volumeId,
-          tEpochSeconds: first.tEpochSeconds,
-          kind: 'round-trip',
-          runId: deps.runId,
-          summary: `BurstBalance ${first.value.toFixed(1)} % after the round trip${rescue === undefined ? '' : ` (was ${rescue.burstBalanceBeforePercent?.toFixed(1)} % before the rescue)`}`,
-          details: { revertModificationId: revert.modificationId, firstBurstBalanceAfterPercent: first.value, ...(rescue === undefined ? {} : { burstBalanceBeforePercent: rescue.burstBalanceBeforePercent, rescueModificationId: rescue.modificationId }) },
-        });
-      } catch (error) {
-        errors.push({ stage: 'record', volumeId: volume.volumeId, message: messageOf(error) });
-      }
-    }
-  }
 }

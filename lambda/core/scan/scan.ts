@@ -9,10 +9,14 @@ import { forecastExhaustion } from '../forecast/forecast';
 import { nextNotification } from '../notification/state';
 import type { Policy } from '../policy/schema';
 import type { HistoryEventKind, InventoryFilter, ModificationRecord, NotificationState, VolumeMetricsOutcome } from '../ports';
+import { rescueFailedNotification } from '../notification/failure';
+import { closeFailedIntent, failureSummary, recordAccepted } from './act-record';
+import { recordExternalModifications } from './external';
+import { classifyModifyFailure, type ModifyFailure } from './modify-failure';
 import { reconcileOpenModifications, recordRoundTrips } from './reconcile';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types';
 import { mapWithConcurrency, messageOf, monthToDateSpendUSD, scheduleIntervalSeconds } from './support';
-import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetricSeries } from '../types';
+import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetricSeries, type VolumeModification } from '../types';
 
 export type { ScanDeps, ScanReport, VolumeScanResult, ScanError } from './types';
 
@@ -54,12 +58,13 @@ export async function runScan(deps: ScanDeps, nowEpochSeconds: number): Promise<
   const decidable = volumes.filter((v) => ledger.has(v.volumeId));
   await recordRoundTrips(deps, decidable, ledger, series, errors);
 
-  let awsModifications = new Map();
+  let awsModifications = new Map<string, VolumeModification>();
   try {
     awsModifications = await deps.modifier.describeModifications(decidable.map((v) => v.volumeId));
   } catch (error) {
     errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
   }
+  await recordExternalModifications(deps, { volumes: decidable, ledger, latest: awsModifications, notificationStates, policy, region, now: nowEpochSeconds }, errors);
   const flipped = decidable.filter((v) => activeRescue({ volume: v, records: ledger.get(v.volumeId) ?? [] }) !== undefined).length;
   const decisions = decide({
     policy,
@@ -185,8 +190,11 @@ async function handleVolume(deps: ScanDeps, policy: Policy, region: string | und
   let action: VolumeScanResult['action'] = 'none';
   if (isActing(decision)) {
     // A dry run proves the permission (EC2 DryRun) once per new notification, not every scan.
-    const result = decision.dryRun && outcome.notification === undefined ? 'ok' : await act(deps, now, volume, decision, errors);
-    if (result !== 'ok') return { ...base, action: 'failed', error: result };
+    const result = decision.dryRun && outcome.notification === undefined ? OK : await act(deps, now, volume, decision, errors);
+    if (!result.ok) {
+      if (decision.kind === 'rescue' && !decision.dryRun) await notifyFailedRescue(deps, policy, region, now, ctx, result.failure, errors);
+      return { ...base, action: 'failed', error: result.message };
+    }
     action = decision.dryRun ? 'dry-run' : 'modified';
   }
   if (outcome.notification === undefined) return { ...base, action };
@@ -210,49 +218,54 @@ async function handleVolume(deps: ScanDeps, policy: Policy, region: string | und
   return { ...base, action, notification: outcome.notification };
 }
 
-/** Intent first, then ModifyVolume, then the result (DESIGN.md §3). Returns 'ok' or why it failed. */
-async function act(deps: ScanDeps, now: number, volume: VolumeDescription, decision: ActingDecision, errors: ScanError[]): Promise<string> {
+type ActResult = { readonly ok: true } | { readonly ok: false; readonly message: string; readonly failure?: ModifyFailure };
+const OK: ActResult = { ok: true };
+
+/** Intent first, then ModifyVolume, then the result (DESIGN.md §3). */
+async function act(deps: ScanDeps, now: number, volume: VolumeDescription, decision: ActingDecision, errors: ScanError[]): Promise<ActResult> {
   const request = modificationRequestFor(decision);
   if (decision.dryRun) {
     try {
       await deps.modifier.modifyVolume(request, { dryRun: true });
-      return 'ok';
+      return OK;
     } catch (error) {
-      return fail(errors, volume.volumeId, `dry-run ModifyVolume refused: ${messageOf(error)}`);
+      return { ok: false, message: fail(errors, volume.volumeId, `dry-run ModifyVolume refused: ${messageOf(error)}`) };
     }
   }
   const record = intentRecordFor(decision, { now, runId: deps.runId, sizeGiB: volume.sizeGiB });
   try {
     await deps.history.putIntent(record);
   } catch (error) {
-    return fail(errors, volume.volumeId, `intent not recorded, not modifying: ${messageOf(error)}`);
+    return { ok: false, message: fail(errors, volume.volumeId, `intent not recorded, not modifying: ${messageOf(error)}`) };
   }
+  let modification;
   try {
-    const modification = await deps.modifier.modifyVolume(request, { dryRun: false });
-    await deps.history.updateModification(volume.volumeId, record.modificationId, 'intent', { status: modification?.state === 'optimizing' ? 'optimizing' : 'modifying' });
-    await appendEvent(deps, now, volume, decision, undefined, decision.kind, errors);
-    return 'ok';
+    modification = await deps.modifier.modifyVolume(request, { dryRun: false });
   } catch (error) {
-    const rejected = isRejection(error);
-    // An ambiguous failure (timeout, 5xx) may have reached AWS: the intent stays open for reconciliation.
-    if (rejected) await closeIntent(deps, record, messageOf(error), errors);
-    await appendEvent(deps, now, volume, decision, undefined, 'failure', errors, messageOf(error));
-    return fail(errors, volume.volumeId, `ModifyVolume failed: ${messageOf(error)}`);
+    const failure = classifyModifyFailure(error, now);
+    await closeFailedIntent(deps, record, failure, errors);
+    await appendEvent(deps, now, volume, decision, undefined, 'failure', errors, failureSummary(failure));
+    return { ok: false, failure, message: fail(errors, volume.volumeId, `ModifyVolume failed: ${messageOf(error)}`) };
   }
+  // The flip happened: only its record may still fail, and reconciliation recovers that (never a `failure`).
+  if ((await recordAccepted(deps, record, modification, errors)) === 'recorded') await appendEvent(deps, now, volume, decision, undefined, decision.kind, errors);
+  return OK;
 }
 
-const REJECTIONS = new Set(['ModificationInProgressError', 'ModificationRateExceededError', 'NotAuthorizedError', 'InvalidModificationError', 'ApiThrottledError']);
-
-/** Errors that prove AWS did not accept the request. */
-function isRejection(error: unknown): boolean {
-  return error instanceof Error && REJECTIONS.has(error.name);
-}
-
-async function closeIntent(deps: ScanDeps, record: ModificationRecord, message: string, errors: ScanError[]): Promise<void> {
+/** A failed rescue reaches on-call, deduplicated, with when the guardian tries again (issue 11). */
+async function notifyFailedRescue(deps: ScanDeps, policy: Policy, region: string | undefined, now: number, ctx: VolumeContext, failure: ModifyFailure | undefined, errors: ScanError[]): Promise<void> {
+  if (failure === undefined || failure.kind === 'volume-deleted' || ctx.decision.kind !== 'rescue') return;
+  const outcome = rescueFailedNotification({
+    volume: ctx.volume, targetType: ctx.decision.target.type, reason: failureSummary(failure),
+    retryAfterEpochSeconds: failure.kind === 'rejected' ? failure.retryAfterEpochSeconds : undefined,
+    previous: ctx.previous, policy, now, ...(region === undefined ? {} : { region }),
+  });
+  if (outcome.notification === undefined) return;
   try {
-    await deps.history.updateModification(record.volumeId, record.modificationId, 'intent', { status: 'rejected', statusMessage: message });
+    await deps.notifier.notify(outcome.notification);
+    if (outcome.state !== undefined) await deps.history.putNotificationState(outcome.state);
   } catch (error) {
-    errors.push({ stage: 'record', volumeId: record.volumeId, message: messageOf(error) });
+    errors.push({ stage: 'notify', volumeId: ctx.volume.volumeId, message: messageOf(error) });
   }
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COOLDOWN_SECONDS, FAILED_RETRY_BACKOFF_SECONDS, checkLedger, type LedgerQuery } from '../../../lambda/core/decision/ledger';
-import type { ModificationKind, ModificationRecord, ModificationRecordStatus } from '../../../lambda/core/ports';
+import type { GuardianModificationKind, ModificationKind, ModificationRecord, ModificationRecordStatus } from '../../../lambda/core/ports';
 import type { VolumeModification } from '../../../lambda/core/types';
 
 const NOW = 1_800_000_000;
@@ -60,7 +60,7 @@ describe('checkLedger', () => {
   it('never lets a sequence of allowed modifications exceed 4 in any rolling 24 h, and always leaves a rescue room for its revert (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gapSeconds: fc.integer({ min: 60, max: 12 * H }), purpose: fc.constantFrom<ModificationKind>('rescue', 'revert'), fails: fc.boolean() }), { maxLength: 40 }),
+        fc.array(fc.record({ gapSeconds: fc.integer({ min: 60, max: 12 * H }), purpose: fc.constantFrom<GuardianModificationKind>('rescue', 'revert'), fails: fc.boolean() }), { maxLength: 40 }),
         (steps) => {
           const records: ModificationRecord[] = [];
           let now = NOW;
@@ -84,7 +84,7 @@ describe('checkLedger', () => {
 
   it('gives a next allowed time at which the same query is allowed (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 24 * H }), { maxLength: 6 }), fc.constantFrom<ModificationKind>('rescue', 'revert'), (ages, purpose) => {
+      fc.property(fc.array(fc.integer({ min: 1, max: 24 * H }), { maxLength: 6 }), fc.constantFrom<GuardianModificationKind>('rescue', 'revert'), (ages, purpose) => {
         const records = ages.map((a) => record(a));
         const verdict = checkLedger(query({ records, purpose }));
         if (verdict.kind === 'blocked' && verdict.nextAllowedEpochSeconds !== undefined) {

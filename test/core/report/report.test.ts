@@ -41,7 +41,7 @@ describe('buildFinanceReport: hand-computed costs', () => {
     expect(v.cost?.unaidedUSD).toBeCloseTo(10, 9);
     expect(v.cost?.allGp3USD).toBeCloseTo(8, 9);
     expect(v.secondsByType).toEqual({ gp2: 2_678_400 - 21_600, gp3: 21_600 });
-    expect(v.modifications).toEqual({ rescue: 1, revert: 1, failed: 0, dryRun: 0, unconfirmed: 0 });
+    expect(v.modifications).toEqual({ rescue: 1, revert: 1, failed: 0, dryRun: 0, unconfirmed: 0, notSent: 0, volumeDeleted: 0, external: 0 });
     expect(v.months.map((m) => m.month)).toEqual(['2026-10']);
   });
 
@@ -131,7 +131,7 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
     expect(september.volumes.map((v) => v.volumeId)).toEqual([BOUNDARY]);
     expect(september.totals.reasons).toEqual([{ kind: 'rescue', reason: 'override', count: 1 }]);
     const october = reportFor(OCT_1, NOV_1);
-    expect(volume(october, BOUNDARY).modifications).toEqual({ rescue: 0, revert: 1, failed: 0, dryRun: 0, unconfirmed: 0 });
+    expect(volume(october, BOUNDARY).modifications).toEqual({ rescue: 0, revert: 1, failed: 0, dryRun: 0, unconfirmed: 0, notSent: 0, volumeDeleted: 0, external: 0 });
     expect(volume(october, BOUNDARY).secondsByType).toEqual({ io1: 14_400, gp2: 2_678_400 - 14_400 });
   });
 
@@ -187,10 +187,10 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
     );
     expect(counts.map((v) => v.cost?.actualUSD)).toEqual([10, 10, 10, 10].map((x) => expect.closeTo(x, 9)));
     expect(counts.map((v) => v.modifications)).toEqual([
-      { rescue: 0, revert: 0, failed: 1, dryRun: 0, unconfirmed: 0 },
-      { rescue: 0, revert: 0, failed: 1, dryRun: 0, unconfirmed: 0 },
-      { rescue: 0, revert: 0, failed: 0, dryRun: 1, unconfirmed: 0 },
-      { rescue: 0, revert: 0, failed: 0, dryRun: 0, unconfirmed: 1 },
+      { rescue: 0, revert: 0, failed: 1, dryRun: 0, unconfirmed: 0, notSent: 0, volumeDeleted: 0, external: 0 },
+      { rescue: 0, revert: 0, failed: 1, dryRun: 0, unconfirmed: 0, notSent: 0, volumeDeleted: 0, external: 0 },
+      { rescue: 0, revert: 0, failed: 0, dryRun: 1, unconfirmed: 0, notSent: 0, volumeDeleted: 0, external: 0 },
+      { rescue: 0, revert: 0, failed: 0, dryRun: 0, unconfirmed: 1, notSent: 0, volumeDeleted: 0, external: 0 },
     ]);
   });
 

@@ -73,7 +73,7 @@ describe('runScan on the simulated fleet', () => {
     expect(env.notifier.sent.filter((n) => n.volumeId === managed && n.event === 'rescue')).toHaveLength(1);
   });
 
-  it('goes on scanning the other volumes when one ModifyVolume is throttled, and records the failure', async () => {
+  it('goes on scanning the other volumes when one ModifyVolume is throttled, and records it as not sent', async () => {
     const env = setup({ volumes: [{ scenario: 'ci-host', sizeGiB: 100 }, { scenario: 'ci-host', sizeGiB: 100 }] });
     const [first, second] = env.ids as [string, string];
     const fleet = env.fleet;
@@ -87,7 +87,8 @@ describe('runScan on the simulated fleet', () => {
     expect(reports.flatMap((r) => r.errors).some((e) => e.volumeId === first && e.stage === 'act')).toBe(true);
     const firstRecords = await env.history.listModifications(first);
     expect(firstRecords.length).toBeGreaterThan(0);
-    expect(firstRecords.every((r) => r.status === 'rejected')).toBe(true);
+    // RequestLimitExceeded: the call did not happen (DESIGN.md §2b), so the intent is `not-sent`, never `rejected`.
+    expect(firstRecords.every((r) => r.status === 'not-sent')).toBe(true);
     expect((await env.history.listEvents(first)).some((e) => e.kind === 'failure')).toBe(true);
   });
 
