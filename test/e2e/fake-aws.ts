@@ -1,8 +1,11 @@
 /**
  * A small stateful EC2/CloudWatch/SNS world behind aws-sdk-client-mock, for the handler, CLI and
  * fault-injection tests: DescribeVolumes pages with filters, ModifyVolume that really changes the
- * volume (and counts calls per volume), DescribeVolumesModifications, GetMetricData answering every
- * query from a per-volume drain profile, SNS Publish recorded. Faults are queued per operation.
+ * volume under AWS's rules (in progress, 4 per rolling 24 h whoever modified, deleted volumes; see
+ * fake-ec2-modifications.ts for each rule's documentation), DescribeVolumesModifications as EC2
+ * answers it (whole-call NotFound with VolumeIds, short pages), GetMetricData answering every
+ * query from a per-volume drain profile, SNS Publish recorded. Faults are queued per operation;
+ * "humans" modify volumes straight through the fake (`modifyAsHuman`), and volumes can be deleted.
  */
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import {
@@ -11,6 +14,7 @@ import {
   EC2Client,
   ModifyVolumeCommand,
   type DescribeVolumesCommandInput,
+  type DescribeVolumesModificationsCommandInput,
   type ModifyVolumeCommandInput,
   type Volume,
   type VolumeModification,
@@ -19,6 +23,9 @@ import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/cl
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GuardianClients } from '../../lambda/handlers/wiring';
+import { awsError, FakeModificationLog, type Requester } from './fake-ec2-modifications';
+
+export { awsError } from './fake-ec2-modifications';
 
 /** A fixed "now" for every scan: 2027-01-15T08:00:00Z. */
 export const NOW_EPOCH_SECONDS = 1_800_000_000;
@@ -34,7 +41,6 @@ export interface FakeVolume {
   /** BurstBalance now (percent) and how fast it fell over the last `drainingMinutes`, at 1,000 IOPS demand. */
   readonly balanceNowPercent: number;
   readonly drainingMinutes: number;
-  modification?: VolumeModification;
 }
 
 /** A fault to throw on the next call of an operation (`applyFirst`: the call reaches AWS, then the reply is lost). */
@@ -46,11 +52,6 @@ export interface Fault {
 }
 
 type Operation = 'DescribeVolumes' | 'ModifyVolume' | 'DescribeVolumesModifications' | 'GetMetricData' | 'Publish';
-
-/** An AWS-shaped error: the SDK puts the code in `name` and the HTTP status in `$metadata`. */
-export function awsError(name: string, message: string, httpStatusCode = 400): Error {
-  return Object.assign(new Error(message), { name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode } });
-}
 
 /** A gp2 volume 100 GiB (baseline 300 IOPS) draining at 1,000 IOPS demand: 700 credits/s ≈ 0.78 %/min. */
 export function drainingVolume(index: number, balanceNowPercent = 25): FakeVolume {
@@ -72,7 +73,14 @@ const DRAIN_PERCENT_PER_MINUTE = (700 * 60 * 100) / 5_400_000;
 /** The fake world and its mocks. */
 export class FakeAws {
   readonly volumes = new Map<string, FakeVolume>();
+  /** ModifyVolume calls of the guardian that AWS accepted, per volume. */
   readonly modifyCalls = new Map<string, number>();
+  /** Every ModifyVolume call of the guardian that reached the fake (accepted or refused), per volume. */
+  readonly modifyAttempts = new Map<string, number>();
+  /** Every modification of every volume, whoever made it. */
+  readonly modifications = new FakeModificationLog();
+  /** Volumes deleted (DescribeVolumes no longer lists them; ModifyVolume answers InvalidVolume.NotFound). */
+  readonly deleted = new Set<string>();
   readonly dryRunModifyCalls = new Map<string, number>();
   readonly published: PublishCommandInput[] = [];
   readonly calls: Record<Operation, number> = { DescribeVolumes: 0, ModifyVolume: 0, DescribeVolumesModifications: 0, GetMetricData: 0, Publish: 0 };
@@ -89,7 +97,7 @@ export class FakeAws {
     mockClient(this.ec2)
       .on(DescribeVolumesCommand).callsFake(async (input: DescribeVolumesCommandInput) => this.describeVolumes(input))
       .on(ModifyVolumeCommand).callsFake(async (input: ModifyVolumeCommandInput) => this.modifyVolume(input))
-      .on(DescribeVolumesModificationsCommand).callsFake(async (input: { VolumeIds?: string[] }) => this.describeModifications(input.VolumeIds ?? []));
+      .on(DescribeVolumesModificationsCommand).callsFake(async (input: DescribeVolumesModificationsCommandInput) => this.describeModifications(input));
     mockClient(this.cloudwatch).on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => this.getMetricData(input));
     mockClient(this.sns).on(PublishCommand).callsFake(async (input: PublishCommandInput) => this.publish(input));
   }
@@ -109,11 +117,26 @@ export class FakeAws {
     return Object.values(this.faults).reduce((sum, queue) => sum + queue.length, 0);
   }
 
-  /** Marks every modification completed (AWS finished optimizing). */
-  completeModifications(): void {
-    for (const v of this.volumes.values()) {
-      if (v.modification !== undefined) v.modification = { ...v.modification, ModificationState: 'completed', Progress: 100, EndTime: new Date(this.nowEpochSeconds() * 1000) };
-    }
+  /** Marks every open modification completed (AWS finished optimizing), or only one volume's. */
+  completeModifications(volumeId?: string): void {
+    this.modifications.advance('completed', this.nowEpochSeconds(), volumeId);
+  }
+
+  /** A person (console, CLI, another tool) modifies a volume: same rules, not a guardian call. Throws AWS's error when refused. */
+  modifyAsHuman(volumeId: string, target: { type: string; iops?: number; throughput?: number }): VolumeModification {
+    return this.applyModification({ VolumeId: volumeId, VolumeType: target.type as ModifyVolumeCommandInput['VolumeType'], Iops: target.iops, Throughput: target.throughput }, 'human');
+  }
+
+  /** Deletes a volume (it may have a modification open: AWS allows deleting a volume at any time). */
+  deleteVolume(volumeId: string): void {
+    this.volumes.delete(volumeId);
+    this.deleted.add(volumeId);
+  }
+
+  /** Modifications of a volume that started in any rolling 24 h, at most (the limit must never be exceeded). */
+  maxModificationsIn24h(volumeId: string): number {
+    const starts = this.modifications.of(volumeId).map((l) => (l.modification.StartTime?.getTime() ?? 0) / 1000);
+    return Math.max(0, ...starts.map((s) => starts.filter((o) => o <= s && o > s - 86_400).length));
   }
 
   /** Every call of `operation` fails with `error` (an outage, a revoked permission) until `restore`. */
@@ -165,44 +188,53 @@ export class FakeAws {
 
   private modifyVolume(input: ModifyVolumeCommandInput): { VolumeModification: VolumeModification } {
     const volumeId = input.VolumeId ?? '';
-    const volume = this.volumes.get(volumeId);
     if (input.DryRun === true) {
       this.dryRunModifyCalls.set(volumeId, (this.dryRunModifyCalls.get(volumeId) ?? 0) + 1);
-      throw awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+      // "If you have the required permissions, the error response is DryRunOperation" (ModifyVolume).
+      throw awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     }
     this.calls.ModifyVolume++;
+    // A throttled (RequestLimitExceeded) or failed call did not happen: the fault fires before any change.
     const fault = this.takeFault('ModifyVolume', volumeId);
-    if (volume === undefined) throw awsError('InvalidVolume.NotFound', `The volume '${volumeId}' does not exist.`);
-    if (volume.modification !== undefined && volume.modification.ModificationState !== 'completed') {
-      throw awsError('IncorrectModificationState', `Volume ${volumeId} is already being modified.`);
-    }
+    this.modifyAttempts.set(volumeId, (this.modifyAttempts.get(volumeId) ?? 0) + 1);
+    const modification = this.applyModification(input, 'guardian');
     this.modifyCalls.set(volumeId, (this.modifyCalls.get(volumeId) ?? 0) + 1);
-    const modification: VolumeModification = {
-      VolumeId: volumeId,
-      ModificationState: 'modifying',
-      OriginalVolumeType: volume.type as VolumeModification['OriginalVolumeType'],
-      TargetVolumeType: input.VolumeType,
-      OriginalSize: volume.sizeGiB,
-      TargetSize: volume.sizeGiB,
-      ...(input.Iops === undefined ? {} : { TargetIops: input.Iops }),
-      ...(input.Throughput === undefined ? {} : { TargetThroughput: input.Throughput }),
-      StartTime: new Date(this.nowEpochSeconds() * 1000),
-      Progress: 0,
-    };
-    volume.modification = modification;
-    volume.type = input.VolumeType ?? volume.type;
-    volume.iops = input.Iops ?? volume.iops;
-    volume.throughput = input.Throughput ?? volume.throughput;
     // The modification happened at AWS; the caller only loses the answer.
     if (fault?.applyFirst === true) throw fault.error;
     return { VolumeModification: modification };
   }
 
-  private describeModifications(volumeIds: readonly string[]): { VolumesModifications: VolumeModification[] } {
+  /** ModifyVolume's effect under AWS's rules (fake-ec2-modifications.ts), whoever asked. */
+  private applyModification(input: ModifyVolumeCommandInput, requester: Requester): VolumeModification {
+    const volumeId = input.VolumeId ?? '';
+    const volume = this.volumes.get(volumeId);
+    if (volume === undefined) throw awsError('InvalidVolume.NotFound', `The volume '${volumeId}' does not exist.`);
+    this.modifications.check(volumeId, this.nowEpochSeconds());
+    const modification: VolumeModification = {
+      VolumeId: volumeId,
+      ModificationState: 'modifying',
+      OriginalVolumeType: volume.type as VolumeModification['OriginalVolumeType'],
+      TargetVolumeType: input.VolumeType ?? (volume.type as VolumeModification['TargetVolumeType']),
+      OriginalSize: volume.sizeGiB,
+      TargetSize: volume.sizeGiB,
+      ...(volume.iops === undefined ? {} : { OriginalIops: volume.iops }),
+      ...(input.Iops === undefined ? {} : { TargetIops: input.Iops }),
+      ...(input.Throughput === undefined ? {} : { TargetThroughput: input.Throughput }),
+      // AWS's clock: the StartTime every reader must trust over its own.
+      StartTime: new Date(this.nowEpochSeconds() * 1000),
+      Progress: 0,
+    };
+    this.modifications.add(volumeId, requester, modification);
+    volume.type = input.VolumeType ?? volume.type;
+    volume.iops = input.Iops ?? volume.iops;
+    volume.throughput = input.Throughput ?? volume.throughput;
+    return { ...modification };
+  }
+
+  private describeModifications(input: DescribeVolumesModificationsCommandInput): { VolumesModifications: VolumeModification[]; NextToken?: string } {
     this.calls.DescribeVolumesModifications++;
     this.takeFault('DescribeVolumesModifications');
-    const found = volumeIds.map((id) => this.volumes.get(id)?.modification).filter((m): m is VolumeModification => m !== undefined);
-    return { VolumesModifications: found };
+    return this.modifications.describe(input, (id) => this.volumes.has(id));
   }
 
   /**
