@@ -37,6 +37,8 @@ export class FakeModificationLog {
   pageSize = 1;
   /** Answer the first page of every filtered listing empty but with a NextToken (EC2 may). */
   emptyFirstPage = true;
+  /** DescribeVolumesModifications calls that listed `VolumeIds` (the guardian must use the filter). */
+  callsWithVolumeIds = 0;
 
   /** All modifications of a volume, oldest first. */
   of(volumeId: string): readonly LoggedModification[] {
@@ -96,6 +98,7 @@ export class FakeModificationLog {
       throw awsError('InvalidParameterValue', `Value (${input.MaxResults}) for parameter maxResults is invalid.`);
     }
     if (input.VolumeIds !== undefined && input.VolumeIds.length > 0) {
+      this.callsWithVolumeIds++;
       const missing = input.VolumeIds.find((id) => !exists(id));
       if (missing !== undefined) throw awsError('InvalidVolume.NotFound', `The volume '${missing}' does not exist.`);
       const unmodified = input.VolumeIds.find((id) => this.latest(id) === undefined);
