@@ -41,6 +41,11 @@ describe('checkLedger', () => {
     ['counts an AWS modification the guardian did not make', query({ records: [record(20 * H), record(10 * H)], latest: aws(H, 'completed') }), 'blocked', 'no-room-for-revert', NOW - 20 * H + 24 * H],
     ['backs off right after a failure', query({ records: [record(120, 'failed')] }), 'blocked', 'failed-retry-backoff', NOW - 120 + 60 + FAILED_RETRY_BACKOFF_SECONDS],
     ['allows retrying a failure after the back-off', query({ records: [record(H, 'failed')] }), 'allowed', undefined, undefined],
+    ['backs off after EC2 refused the last request, until the time it named', query({ records: [{ ...record(300, 'rejected'), retryAfterEpochSeconds: NOW + 2 * H }] }), 'blocked', 'refused-backoff', NOW + 2 * H],
+    ['allows again once the refusal back-off is over', query({ records: [{ ...record(3 * H, 'rejected'), retryAfterEpochSeconds: NOW - 60 }] }), 'allowed', undefined, undefined],
+    ['lets a not-sent request be retried at once', query({ records: [record(300, 'not-sent')] }), 'allowed', undefined, undefined],
+    ['counts external modifications, whoever made them', query({ records: [record(20 * H, 'completed', 'external'), record(10 * H, 'completed', 'external'), record(5 * H, 'completed', 'external')] }), 'blocked', 'no-room-for-revert', NOW - 20 * H + 24 * H],
+    ['counts a modification when it started at AWS, not when a skewed clock asked', query({ records: [{ ...record(23 * H - 600), awsStartEpochSeconds: NOW - 25 * H }, record(10 * H), record(5 * H)] }), 'allowed', undefined, undefined],
     ['six-hour rule: blocks within 6 h of the previous start', query({ rule: 'six-hour-cooldown', records: [record(2 * H)] }), 'blocked', 'cooldown', NOW - 2 * H + COOLDOWN_SECONDS],
     ['six-hour rule: allows after 6 h even with many in a day', query({ rule: 'six-hour-cooldown', records: [record(23 * H), record(17 * H), record(11 * H), record(6 * H)] }), 'allowed', undefined, undefined],
   ] as const)('%s', (_what, q, kind, block, next) => {
