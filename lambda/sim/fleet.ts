@@ -109,6 +109,17 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     this.clockEpochSeconds = epochSeconds;
   }
 
+  /**
+   * Deletes a volume, even with a modification open (AWS allows it). Afterwards DescribeVolumes no
+   * longer lists it, DescribeVolumesModifications (filter form) returns nothing for it, and
+   * ModifyVolume answers InvalidVolume.NotFound
+   * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+   */
+  deleteVolume(volumeId: string): void {
+    this.volume(volumeId);
+    this.volumes.delete(volumeId);
+  }
+
   /** The simulated volume itself (counters, balance), for drivers and tests. */
   volume(volumeId: string): SimVolume {
     const entry = this.volumes.get(volumeId);
@@ -156,7 +167,11 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     return { series, errors, metricsRequested: request.volumes.length * 3 };
   }
 
-  /** VolumeModifier: ModifyVolume with AWS's rules; `dryRun` checks everything and changes nothing. */
+  /**
+   * VolumeModifier: ModifyVolume with AWS's rules; `dryRun` checks everything and changes nothing.
+   * A driver calling it directly plays a person or another tool: its modifications count against
+   * the per-volume limit like the guardian's (the rules read the volume's whole history).
+   */
   async modifyVolume(request: ModificationRequest, options: { readonly dryRun: boolean }): Promise<VolumeModification | undefined> {
     const volume = this.volume(request.volumeId);
     validateModificationRequest(request, volume.config.sizeGiB);
@@ -182,7 +197,10 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     return record;
   }
 
-  /** VolumeModifier: the latest modification per volume, as DescribeVolumesModifications returns it. */
+  /**
+   * VolumeModifier: the latest modification per volume, as DescribeVolumesModifications returns it
+   * with the `volume-id` filter: a volume never modified or deleted is absent, never an error.
+   */
   async describeModifications(volumeIds: readonly string[]): Promise<Map<string, VolumeModification>> {
     const result = new Map<string, VolumeModification>();
     for (const id of volumeIds) {

@@ -18,6 +18,25 @@ const toGp3 = { volumeId: 'vol-0abc', targetType: 'gp3' as const, iops: 3000, th
 const toGp2 = { volumeId: 'vol-0abc', targetType: 'gp2' as const };
 
 describe('SimulatedFleet ModifyVolume', () => {
+  it('forgets a deleted volume, even mid-modification: absent from listings and modifications, NotFound to ModifyVolume', async () => {
+    const { fleet, id } = fleetWith();
+    await fleet.modifyVolume(toGp3, { dryRun: false });
+    fleet.deleteVolume(id);
+    expect(await fleet.listVolumes({})).toEqual([]);
+    expect((await fleet.describeModifications([id])).size).toBe(0);
+    await expect(fleet.modifyVolume(toGp2, { dryRun: false })).rejects.toThrow(VolumeNotFoundError);
+  });
+
+  it('counts modifications made by someone else against the 4-per-24h limit', async () => {
+    const { fleet } = fleetWith({ optimizingSeconds: 60 });
+    for (const [i, request] of [toGp3, toGp2, toGp3, toGp2].entries()) {
+      fleet.advanceTo(START + i * HOUR);
+      await fleet.modifyVolume(request, { dryRun: false }); // a person at the console
+    }
+    fleet.advanceTo(START + 4 * HOUR);
+    await expect(fleet.modifyVolume(toGp3, { dryRun: false })).rejects.toThrow(ModificationRateExceededError);
+  });
+
   it('moves modifying → optimizing → completed and changes the type only on completion', async () => {
     const { fleet, id } = fleetWith();
     fleet.advanceTo(START + 600);
