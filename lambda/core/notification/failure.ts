@@ -18,6 +18,8 @@ export interface RescueFailureInput {
   readonly reason: string;
   /** When the guardian may try again; undefined = at the next scan. */
   readonly retryAfterEpochSeconds: number | undefined;
+  /** ModifyVolume's answer was lost: whether it reached AWS is known only after reconciliation. */
+  readonly answerLost?: boolean;
   readonly previous: NotificationState | undefined;
   readonly policy: Policy;
   readonly now: number;
@@ -31,7 +33,9 @@ export function rescueFailedNotification(input: RescueFailureInput): Notificatio
   if (previous?.open === true && previous.lastEvent === 'rescue-failed' && now - previous.lastSentEpochSeconds < repeatSeconds) {
     return { notification: undefined, state: undefined };
   }
-  const next = input.retryAfterEpochSeconds === undefined ? 'at the next scan' : `not before ${isoUtc(input.retryAfterEpochSeconds)}`;
+  const next = input.answerLost === true
+    ? 'once EC2 shows the request never arrived (checked every scan; at the earliest 10 min from now)'
+    : input.retryAfterEpochSeconds === undefined ? 'at the next scan' : `not before ${isoUtc(input.retryAfterEpochSeconds)}`;
   const notification: GuardianNotification = {
     ...volumeFields(input.volume, input.region),
     event: 'rescue-failed',

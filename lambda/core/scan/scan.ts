@@ -257,7 +257,7 @@ async function notifyFailedRescue(deps: ScanDeps, policy: Policy, region: string
   if (failure === undefined || failure.kind === 'volume-deleted' || ctx.decision.kind !== 'rescue') return;
   const outcome = rescueFailedNotification({
     volume: ctx.volume, targetType: ctx.decision.target.type, reason: failureSummary(failure),
-    retryAfterEpochSeconds: failure.kind === 'rejected' ? failure.retryAfterEpochSeconds : undefined,
+    retryAfterEpochSeconds: failure.kind === 'rejected' ? failure.retryAfterEpochSeconds : undefined, answerLost: failure.kind === 'ambiguous',
     previous: ctx.previous, policy, now, ...(region === undefined ? {} : { region }),
   });
   if (outcome.notification === undefined) return;
