@@ -17,7 +17,10 @@ import type { HandlerOptions } from '../../lambda/handlers/wiring';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS, volumeIdOf, type FakeVolume } from './fake-aws';
 
-const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
+const POLICY_YAML = readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8');
+const POLICY_JSON = JSON.stringify(parsePolicy(POLICY_YAML, 'rescue-live.yaml'));
+/** The same policy, reverting instead of recommending to stay on the cheaper gp3. */
+const REVERTING_POLICY_JSON = JSON.stringify(parsePolicy(POLICY_YAML.replace('  minimumHoldMinutes: 360', '  minimumHoldMinutes: 360\n  keepIfCheaper: false'), 'rescue-live.yaml'));
 const H = 3_600;
 
 let dynalite: DynaliteHandle;
@@ -43,13 +46,13 @@ interface World {
   scan(id: string, options?: { readonly dynamo?: DynamoDBDocumentClient; readonly clockOffsetSeconds?: number }): Promise<unknown>;
 }
 
-async function world(volumes: readonly FakeVolume[]): Promise<World> {
+async function world(volumes: readonly FakeVolume[], policyJson = POLICY_JSON): Promise<World> {
   const clock = { now: NOW_EPOCH_SECONDS };
   const aws = new FakeAws(volumes, () => clock.now);
   const tableName = await dynalite.createHistoryTable();
   const options = (dynamo: DynamoDBDocumentClient, offset: number): HandlerOptions => ({
     env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
-    policyJson: POLICY_JSON,
+    policyJson,
     clients: () => aws.clients(dynamo),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
@@ -156,25 +159,31 @@ describe('reconciliation as EC2 answers, end to end', () => {
   });
 
   it('lets go of a flipped volume someone else modified: recorded as external, on-call told once, never reverted', async () => {
-    const w = await world([drainingVolume(1), drainingVolume(2)]);
+    const w = await world([drainingVolume(1), drainingVolume(2)], REVERTING_POLICY_JSON);
     await w.scan('t0');
     w.aws.completeModifications();
+    // The demand is over: both volumes could go back to gp2 once the 6 h hold has passed.
+    for (const id of [volumeIdOf(1), volumeIdOf(2)]) Object.assign(w.aws.volumes.get(id) ?? {}, { drainingMinutes: 0 });
     w.clock.now += H;
-    w.aws.modifyAsHuman(volumeIdOf(1), { type: 'io2', iops: 4000 });
+    w.aws.modifyAsHuman(volumeIdOf(1), { type: 'gp3', iops: 4000, throughput: 250 });
     w.clock.now += 300;
     await w.scan('t1');
     w.aws.completeModifications();
-    for (let i = 2; i < 6; i++) {
+    for (let i = 2; i < 7; i++) {
       w.clock.now += 2 * H;
       await w.scan(`t${i}`);
+      w.aws.completeModifications();
     }
     expect(await statuses(w, volumeIdOf(1))).toEqual(['rescue:completed', 'external:completed']);
     const [, external] = await w.history.listModifications(volumeIdOf(1));
-    expect(external).toMatchObject({ source: 'external', from: { type: 'gp3' }, to: { type: 'io2', iops: 4000 } });
+    expect(external).toMatchObject({ source: 'external', from: { type: 'gp3' }, to: { type: 'gp3', iops: 4000, throughputMiBps: 250 } });
     expect(await eventKinds(w, volumeIdOf(1))).toContain('external-modification');
     expect(subjects(w, 'left-control')).toHaveLength(1);
     expect(subjects(w, 'left-control')[0]).toContain(volumeIdOf(1));
-    await expectSound(w, { [volumeIdOf(1)]: 1, [volumeIdOf(2)]: 1 });
+    // Volume 2, which nobody else touched, is reverted; volume 1 is left as its new owner set it.
+    expect(await statuses(w, volumeIdOf(2))).toEqual(['rescue:completed', 'revert:completed']);
+    expect(w.aws.volumes.get(volumeIdOf(1))?.type).toBe('gp3');
+    await expectSound(w, { [volumeIdOf(1)]: 1, [volumeIdOf(2)]: 2 });
   });
 
   it('counts three human modifications in 24 h against the limit: the rescue is blocked, told with its ISO time, never sent', async () => {
