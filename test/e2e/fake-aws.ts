@@ -123,8 +123,8 @@ export class FakeAws {
   }
 
   /** A person (console, CLI, another tool) modifies a volume: same rules, not a guardian call. Throws AWS's error when refused. */
-  modifyAsHuman(volumeId: string, target: { type: string; iops?: number; throughput?: number }): VolumeModification {
-    return this.applyModification({ VolumeId: volumeId, VolumeType: target.type as ModifyVolumeCommandInput['VolumeType'], Iops: target.iops, Throughput: target.throughput }, 'human');
+  modifyAsHuman(volumeId: string, target: { type: string; iops?: number; throughput?: number; sizeGiB?: number }): VolumeModification {
+    return this.applyModification({ VolumeId: volumeId, VolumeType: target.type as ModifyVolumeCommandInput['VolumeType'], Iops: target.iops, Throughput: target.throughput, Size: target.sizeGiB }, 'human');
   }
 
   /** Deletes a volume (it may have a modification open: AWS allows deleting a volume at any time). */
@@ -216,7 +216,7 @@ export class FakeAws {
       OriginalVolumeType: volume.type as VolumeModification['OriginalVolumeType'],
       TargetVolumeType: input.VolumeType ?? (volume.type as VolumeModification['TargetVolumeType']),
       OriginalSize: volume.sizeGiB,
-      TargetSize: volume.sizeGiB,
+      TargetSize: input.Size ?? volume.sizeGiB,
       ...(volume.iops === undefined ? {} : { OriginalIops: volume.iops }),
       ...(input.Iops === undefined ? {} : { TargetIops: input.Iops }),
       ...(input.Throughput === undefined ? {} : { TargetThroughput: input.Throughput }),
@@ -228,6 +228,7 @@ export class FakeAws {
     volume.type = input.VolumeType ?? volume.type;
     volume.iops = input.Iops ?? volume.iops;
     volume.throughput = input.Throughput ?? volume.throughput;
+    Object.assign(volume, { sizeGiB: input.Size ?? volume.sizeGiB });
     return { ...modification };
   }
 

@@ -231,6 +231,41 @@ describe('reconciliation as EC2 answers, end to end', () => {
     await expectSound(w, { [volumeIdOf(1)]: 0 });
   });
 
+  it('answers as EC2 does when a person races the guardian or the API throttles: rejected and backed off, or not-sent and retried', async () => {
+    const w = await world([drainingVolume(1), drainingVolume(2)]);
+    // Throttled: the call did not happen (RequestLimitExceeded), so the next scan may act again.
+    w.aws.inject('ModifyVolume', { volumeId: volumeIdOf(2), error: awsError('RequestLimitExceeded', 'Request limit exceeded.', 503) });
+    // Someone grows volume 1 between the guardian's reads and its ModifyVolume: EC2 answers IncorrectModificationState itself.
+    const send = w.aws.ec2.send.bind(w.aws.ec2);
+    let raced = false;
+    vi.spyOn(w.aws.ec2, 'send').mockImplementation((async (command: { input?: { VolumeId?: string; DryRun?: boolean } }) => {
+      if (!raced && command.constructor.name === 'ModifyVolumeCommand' && command.input?.VolumeId === volumeIdOf(1)) {
+        raced = true;
+        w.aws.modifyAsHuman(volumeIdOf(1), { type: 'gp2', sizeGiB: 200 });
+      }
+      return send(command as never);
+    }) as never);
+    await w.scan('t0');
+    expect(await statuses(w, volumeIdOf(1))).toEqual(['rescue:rejected']);
+    expect(await statuses(w, volumeIdOf(2))).toEqual(['rescue:not-sent']);
+    expect(subjects(w, 'rescue-failed')).toHaveLength(2);
+    w.clock.now += 300;
+    await w.scan('t1');
+    // Volume 2 is sent again; volume 1 waits out the back-off (its modification by someone else is recorded).
+    expect(await statuses(w, volumeIdOf(2))).toEqual(['rescue:not-sent', 'rescue:modifying']);
+    expect(await statuses(w, volumeIdOf(1))).toEqual(['external:modifying', 'rescue:rejected']);
+    w.aws.completeModifications();
+    for (let i = 2; i < 6; i++) {
+      w.clock.now += 300;
+      await w.scan(`t${i}`);
+      w.aws.completeModifications();
+    }
+    expect(await statuses(w, volumeIdOf(1))).toEqual(['external:completed', 'rescue:rejected', 'rescue:completed']);
+    expect(w.aws.modifyAttempts.get(volumeIdOf(1))).toBe(2);
+    expect(subjects(w, 'rescue-failed')).toHaveLength(2);
+    await expectSound(w, { [volumeIdOf(1)]: 1, [volumeIdOf(2)]: 1 });
+  });
+
   it.each([
     ['10 min ahead', 600],
     ['10 min behind', -600],
