@@ -109,6 +109,8 @@ export class FakeModificationLog {
       .filter((id) => exists(id) && (wanted === undefined || wanted.includes(id)))
       .map((id) => this.latest(id))
       .filter((m): m is VolumeModification => m !== undefined);
+    // Listed ids come back in one answer; a filtered listing pages.
+    if (input.VolumeIds !== undefined && input.VolumeIds.length > 0) return { VolumesModifications: records.map((m) => ({ ...m })) };
     const offset = Number(input.NextToken ?? (this.emptyFirstPage ? '-1' : '0'));
     if (offset < 0) return { VolumesModifications: [], NextToken: '0' };
     const end = Math.min(records.length, offset + Math.min(this.pageSize, input.MaxResults ?? 500));

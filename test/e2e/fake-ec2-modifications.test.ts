@@ -1,0 +1,78 @@
+/** The fake EC2 answers as AWS documents (fake-ec2-modifications.ts cites each page); these pin it. */
+import { DescribeVolumesModificationsCommand, ModifyVolumeCommand } from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS, volumeIdOf } from './fake-aws';
+
+const H = 3_600;
+
+function worldOf(): { aws: FakeAws; clock: { now: number } } {
+  const clock = { now: NOW_EPOCH_SECONDS };
+  return { aws: new FakeAws([drainingVolume(1), idleVolume(2), idleVolume(3)], () => clock.now), clock };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  return promise.then(() => undefined, (e: Error) => e.name);
+}
+
+describe('the fake EC2 (Elastic Volumes)', () => {
+  it('fails the whole DescribeVolumesModifications call when VolumeIds lists a never-modified or deleted volume', async () => {
+    const { aws } = worldOf();
+    aws.modifyAsHuman(volumeIdOf(1), { type: 'gp3', iops: 3000 });
+    const describe = (ids: string[]) => aws.ec2.send(new DescribeVolumesModificationsCommand({ VolumeIds: ids }));
+    expect(await codeOf(describe([volumeIdOf(1), volumeIdOf(2)]))).toBe('InvalidVolumeModification.NotFound');
+    aws.deleteVolume(volumeIdOf(3));
+    expect(await codeOf(describe([volumeIdOf(1), volumeIdOf(3)]))).toBe('InvalidVolume.NotFound');
+    expect((await describe([volumeIdOf(1)])).VolumesModifications?.map((m) => m.VolumeId)).toEqual([volumeIdOf(1)]);
+  });
+
+  it('answers the volume-id filter with only the records that exist, in short pages (the first empty) until NextToken is absent', async () => {
+    const { aws } = worldOf();
+    aws.modifyAsHuman(volumeIdOf(1), { type: 'gp3', iops: 3000 });
+    aws.modifyAsHuman(volumeIdOf(2), { type: 'gp3', iops: 3000 });
+    aws.modifyAsHuman(volumeIdOf(3), { type: 'gp3', iops: 3000 });
+    aws.deleteVolume(volumeIdOf(3));
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await aws.ec2.send(new DescribeVolumesModificationsCommand({ Filters: [{ Name: 'volume-id', Values: [1, 2, 3, 4].map(volumeIdOf) }], ...(token === undefined ? {} : { NextToken: token }) }));
+      pages.push((page.VolumesModifications ?? []).map((m) => m.VolumeId ?? ''));
+      token = page.NextToken;
+    } while (token !== undefined);
+    expect(pages).toEqual([[], [volumeIdOf(1)], [volumeIdOf(2)]]);
+  });
+
+  it('answers IncorrectModificationState while modifying or optimizing, and DryRunOperation to a dry run', async () => {
+    const { aws, clock } = worldOf();
+    const modify = (dryRun = false) => aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(1), VolumeType: 'gp3', Iops: 3000, Throughput: 125, DryRun: dryRun }));
+    expect(await codeOf(modify(true))).toBe('DryRunOperation');
+    expect(aws.volumes.get(volumeIdOf(1))?.type).toBe('gp2');
+    await modify();
+    expect(await codeOf(modify())).toBe('IncorrectModificationState');
+    aws.modifications.advance('optimizing', clock.now);
+    expect(await codeOf(modify())).toBe('IncorrectModificationState');
+  });
+
+  it('refuses the fifth modification in a rolling 24 h whoever made the others, naming when the next is allowed', async () => {
+    const { aws, clock } = worldOf();
+    for (const iops of [3000, 3500, 4000, 4500]) {
+      aws.modifyAsHuman(volumeIdOf(1), { type: 'gp3', iops });
+      aws.completeModifications();
+      clock.now += H;
+    }
+    const refused = await aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(1), VolumeType: 'gp2' })).catch((e: Error) => e);
+    expect(refused).toMatchObject({ name: 'VolumeModificationRateExceeded' });
+    expect((refused as Error).message).toContain('2027-01-16T08:00:00Z');
+    clock.now = NOW_EPOCH_SECONDS + 24 * H + 1;
+    await expect(aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(1), VolumeType: 'gp2' }))).resolves.toBeDefined();
+  });
+
+  it('answers InvalidVolume.NotFound to ModifyVolume on a deleted volume, and a throttled call changes nothing', async () => {
+    const { aws } = worldOf();
+    aws.deleteVolume(volumeIdOf(2));
+    expect(await codeOf(aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(2), VolumeType: 'gp3' })))).toBe('InvalidVolume.NotFound');
+    aws.inject('ModifyVolume', { error: Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded' }) });
+    expect(await codeOf(aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(1), VolumeType: 'gp3' })))).toBe('RequestLimitExceeded');
+    expect(aws.modifications.of(volumeIdOf(1))).toEqual([]);
+    expect(aws.volumes.get(volumeIdOf(1))?.type).toBe('gp2');
+  });
+});
