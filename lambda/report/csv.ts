@@ -20,6 +20,8 @@ export const CSV_COLUMNS: readonly string[] = [
   'actual_usd', 'unaided_usd', 'all_gp3_usd', 'saved_vs_unaided_usd',
   'prevented_throttling_hours', 'prevented_episodes', 'deferred_ios', 'alerts_sent',
   'recommended_monthly_savings_usd', 'recommendations', 'reasons',
+  // Added later, at the end so earlier columns keep their place.
+  'not_sent', 'volume_deleted', 'external_modifications',
 ];
 
 /** Quotes a field when RFC 4180 requires it. */
@@ -70,6 +72,9 @@ function volumeRow(report: FinanceReport, v: VolumeReport): Row {
     recommended_monthly_savings_usd: money(savings),
     recommendations: v.recommendations.map((r) => r.summary).join('; '),
     reasons: reasonsText(v.reasons),
+    not_sent: String(v.modifications.notSent),
+    volume_deleted: String(v.modifications.volumeDeleted),
+    external_modifications: String(v.modifications.external),
   };
 }
 
@@ -106,6 +111,9 @@ function totalRow(report: FinanceReport): Row {
     alerts_sent: String(t.alertsSent),
     recommended_monthly_savings_usd: money(t.recommendedMonthlySavingsUSD),
     reasons: reasonsText(t.reasons),
+    not_sent: String(t.modifications.notSent),
+    volume_deleted: String(t.modifications.volumeDeleted),
+    external_modifications: String(t.modifications.external),
   };
 }
 
