@@ -51,6 +51,11 @@ export class Ec2VolumeInventory implements VolumeInventory {
     return out;
   }
 
+  /** The ids that DescribeVolumes still lists (the `volume-id` filter: a deleted id is absent, never an error). */
+  async existingVolumeIds(volumeIds: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.listVolumes({ volumeIds })).map((v) => v.volumeId));
+  }
+
   private async listPages(filters: Filter[]): Promise<VolumeDescription[]> {
     const out: VolumeDescription[] = [];
     let nextToken: string | undefined;

@@ -21,6 +21,12 @@ export interface InventoryFilter {
 /** Lists volumes (DescribeVolumes, all pages). */
 export interface VolumeInventory {
   listVolumes(filter: InventoryFilter): Promise<VolumeDescription[]>;
+  /**
+   * Which of these volumes still exist, whatever their type or tags (reconciliation's question, not
+   * the scan's listing: a run observer counts only `listVolumes` as the inventory). Optional: when
+   * absent, `listVolumes({ volumeIds })` answers it.
+   */
+  existingVolumeIds?(volumeIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** Reads the burst metrics of many volumes over one time window (GetMetricData, batched). */

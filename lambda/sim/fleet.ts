@@ -151,6 +151,11 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     return [...this.volumes.keys()].map((id) => this.describeVolume(id)).filter((v) => matches(v, filter));
   }
 
+  /** VolumeInventory: the ids that still exist (deleted volumes are gone). */
+  async existingVolumeIds(volumeIds: readonly string[]): Promise<Set<string>> {
+    return new Set(volumeIds.filter((id) => this.volumes.has(id)));
+  }
+
   /** BurstMetricsReader: what GetMetricData returns now for the window, aggregated to the period. */
   async readMetrics(request: MetricsRequest): Promise<MetricsResult> {
     const series = new Map<string, VolumeMetricSeries>();

@@ -16,6 +16,13 @@ function inventory(): Ec2VolumeInventory {
 }
 
 describe('Ec2VolumeInventory', () => {
+  it('answers which volumes still exist with the volume-id filter alone (a deleted id is simply absent)', async () => {
+    ec2.on(DescribeVolumesCommand).resolves({ Volumes: [volume(1)] });
+    const ids = [volume(1).VolumeId ?? '', 'vol-00000000000000000deleted'];
+    expect(await inventory().existingVolumeIds(ids)).toEqual(new Set([volume(1).VolumeId]));
+    expect(ec2.commandCalls(DescribeVolumesCommand).map((c) => c.args[0].input)).toEqual([{ Filters: [{ Name: 'volume-id', Values: ids }], MaxResults: 500 }]);
+  });
+
   it('reads 1,234 volumes in 3 pages of at most 500, following NextToken', async () => {
     const all = Array.from({ length: 1234 }, (_, i) => volume(i));
     ec2.on(DescribeVolumesCommand).callsFake((input: { NextToken?: string; MaxResults?: number }) => {

@@ -91,7 +91,9 @@ async function readLedgers(deps: ScanDeps, volumeIds: readonly string[], errors:
 async function existingVolumes(deps: ScanDeps, volumeIds: readonly string[], errors: ScanError[]): Promise<Set<string> | undefined> {
   if (volumeIds.length === 0) return new Set();
   try {
-    return new Set((await deps.inventory.listVolumes({ volumeIds })).map((v) => v.volumeId));
+    const inventory = deps.inventory;
+    if (inventory.existingVolumeIds !== undefined) return await inventory.existingVolumeIds(volumeIds);
+    return new Set((await inventory.listVolumes({ volumeIds })).map((v) => v.volumeId));
   } catch (error) {
     errors.push({ stage: 'reconcile', message: `DescribeVolumes failed, open intents stay open: ${messageOf(error)}` });
     return undefined;
