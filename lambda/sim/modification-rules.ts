@@ -3,10 +3,13 @@
  * per-volume rate rules, throwing the same domain errors the AWS adapter maps to.
  *
  * Limits: https://docs.aws.amazon.com/ebs/latest/userguide/modify-volume-requirements.html
+ * (every modification in the volume's history counts, whoever made it; the rate-limit message names
+ * the time of the next allowed one, as EC2's does: "wait until the time indicated in the error message").
  * gp3/io1/io2 ranges: https://docs.aws.amazon.com/ebs/latest/userguide/provisioned-iops.html and
  * general-purpose.html (DESIGN.md §2).
  */
 import { InvalidModificationError, ModificationInProgressError, ModificationRateExceededError } from '../core/errors';
+import { isoUtc } from '../core/iso-time';
 import type { ModificationRequest, VolumeModification } from '../core/types';
 
 /** Which per-volume modification rule AWS applies (DESIGN.md §2: current rule vs the older six-hour wait). */
@@ -21,7 +24,7 @@ export function checkModificationAllowed(history: readonly VolumeModification[],
   const latest = history[history.length - 1];
   if (latest !== undefined && (latest.state === 'modifying' || latest.state === 'optimizing')) {
     throw new ModificationInProgressError(
-      `IncorrectModificationState: volume ${latest.volumeId} has a modification in state '${latest.state}' since ${latest.startEpochSeconds}`,
+      `IncorrectModificationState: volume ${latest.volumeId} has a modification in state '${latest.state}' since ${isoUtc(latest.startEpochSeconds)}`,
     );
   }
   // A failed modification may be retried at once (DESIGN.md §2), so it does not count against the rate.
@@ -30,7 +33,7 @@ export function checkModificationAllowed(history: readonly VolumeModification[],
     const last = counted[counted.length - 1];
     if (last !== undefined && nowEpochSeconds < last.startEpochSeconds + SIX_HOURS_SECONDS) {
       const next = last.startEpochSeconds + SIX_HOURS_SECONDS;
-      throw new ModificationRateExceededError(`VolumeModificationRateExceeded: wait at least 6 hours between modifications; next allowed at ${next}`, next);
+      throw new ModificationRateExceededError(`VolumeModificationRateExceeded: wait at least 6 hours between modifications; next allowed at ${isoUtc(next)}`, next);
     }
     return;
   }
@@ -38,7 +41,7 @@ export function checkModificationAllowed(history: readonly VolumeModification[],
   if (inWindow.length >= MAX_PER_DAY) {
     const oldest = inWindow[inWindow.length - MAX_PER_DAY];
     const next = (oldest?.startEpochSeconds ?? nowEpochSeconds) + DAY_SECONDS;
-    throw new ModificationRateExceededError(`VolumeModificationRateExceeded: ${MAX_PER_DAY} modifications in the last 24 hours; next allowed at ${next}`, next);
+    throw new ModificationRateExceededError(`VolumeModificationRateExceeded: ${MAX_PER_DAY} modifications in a rolling 24-hour period; next allowed at ${isoUtc(next)}`, next);
   }
 }
 

@@ -11,6 +11,7 @@
  * when no record stands for it yet. Every modification counts, whoever made it. A modification
  * began at AWS's StartTime when the record knows it (`startOf`), not at the writer's clock.
  */
+import { isoUtc } from '../iso-time';
 import { startOf, type GuardianModificationKind, type ModificationRecord } from '../ports';
 import type { VolumeModification } from '../types';
 
@@ -110,7 +111,7 @@ function requestStarts(query: LedgerQuery): number[] {
 function inProgressReason(query: LedgerQuery): string | undefined {
   const latest = query.latest;
   if (latest !== undefined && (latest.state === 'modifying' || latest.state === 'optimizing')) {
-    return `a modification is ${latest.state} (started ${latest.startEpochSeconds})`;
+    return `a modification is ${latest.state} (started ${isoUtc(latest.startEpochSeconds)})`;
   }
   const open = query.records.filter((r) => OPEN.has(r.status) && !r.dryRun);
   const unresolved = open.find(

@@ -164,7 +164,7 @@ function decideFlipped(ctx: VolumeContext, rescue: ModificationRecord): Decision
   if (!policy.revert.enabled || ctx.override?.revertEnabled === false) return { ...base(ctx, [flippedFor, 'revert disabled']), kind: 'ok' };
   if (!isBurstableType(original.type)) return { ...base(ctx, [flippedFor, `original type ${original.type} is not burstable`]), kind: 'ok' };
   const holdUntil = flippedAt + policy.revert.minimumHoldMinutes * 60;
-  if (ctx.now < holdUntil) return { ...base(ctx, [flippedFor, `holding until ${holdUntil} (minimum hold)`]), kind: 'ok' };
+  if (ctx.now < holdUntil) return { ...base(ctx, [flippedFor, `holding until ${isoUtc(holdUntil)} (minimum hold)`]), kind: 'ok' };
   const shadow = policy.revert.shadowBucket;
   const replay = replayShadowBucket({
     originalType: original.type, sizeGiB: volume.sizeGiB, series: ctx.metrics, sinceEpochSeconds: rescue.requestedEpochSeconds, now: ctx.now,
