@@ -7,7 +7,7 @@
 import type { Policy } from '../policy/schema';
 import type { GuardianNotification, NotificationState } from '../ports';
 import { isoUtc } from '../iso-time';
-import type { VolumeDescription, VolumeModification } from '../types';
+import { isBurstableType, type VolumeDescription, type VolumeModification } from '../types';
 import type { NotificationOutcome } from './state';
 
 /** What a failed rescue notification needs. */
@@ -65,7 +65,9 @@ export function leftControlNotification(input: {
     event: 'left-control',
     severity: 'warning',
     tEpochSeconds: input.now,
-    action: 'the guardian no longer manages this volume and will not revert it; it watches it again only once it is back on a burstable type',
+    action: isBurstableType(m.targetType)
+      ? `the guardian's rescue has ended: the volume is back on ${m.targetType}, and the guardian watches it like any ${m.targetType} volume`
+      : 'the guardian no longer manages this volume and will not revert it; it watches it again only once it is back on a burstable type',
     reason: `someone else modified it at ${isoUtc(m.startEpochSeconds)} (${m.originalType} -> ${m.targetType}, ${m.state}), after the guardian's rescue of ${isoUtc(input.rescueStartEpochSeconds)}`,
     dryRun: input.policy.dryRun,
   };
