@@ -36,7 +36,8 @@ export class GuardianStack extends Stack {
     if (props.probe !== false) {
       const probe = new ProbeDistribution(this, 'Probe', { probeNamespace: props.probeNamespace, ...props.probe });
       this.probe = probe;
-      new CfnOutput(this, 'ProbeLayerVersionArn', { value: probe.layer.layerVersionArn, description: 'Probe bundle (layer version)' });
+      new CfnOutput(this, 'ProbeLayerVersionArnX8664', { value: probe.layers.x86_64.layerVersionArn, description: 'Probe with its Node runtime for x86_64 hosts (layer version)' });
+      new CfnOutput(this, 'ProbeLayerVersionArnArm64', { value: probe.layers.aarch64.layerVersionArn, description: 'Probe with its Node runtime for aarch64 hosts (layer version)' });
       new CfnOutput(this, 'ProbeInstallDocumentName', { value: probe.installDocument.ref, description: 'SSM document installing the probe' });
       new CfnOutput(this, 'ProbeInstancePolicyArn', { value: probe.instancePolicy.managedPolicyArn, description: "Attach to the instances' role" });
     }

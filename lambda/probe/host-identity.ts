@@ -1,9 +1,10 @@
 /**
- * Resolves which volume and instance the probe reports for: the data root's NVMe serial and IMDSv2,
- * each overridable; what it cannot find becomes a note, never a crash.
+ * Resolves which volume and instance the probe reports for: the data root's NVMe serial, and the
+ * instance and region from flags, the environment, IMDSv2 or DMI (instance-identity.ts), each
+ * with its source; what it cannot find becomes a note, never a crash.
  */
 import type { DockerEngineClient } from './docker-engine-client';
-import { fetchInstanceIdentity } from './imds';
+import { describeIdentity, resolveInstance } from './instance-identity';
 import type { ProbeOptions } from './options';
 import { locateVolume } from './volume-identity';
 
@@ -13,6 +14,10 @@ export interface HostIdentity {
   readonly volumeId: string | undefined;
   readonly instanceId: string | undefined;
   readonly region: string | undefined;
+  /** Where instance id and region came from. */
+  readonly sources: { readonly instanceId?: string; readonly region?: string };
+  /** One line naming each part's source, printed once at start-up. */
+  readonly summary: string;
   readonly notes: readonly string[];
 }
 
@@ -20,7 +25,7 @@ export interface HostIdentity {
 export const DOCKER_DEFAULT_DATA_ROOT = '/var/lib/docker';
 
 /** Resolves the identity once at start-up (volumes and instances do not move under a running probe). */
-export async function resolveHostIdentity(options: ProbeOptions, client: DockerEngineClient, envRegion: string | undefined): Promise<HostIdentity> {
+export async function resolveHostIdentity(options: ProbeOptions, client: DockerEngineClient, env: Readonly<Record<string, string | undefined>>): Promise<HostIdentity> {
   const notes: string[] = [];
   let dataRoot = DOCKER_DEFAULT_DATA_ROOT;
   try {
@@ -34,17 +39,14 @@ export async function resolveHostIdentity(options: ProbeOptions, client: DockerE
     if (location.kind === 'ebs') volumeId = location.volumeId;
     else notes.push(`volume: ${location.reason}; pass --volume-id`);
   }
-  let instanceId = options.instanceId;
-  let region = options.region;
-  if (instanceId === undefined || region === undefined) {
-    const imds = await fetchInstanceIdentity({ endpoint: options.imdsEndpoint });
-    if (imds.kind === 'ec2') {
-      instanceId ??= imds.instanceId;
-      region ??= imds.region;
-    } else {
-      region ??= envRegion;
-      notes.push(`instance: ${imds.reason}; pass --instance-id${region === undefined ? ' and --region' : ''}`);
-    }
-  }
-  return { dataRoot, volumeId, instanceId, region, notes };
+  const instance = await resolveInstance({ instanceId: options.instanceId, region: options.region, env, imdsEndpoint: options.imdsEndpoint, sysRoot: options.sysRoot });
+  return {
+    dataRoot,
+    volumeId,
+    instanceId: instance.instanceId?.value,
+    region: instance.region?.value,
+    sources: { instanceId: instance.instanceId?.source, region: instance.region?.source },
+    summary: describeIdentity(instance),
+    notes: [...notes, ...instance.notes],
+  };
 }

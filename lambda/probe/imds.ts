@@ -1,9 +1,13 @@
 /**
- * Instance id and region from IMDSv2: PUT a session token first, then GET with it, short timeouts
- * so a host that is not on EC2 answers "unavailable" within a couple of seconds.
+ * Instance id and region from IMDSv2 through `@aws-sdk/ec2-metadata-service`: a session token first
+ * (PUT /latest/api/token), IMDSv1 fallback disabled, short timeouts and one retry, so a host or a
+ * container that cannot reach IMDS answers "unavailable" within a few seconds.
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
+ * Inside a container on a bridge network, a hop limit of 1 drops the token's answer: the PUT times
+ * out (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-options.html); the
+ * probe then takes its identity from the environment (instance-identity.ts).
  */
-import { request as httpRequest } from 'node:http';
+import { MetadataService } from '@aws-sdk/ec2-metadata-service';
 
 /** Default IMDS endpoint (IPv4). */
 export const IMDS_DEFAULT_ENDPOINT = 'http://169.254.169.254';
@@ -24,35 +28,31 @@ export interface ImdsOptions {
 /** Token lifetime asked for: the probe asks once per start, so a short one is enough. */
 const TOKEN_TTL_SECONDS = 300;
 
-function imdsRequest(url: URL, method: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode === 200) resolve(body);
-        else reject(new Error(`${method} ${url.pathname}: HTTP ${res.statusCode ?? 0}`));
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** Looks up the instance id and region; never throws: failure is `{ kind: 'unavailable' }`. */
 export async function fetchInstanceIdentity(options: ImdsOptions = {}): Promise<InstanceIdentity> {
   const endpoint = options.endpoint ?? IMDS_DEFAULT_ENDPOINT;
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const imds = new MetadataService({
+    endpoint,
+    httpOptions: { timeout: options.timeoutMs ?? 1000 },
+    ec2MetadataV1Disabled: true,
+    tokenTtl: TOKEN_TTL_SECONDS,
+    retries: 1,
+    backoff: 0.1,
+  });
   try {
-    const token = await imdsRequest(new URL('/latest/api/token', endpoint), 'PUT', { 'X-aws-ec2-metadata-token-ttl-seconds': String(TOKEN_TTL_SECONDS) }, timeoutMs);
-    const headers = { 'X-aws-ec2-metadata-token': token };
-    const instanceId = (await imdsRequest(new URL('/latest/meta-data/instance-id', endpoint), 'GET', headers, timeoutMs)).trim();
-    const region = (await imdsRequest(new URL('/latest/meta-data/placement/region', endpoint), 'GET', headers, timeoutMs)).trim();
+    // No leading slash: the client joins the endpoint's pathname ('/') and this path as they are.
+    const instanceId = (await imds.request('latest/meta-data/instance-id', {})).trim();
+    const region = (await imds.request('latest/meta-data/placement/region', {})).trim();
     if (!/^i-[0-9a-f]+$/.test(instanceId) || region === '') return { kind: 'unavailable', reason: `IMDS at ${endpoint} gave an unexpected answer` };
     return { kind: 'ec2', instanceId, region };
   } catch (error) {
-    return { kind: 'unavailable', reason: `not on EC2 or IMDS unreachable at ${endpoint}: ${error instanceof Error ? error.message : String(error)}` };
+    return { kind: 'unavailable', reason: `not on EC2 or IMDSv2 unreachable at ${endpoint} (a container behind a hop limit of 1 cannot reach it): ${describe(error)}` };
   }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const status = (error as { statusCode?: number; $metadata?: { httpStatusCode?: number } }).statusCode ?? (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as { code?: string }).code;
+  return [status === undefined ? undefined : `HTTP ${status}`, code, error.message].filter((s) => s !== undefined && s !== '').join(' ');
 }

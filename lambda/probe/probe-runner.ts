@@ -76,6 +76,7 @@ function collectReport(options: ProbeOptions, identity: HostIdentity, passive: P
     volumeId: identity.volumeId,
     instanceId: identity.instanceId,
     region: identity.region,
+    identitySource: identity.sources,
     containerStarts, active, syncWrite, dState,
     notes: [...identity.notes, ...reasonsOf(containerStarts, active, syncWrite, dState)],
   };
@@ -88,7 +89,8 @@ export async function runProbe(options: ProbeOptions, io: CliIo, deps: ProbeDeps
   const client = new DockerEngineClient({ socketPath: options.socketPath, requestTimeoutMs: 180_000 });
   const passive = new PassiveStartSource(client);
   await passive.connect();
-  const identity = await resolveHostIdentity(options, client, io.env['AWS_REGION']);
+  const identity = await resolveHostIdentity(options, client, io.env);
+  io.stderr(`burst-probe: ${identity.summary}\n`);
   const publisher = new CloudWatchProbePublisher({
     client: options.output === 'publish' ? (deps.cloudWatch ?? defaultCloudWatch)(identity.region) : { send: () => Promise.reject(new Error('not publishing')) },
     namespace: options.namespace,

@@ -30,6 +30,8 @@ export interface ProbeReport {
   readonly volumeId: string | undefined;
   readonly instanceId: string | undefined;
   readonly region: string | undefined;
+  /** Where the instance id and region came from (`IMDSv2`, `env AWS_REGION`, `--instance-id`…). */
+  readonly identitySource?: { readonly instanceId?: string; readonly region?: string };
   readonly containerStarts: Measurement<ContainerStarts>;
   readonly active: Measurement<ActiveRunTimings>;
   readonly syncWrite: Measurement<SyncWriteResult>;

@@ -179,7 +179,7 @@ describe('GuardianStack from the default policy', () => {
 
   it('outputs the table name under the key the report CLI looks for, and the probe artifacts', () => {
     template.hasOutput(HISTORY_TABLE_OUTPUT_KEY, { Value: Match.anyValue() });
-    for (const key of ['AlertTopicArn', 'FailureQueueUrl', 'ProbeLayerVersionArn', 'ProbeInstallDocumentName', 'ProbeInstancePolicyArn']) {
+    for (const key of ['AlertTopicArn', 'FailureQueueUrl', 'ProbeLayerVersionArnX8664', 'ProbeLayerVersionArnArm64', 'ProbeInstallDocumentName', 'ProbeInstancePolicyArn']) {
       template.hasOutput(key, { Value: Match.anyValue() });
     }
   });

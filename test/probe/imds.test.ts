@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+
+// A loopback IMDSv2 as https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-v2-how-it-works.html
+// describes it: PUT /latest/api/token with a TTL header answers a token; metadata GETs need that token (401 without).
 import { fetchInstanceIdentity } from '../../lambda/probe/imds';
 
 let server: Server | undefined;
@@ -35,18 +38,25 @@ describe('fetchInstanceIdentity', () => {
   it('gets a token first, then the instance id and region with it', async () => {
     const endpoint = await startImds('ok');
     expect(await fetchInstanceIdentity({ endpoint })).toEqual({ kind: 'ec2', instanceId: 'i-0123456789abcdef0', region: 'eu-west-1' });
-    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['PUT /latest/api/token', 'GET /latest/meta-data/instance-id', 'GET /latest/meta-data/placement/region']);
+    // The SDK client asks for a token before each request; IMDS serves many per TTL.
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['PUT /latest/api/token', 'GET /latest/meta-data/instance-id', 'PUT /latest/api/token', 'GET /latest/meta-data/placement/region']);
     expect(seen[0]?.headers['x-aws-ec2-metadata-token-ttl-seconds']).toBe('300');
+  });
+
+  it('never falls back to IMDSv1 (no token, no metadata request)', async () => {
+    const endpoint = await startImds('v1-only');
+    await fetchInstanceIdentity({ endpoint });
+    expect(seen.filter((r) => r.method === 'GET')).toEqual([]);
   });
 
   it('answers unavailable when the token is refused', async () => {
     const endpoint = await startImds('v1-only');
-    expect(await fetchInstanceIdentity({ endpoint })).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/HTTP 403/) });
+    expect(await fetchInstanceIdentity({ endpoint })).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/IMDSv2 unreachable.*IMDSv1 is disabled/) });
   });
 
   it('answers unavailable when IMDS does not answer within the timeout', async () => {
     const endpoint = await startImds('hang');
-    expect(await fetchInstanceIdentity({ endpoint, timeoutMs: 200 })).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/no answer within 200 ms/) });
+    expect(await fetchInstanceIdentity({ endpoint, timeoutMs: 200 })).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/exceeded the configured 200 ms/) });
   });
 
   it('answers unavailable when nothing listens', async () => {

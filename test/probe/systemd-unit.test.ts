@@ -18,8 +18,8 @@ function readUnit(): Map<string, string[]> {
 describe('deploy/burst-probe.service', () => {
   const unit = readUnit();
 
-  it('runs the bundled probe with the options from /etc/default/burst-probe and stops it with SIGTERM', () => {
-    expect(unit.get('ExecStart')).toEqual(['/usr/bin/node /opt/burst-probe/burst-probe.mjs $BURST_PROBE_ARGS']);
+  it('runs the bundled probe on its own Node runtime with the options from /etc/default/burst-probe and stops it with SIGTERM', () => {
+    expect(unit.get('ExecStart')).toEqual(['/opt/burst-probe/bin/node /opt/burst-probe/burst-probe.mjs $BURST_PROBE_ARGS']);
     expect(unit.get('EnvironmentFile')).toEqual(['-/etc/default/burst-probe']);
     expect(unit.get('KillSignal')).toEqual(['SIGTERM']);
     expect(unit.get('Restart')).toEqual(['on-failure']);
