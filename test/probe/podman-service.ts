@@ -3,7 +3,7 @@
  * and stopped by the tests themselves. Requires scripts/setup-container-runtime.sh to have run.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -41,11 +41,36 @@ export interface PodmanService {
   readonly stop: () => Promise<void>;
 }
 
+/**
+ * A private Podman store (its own root, runroot and tmpdir, hence its own event log): tests in
+ * other files, running at the same time, neither see its containers nor show theirs to it.
+ */
+export interface PodmanWorld {
+  /** Global flags selecting the store, for every podman command in this world. */
+  readonly flags: readonly string[];
+  /** The store's graph root: what /info reports as the data root. */
+  readonly graphRoot: string;
+}
+
+/** Creates (or reuses) a private store under `dir` holding the test image. */
+export function podmanWorld(dir: string): PodmanWorld {
+  requirePodman();
+  const graphRoot = join(dir, 'root');
+  // Podman refuses a runroot longer than 50 characters; state belongs on tmpfs anyway.
+  const run = join(tmpdir(), `bpw-${createHash('sha256').update(dir).digest('hex').slice(0, 8)}`);
+  const flags = ['--root', graphRoot, '--runroot', join(run, 'runroot'), '--tmpdir', join(run, 'tmp')];
+  if (spawnSync('podman', [...flags, 'image', 'exists', PROBE_IMAGE]).status !== 0) {
+    const copy = spawnSync('bash', ['-c', `podman save ${PROBE_IMAGE} | podman ${flags.join(' ')} load -q`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (copy.status !== 0) throw new Error(`could not copy ${PROBE_IMAGE} into ${dir}: ${copy.stderr}`);
+  }
+  return { flags, graphRoot };
+}
+
 /** Starts `podman system service --time=0` on a random socket and waits until it answers /_ping. */
-export async function startPodmanService(): Promise<PodmanService> {
+export async function startPodmanService(world?: PodmanWorld): Promise<PodmanService> {
   requirePodman();
   const socketPath = join(tmpdir(), `probe-podman-${randomBytes(6).toString('hex')}.sock`);
-  const child: ChildProcess = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('podman', [...(world?.flags ?? []), 'system', 'service', '--time=0', `unix://${socketPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -66,8 +91,8 @@ export async function startPodmanService(): Promise<PodmanService> {
 const execFileAsync = promisify(execFile);
 
 /** Runs `podman run --rm IMAGE /bin/true` through the CLI (not the API), `count` times in a row. */
-export async function runContainersWithCli(count: number): Promise<void> {
+export async function runContainersWithCli(count: number, world?: PodmanWorld): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await execFileAsync('podman', ['run', '--rm', '--network', 'none', PROBE_IMAGE, '/bin/true']);
+    await execFileAsync('podman', [...(world?.flags ?? []), 'run', '--rm', '--network', 'none', PROBE_IMAGE, '/bin/true']);
   }
 }
