@@ -5,7 +5,7 @@
  * and installs under /opt/burst-probe, an optional State Manager association by tag, the managed
  * policy instances need, and optionally the ECS daemon form (`ecsDaemon`).
  */
-import { Validations } from 'aws-cdk-lib';
+import { DockerImage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -14,7 +14,7 @@ import { GuardianPropsError } from '../lambda/core/errors';
 import { PROBE_NAMESPACE } from '../lambda/shared/probe-metric-names';
 import { ProbeEcsDaemon, type ProbeEcsDaemonOptions } from './probe-ecs-daemon';
 import { ARCH_PARAMETERS, LAYER_VERSION_ARN_PATTERN, PROBE_ARGS_PATTERN, probeInstallScript, SHA256_PATTERN } from './probe-install-script';
-import { buildProbePayload, type ProbePayload } from './probe-layer-build';
+import { buildProbePayload, linkTree, type ProbePayload } from './probe-layer-build';
 import { PROBE_ARCHITECTURES, type ProbeArchitecture } from './probe-runtime';
 
 /** Instances the State Manager association installs the probe on. */
@@ -87,8 +87,12 @@ export class ProbeDistribution extends Construct {
   private createLayer(payload: ProbePayload): lambda.LayerVersion {
     return new lambda.LayerVersion(this, payload.arch === 'x86_64' ? 'LayerX8664' : 'LayerArm64', {
       description: `ebs-burst-guardian on-host probe for ${payload.arch} hosts, with Node ${payload.nodeVersion} (manifest sha256 ${payload.manifestSha256})`,
-      // The manifest digest covers every file: no need for CDK to hash 120 MB again.
-      code: lambda.Code.fromAsset(payload.dir, { assetHash: payload.manifestSha256 }),
+      // The manifest digest covers every file: no need for CDK to hash 120 MB again. "Bundling"
+      // by hard links: a synth that skips bundling stages nothing, one that stages copies nothing.
+      code: lambda.Code.fromAsset(payload.dir, {
+        assetHash: payload.manifestSha256,
+        bundling: { image: DockerImage.fromRegistry('unused-local-bundling-only'), local: { tryBundle: (outputDir) => linkTree(payload.dir, outputDir) } },
+      }),
       compatibleArchitectures: [LAMBDA_ARCHITECTURE[payload.arch]],
       license: 'Apache-2.0 (probe), MIT and others (Node.js: burst-probe/bin/NODE-LICENSE)',
     });

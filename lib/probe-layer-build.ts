@@ -5,7 +5,7 @@
  * of its inputs: a synth that changed nothing copies nothing and hashes 2 KB, not 120 MB.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { PROJECT_ROOT } from './guardian-function';
@@ -70,6 +70,39 @@ export function buildProbePayload(arch: ProbeArchitecture): ProbePayload {
       if (!existsSync(sumsPath)) throw error;
       rmSync(work, { recursive: true, force: true });
     }
+    pruneOtherPayloads(arch, dir);
   }
   return { arch, dir, manifestSha256: sha256(readFileSync(sumsPath)), nodeVersion: pinned.nodeVersion };
+}
+
+/** Keeps one payload per architecture in the cache: each is 120 MB. */
+function pruneOtherPayloads(arch: ProbeArchitecture, keep: string): void {
+  const parent = join(PROBE_CACHE_DIR, 'payload');
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    if (name.startsWith(`${arch}-`) && !name.includes('.partial-') && path !== keep) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Mirrors `from` into `to` with hard links (a copy across file systems). Returns true: CDK's local
+ * bundling contract, so it never falls back to Docker. The cache is never written through a link.
+ */
+export function linkTree(from: string, to: string): boolean {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const [source, target] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) {
+      mkdirSync(target, { recursive: true });
+      linkTree(source, target);
+      continue;
+    }
+    try {
+      linkSync(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      copyFileSync(source, target);
+      chmodSync(target, statSync(source).mode);
+    }
+  }
+  return true;
 }

@@ -7,7 +7,9 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 IMAGE="localhost/busybox:probe"
-PACKAGES=(podman runc busybox-static uidmap conmon)
+# zip/unzip/curl: the probe's layer tests zip a layer and run the SSM install script, which downloads
+# (file:// here) and opens it; libstdc++6: the probe image copies it beside the official Node binary.
+PACKAGES=(podman runc busybox-static uidmap conmon zip unzip curl libstdc++6)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-container-runtime: must run as root (installs packages, writes /etc/containers)" >&2

@@ -27,11 +27,13 @@ export const DOCKER_DEFAULT_DATA_ROOT = '/var/lib/docker';
 /** Resolves the identity once at start-up (volumes and instances do not move under a running probe). */
 export async function resolveHostIdentity(options: ProbeOptions, client: DockerEngineClient, env: Readonly<Record<string, string | undefined>>): Promise<HostIdentity> {
   const notes: string[] = [];
-  let dataRoot = DOCKER_DEFAULT_DATA_ROOT;
+  // Without a Docker-API runtime (a containerd node), the --sync-dir is the data root we know of.
+  const fallback = options.syncDir ?? DOCKER_DEFAULT_DATA_ROOT;
+  let dataRoot = fallback;
   try {
-    dataRoot = (await client.dataRoot()) ?? DOCKER_DEFAULT_DATA_ROOT;
+    dataRoot = (await client.dataRoot()) ?? fallback;
   } catch (error) {
-    notes.push(`data root: runtime not reachable (${error instanceof Error ? error.message : String(error)}); assuming ${DOCKER_DEFAULT_DATA_ROOT}`);
+    notes.push(`data root: runtime not reachable (${error instanceof Error ? error.message : String(error)}); assuming ${fallback}`);
   }
   let volumeId = options.volumeId;
   if (volumeId === undefined) {

@@ -5,7 +5,7 @@
  * `systemctl` (records its calls). Also zips a layer payload, cached by its manifest digest.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCH_PARAMETERS, probeInstallScript } from '../../lib/probe-install-script';
 import type { ProbePayload } from '../../lib/probe-layer-build';
@@ -27,9 +27,12 @@ export function hostToolsWithoutNode(dir: string): string {
 
 /** The layer zip of a payload (zip's default deflate), built once per manifest. */
 export function layerZip(payload: ProbePayload): string {
-  const path = join(PROBE_CACHE_DIR, 'zip', `${payload.arch}-${payload.manifestSha256}.zip`);
+  const dir = join(PROBE_CACHE_DIR, 'zip');
+  const path = join(dir, `${payload.arch}-${payload.manifestSha256}.zip`);
   if (existsSync(path)) return path;
-  mkdirSync(join(PROBE_CACHE_DIR, 'zip'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
+  // One zip per architecture is enough: drop those of earlier builds (45 MB each).
+  for (const old of readdirSync(dir)) if (old.startsWith(`${payload.arch}-`) && old.endsWith('.zip')) rmSync(join(dir, old), { force: true });
   const partial = `${path}.partial-${process.pid}`;
   const zip = spawnSync('zip', ['-qrX', partial, 'burst-probe'], { cwd: payload.dir, encoding: 'utf8' });
   if (zip.status !== 0) throw new Error(`zip failed: ${zip.stderr}`);

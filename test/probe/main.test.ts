@@ -83,7 +83,24 @@ describe('burst-probe without a container runtime', () => {
     await new Promise((resolve) => imds.close(resolve));
     expect(code).toBe(0);
     const printed = JSON.parse(io.out.join('')) as { report: { instanceId: string; region: string } };
-    expect(printed.report).toMatchObject({ instanceId: 'i-0fedcba9876543210', region: 'ap-southeast-2' });
+    expect(printed.report).toMatchObject({ instanceId: 'i-0fedcba9876543210', region: 'ap-southeast-2', identitySource: { instanceId: 'IMDSv2', region: 'IMDSv2' } });
+    expect(io.err.join('')).toContain('burst-probe: identity: instance i-0fedcba9876543210 (from IMDSv2), region ap-southeast-2 (from IMDSv2)');
+  });
+
+  it('takes the identity from the environment of a container and says so', async () => {
+    const io = { ...captureIo(), env: { BURST_PROBE_INSTANCE_ID: 'i-0123456789abcdef0', AWS_REGION: 'eu-west-1' } };
+    const code = await main(['--once', '--interval', '100ms', '--dry-run', '--json', '--socket', '/nonexistent/docker.sock', '--sync-write-mib', '0', '--volume-id', 'vol-0abc1234def567890', '--imds-endpoint', 'http://127.0.0.1:9'], io);
+    expect(code).toBe(0);
+    expect(io.err.join('')).toContain('identity: instance i-0123456789abcdef0 (from env BURST_PROBE_INSTANCE_ID), region eu-west-1 (from env AWS_REGION)');
+  });
+
+  it('takes --sync-dir for the data root when no Docker-API runtime answers (a containerd node)', async () => {
+    const io = captureIo();
+    const code = await main(['--once', '--interval', '100ms', '--dry-run', '--json', '--socket', '/nonexistent/docker.sock', '--sync-dir', syncDir, '--proc-root', emptyProc, ...IDS], io);
+    expect(code).toBe(0);
+    const printed = JSON.parse(io.out.join('')) as { report: { notes: string[]; syncWrite: { kind: string } } };
+    expect(printed.report.notes).toContainEqual(expect.stringMatching(new RegExp(`^data root: runtime not reachable .*; assuming ${syncDir}$`)));
+    expect(printed.report.syncWrite.kind).toBe('measured');
   });
 
   it('rejects bad usage with exit code 2 and prints the usage', async () => {

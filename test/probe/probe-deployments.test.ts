@@ -103,6 +103,9 @@ describe('the container image with only the documented mounts', () => {
   it('runs without capabilities on a read-only root and reports container starts, sync-write and D-state', async () => {
     const tag = `localhost/burst-probe:test-${payload.manifestSha256.slice(0, 16)}`;
     if (spawnSync('podman', [...world.flags, 'image', 'exists', tag]).status !== 0) {
+      // Images of earlier builds take 130 MB each in the private store: remove them first.
+      const old = spawnSync('podman', [...world.flags, 'images', '--format', '{{.Repository}}:{{.Tag}}', 'localhost/burst-probe'], { encoding: 'utf8' }).stdout.split('\n').filter((t) => t.startsWith('localhost/burst-probe:test-'));
+      if (old.length > 0) spawnSync('podman', [...world.flags, 'rmi', '--force', ...old]);
       const build = spawnSync('bash', [join(__dirname, '..', '..', 'deploy', 'container', 'build-image.sh'), tag], {
         encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BURST_PROBE_PODMAN_FLAGS: world.flags.join(' ') },
       });
