@@ -3,7 +3,7 @@
  * from a layer version. Kept apart from the construct so a test can run it with bash against a local
  * layer zip. Plain data: no CDK import.
  *
- * What the host needs: systemd, bash and coreutils (uname, sha256sum, install, mktemp); to fetch the
+ * What the host needs: systemd, a POSIX sh and coreutils (uname, sha256sum, install, mktemp); to fetch the
  * layer, the AWS CLI and one of curl, wget or python3 (SSM's own aws:downloadContent cannot fetch a
  * Lambda layer: it needs a signed GetLayerVersionByArn call first); to open the zip, one of unzip,
  * python3 or busybox. No Node: the layer carries its own.
@@ -69,7 +69,8 @@ const FETCH_AND_EXTRACT = [
  */
 export function probeInstallScript(): string[] {
   return [
-    'set -euo pipefail',
+    // POSIX sh: aws:runShellScript runs the script with `sh` (dash on Ubuntu), so no pipefail and no bashisms.
+    'set -eu',
     'root="${BURST_PROBE_ROOT:-}"',
     "args='{{ ProbeArgs }}'",
     ...CHOOSE_ARCH,

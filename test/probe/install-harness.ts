@@ -1,5 +1,5 @@
 /**
- * Test helper: runs the SSM document's install script with bash as SSM would (parameters
+ * Test helper: runs the SSM document's install script with sh as SSM would (parameters
  * substituted), on a PATH that holds only ordinary host tools (no node) plus stand-ins for `aws`
  * (answers a file:// link to a local layer zip, as GetLayerVersionByArn answers an https one) and
  * `systemctl` (records its calls). Also zips a layer payload, cached by its manifest digest.
@@ -83,7 +83,8 @@ export function runInstallScript(options: InstallRunOptions): InstallRun {
     script = script.replaceAll(`{{ ${ARCH_PARAMETERS[arch].layer} }}`, options.layerArns[arch]).replaceAll(`{{ ${ARCH_PARAMETERS[arch].manifest} }}`, options.manifests[arch]);
   }
   const tools = hostToolsWithoutNode(join(work, '..', 'host-tools'));
-  const result = spawnSync(join(tools, 'bash'), ['-c', script], {
+  // aws:runShellScript runs its script with sh (dash here and on Ubuntu), not bash.
+  const result = spawnSync(join(tools, 'sh'), ['-c', script], {
     encoding: 'utf8',
     // stdin not a socket: bash would otherwise take itself for an rshd child and read ~/.bashrc.
     stdio: ['ignore', 'pipe', 'pipe'],
