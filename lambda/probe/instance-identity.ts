@@ -77,7 +77,10 @@ async function ecsRegion(base: string, timeoutMs: number): Promise<string> {
   return region;
 }
 
-/** On Nitro instances the DMI board asset tag is the instance id (sysfs, readable in containers). */
+/**
+ * On Nitro instances the DMI board asset tag is the instance id (sysfs, also in containers); Xen
+ * instances have none: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/identify_ec2_instances.html
+ */
 function dmiInstanceId(sysRoot: string): string | undefined {
   try {
     const tag = readFileSync(join(sysRoot, 'devices', 'virtual', 'dmi', 'id', 'board_asset_tag'), 'utf8').trim();
