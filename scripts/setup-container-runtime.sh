@@ -8,8 +8,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 IMAGE="localhost/busybox:probe"
 # zip/unzip/curl: the probe's layer tests zip a layer and run the SSM install script, which downloads
-# (file:// here) and opens it; libstdc++6: the probe image copies it beside the official Node binary.
-PACKAGES=(podman runc busybox-static uidmap conmon zip unzip curl libstdc++6)
+# (file:// here) and opens it; libstdc++6: the probe image copies it beside the official Node binary;
+# containerd: the probe's containerd event source runs against a private daemon the tests start.
+PACKAGES=(podman runc busybox-static uidmap conmon zip unzip curl libstdc++6 containerd)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-container-runtime: must run as root (installs packages, writes /etc/containers)" >&2

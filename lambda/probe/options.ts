@@ -12,6 +12,8 @@ export interface ProbeOptions {
   readonly once: boolean;
   readonly intervalSeconds: number;
   readonly socketPath: string;
+  /** Follow containerd's events on this socket instead of the Docker Engine API's (EKS, Bottlerocket). */
+  readonly containerdSocket: string | undefined;
   readonly active: { readonly image: string; readonly command: readonly string[]; readonly everySeconds: number } | undefined;
   /** undefined: the runtime's data root. */
   readonly syncDir: string | undefined;
@@ -38,6 +40,8 @@ publishes them to CloudWatch next to the EBS volume holding the container runtim
   --interval DURATION       reporting interval, e.g. 20s, 1m (default 60s)
   --socket PATH             Docker Engine API socket (default /var/run/docker.sock; Podman: the
                             'podman system service' socket)
+  --containerd-socket PATH  container starts from containerd's events instead (EKS, Bottlerocket:
+                            /run/containerd/containerd.sock); the data root is then --sync-dir
   --active-image IMAGE      opt-in: also create/start/wait/remove IMAGE (spends I/O credits)
   --active-command CMD      command for the active container (default: date)
   --active-every DURATION   how often the active run happens (default: every interval)
@@ -77,7 +81,7 @@ export function parseProbeOptions(argv: readonly string[]): ProbeOptions | undef
       strict: true,
       allowPositionals: false,
       options: {
-        help: { type: 'boolean', short: 'h' }, once: { type: 'boolean' }, interval: { type: 'string' }, socket: { type: 'string' },
+        help: { type: 'boolean', short: 'h' }, once: { type: 'boolean' }, interval: { type: 'string' }, socket: { type: 'string' }, 'containerd-socket': { type: 'string' },
         'active-image': { type: 'string' }, 'active-command': { type: 'string' }, 'active-every': { type: 'string' },
         'sync-dir': { type: 'string' }, 'sync-write-mib': { type: 'string' },
         'volume-id': { type: 'string' }, 'instance-id': { type: 'string' }, region: { type: 'string' },
@@ -102,6 +106,7 @@ export function parseProbeOptions(argv: readonly string[]): ProbeOptions | undef
     once: values.once === true,
     intervalSeconds,
     socketPath: values.socket ?? '/var/run/docker.sock',
+    containerdSocket: values['containerd-socket'],
     active: image === undefined ? undefined : {
       image,
       command: (values['active-command'] ?? 'date').split(/\s+/).filter((s) => s !== ''),

@@ -1,5 +1,6 @@
 /**
- * Passive container-start source: follows the runtime's `/events` and pairs create → start. It
+ * Passive container-start source: follows the runtime's events (the Docker Engine API's `/events`,
+ * or containerd's) and pairs create → start. It
  * causes no I/O of its own; when the socket is missing it says so and retries every interval.
  */
 import type { DockerEngineClient, EventSubscription } from './docker-engine-client';
@@ -17,7 +18,7 @@ export class PassiveStartSource {
   private lastError: string | undefined;
   private readonly tracker: StartPairingTracker;
 
-  constructor(private readonly client: DockerEngineClient, tracker?: StartPairingTracker) {
+  constructor(private readonly client: Pick<DockerEngineClient, 'followContainerEvents'>, tracker?: StartPairingTracker) {
     this.tracker = tracker ?? new StartPairingTracker();
   }
 
@@ -29,7 +30,7 @@ export class PassiveStartSource {
     this.subscription = subscription;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from /events within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer from the event stream within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
     });
     try {
       await Promise.race([subscription.ready, timeout]);

@@ -8,6 +8,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CliIo } from '../shared/cli-io';
 import { runActiveContainer, type ActiveRunTimings } from './active-run';
 import { CloudWatchProbePublisher } from './cloudwatch-publisher';
+import { ContainerdEventClient } from './containerd-event-client';
 import { countDStateThreads, type DStateCensus } from './d-state';
 import { DockerEngineClient } from './docker-engine-client';
 import { resolveHostIdentity, type HostIdentity } from './host-identity';
@@ -87,7 +88,7 @@ export async function runProbe(options: ProbeOptions, io: CliIo, deps: ProbeDeps
   const nowMs = deps.nowMs ?? Date.now;
   // Generous timeout: on a throttled volume one create can take minutes (the seed saw 82 s).
   const client = new DockerEngineClient({ socketPath: options.socketPath, requestTimeoutMs: 180_000 });
-  const passive = new PassiveStartSource(client);
+  const passive = new PassiveStartSource(options.containerdSocket === undefined ? client : new ContainerdEventClient({ socketPath: options.containerdSocket }));
   await passive.connect();
   const identity = await resolveHostIdentity(options, client, io.env);
   io.stderr(`burst-probe: ${identity.summary}\n`);

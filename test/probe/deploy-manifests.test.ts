@@ -45,14 +45,18 @@ describe('deploy/k8s/burst-probe-daemonset.yaml', () => {
     expect(() => new DaemonSet(broken as never).validate()).toThrow(/selector/);
   });
 
-  it('mounts only /proc read-only and the containerd data root, with no capabilities and no host namespaces', () => {
+  it('mounts only the containerd socket and /proc read-only and the containerd data root, with no capabilities and no host namespaces', () => {
     const pod = docs.find((d) => d.kind === 'DaemonSet')?.spec?.template.spec as K8sPodSpec;
-    expect(pod.volumes.map((v) => [v.name, v.hostPath.path])).toEqual([['host-proc', '/proc'], ['data-root', '/var/lib/containerd']]);
+    expect(pod.volumes.map((v) => [v.name, v.hostPath.path, v.hostPath.type])).toEqual([['runtime-socket', '/run/containerd/containerd.sock', 'Socket'], ['host-proc', '/proc', 'Directory'], ['data-root', '/var/lib/containerd', 'Directory']]);
     const [container] = pod.containers;
-    expect(container?.volumeMounts).toEqual([{ name: 'host-proc', mountPath: '/host/proc', readOnly: true }, { name: 'data-root', mountPath: '/var/lib/containerd' }]);
+    expect(container?.volumeMounts).toEqual([
+      { name: 'runtime-socket', mountPath: '/run/containerd/containerd.sock', readOnly: true },
+      { name: 'host-proc', mountPath: '/host/proc', readOnly: true },
+      { name: 'data-root', mountPath: '/var/lib/containerd' },
+    ]);
     expect(container?.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect([pod.hostNetwork, pod.hostPID, pod.hostIPC]).toEqual([undefined, undefined, undefined]);
-    expect(container?.args).toEqual(['--interval', '60s', '--proc-root', '/host/proc', '--sync-dir', '/var/lib/containerd']);
+    expect(container?.args).toEqual(['--interval', '60s', '--containerd-socket', '/run/containerd/containerd.sock', '--proc-root', '/host/proc', '--sync-dir', '/var/lib/containerd']);
   });
 });
 
