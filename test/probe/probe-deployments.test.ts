@@ -16,6 +16,7 @@ import { PROBE_INSTALL_PATHS } from '../../lib/probe-install-script';
 import { buildProbePayload, type ProbePayload } from '../../lib/probe-layer-build';
 import { PROBE_CACHE_DIR } from '../../lib/probe-runtime';
 import { hostToolsWithoutNode, layerZip, runInstallScript } from './install-harness';
+import { runContainersWithCtr, startContainerd, type ContainerdService } from './containerd-service';
 import { podmanWorld, runContainersWithCli, startPodmanService, type PodmanService, type PodmanWorld } from './podman-service';
 
 const HOST_ARCH = arch === 'arm64' ? 'aarch64' : 'x86_64';
@@ -27,6 +28,7 @@ const CLOSED_IMDS = 'http://127.0.0.1:9';
 
 let world: PodmanWorld;
 let service: PodmanService;
+let containerd: ContainerdService;
 let payload: ProbePayload;
 let work: string;
 let zipPath: string;
@@ -49,6 +51,7 @@ function buildImage(): string {
 beforeAll(async () => {
   world = podmanWorld(join(PROBE_CACHE_DIR, 'podman-world'));
   service = await startPodmanService(world);
+  containerd = await startContainerd();
   payload = buildProbePayload(HOST_ARCH);
   zipPath = layerZip(payload);
   imageTag = buildImage();
@@ -56,6 +59,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await service?.stop();
+  await containerd?.stop();
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
@@ -137,5 +141,28 @@ describe('the container image with only the documented mounts', () => {
     expect(report.syncWrite).toMatchObject({ kind: 'measured', value: { directory: world.graphRoot } });
     expect(report.dState.kind).toBe('measured');
     expect(report.dState.kind === 'measured' ? report.dState.value.tasksScanned : 0).toBeGreaterThan(10);
+  }, 60_000);
+});
+
+describe('the container image with the DaemonSet\'s mounts (a containerd node)', () => {
+  it('follows containerd through its read-only socket and reports container starts and sync-write into the data root', async () => {
+    const dataRoot = join(work, 'var-lib-containerd');
+    mkdirSync(dataRoot);
+    const probe = start('podman', [
+      ...world.flags, 'run', '--rm', '--network', 'none', '--cap-drop', 'all', '--read-only', '--security-opt', 'no-new-privileges',
+      '-v', `${containerd.socketPath}:/run/containerd/containerd.sock:ro`,
+      '-v', '/proc:/host/proc:ro',
+      '-v', `${dataRoot}:/var/lib/containerd`,
+      '-e', `BURST_PROBE_INSTANCE_ID=${IDENTITY_ENV.BURST_PROBE_INSTANCE_ID}`, '-e', `AWS_REGION=${IDENTITY_ENV.AWS_REGION}`,
+      imageTag, '--once', '--interval', '6s', '--dry-run', '--json', '--containerd-socket', '/run/containerd/containerd.sock', '--proc-root', '/host/proc', '--sync-dir', '/var/lib/containerd',
+      '--volume-id', VOLUME, '--imds-endpoint', CLOSED_IMDS,
+    ], process.env);
+    await probe.said('identity:');
+    await runContainersWithCtr(containerd, 3);
+    const result = await probe.done;
+    expect(result.code).toBe(0);
+    const report = parseReport(result.stdout);
+    expectThreeStarts(report);
+    expect(report.syncWrite).toMatchObject({ kind: 'measured', value: { directory: '/var/lib/containerd' } });
   }, 60_000);
 });
