@@ -3,7 +3,7 @@
  * the interval the heartbeat alarm needs. Pure (no CDK import) so it is unit-testable on its own.
  */
 import { GuardianPropsError } from '../lambda/core/errors';
-import { parseRate, rateIntervalSeconds } from '../lambda/core/scan/schedule';
+import { rateIntervalSeconds, scheduleProblem } from '../lambda/core/scan/schedule';
 
 /** A checked schedule: `rate(...)` knows its interval; `cron(...)` needs one from the caller. */
 export interface ScanSchedule {
@@ -14,30 +14,20 @@ export interface ScanSchedule {
 
 
 /**
- * Parses a schedule expression; throws `GuardianPropsError` showing the bad value. EventBridge wants
- * the singular unit for 1 and the plural otherwise, and a positive value
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html).
+ * Parses a schedule expression; throws `GuardianPropsError` showing the bad value. The rules are the
+ * policy schema's (`scheduleProblem`), so `policy validate` and `cdk synth` agree.
  */
 export function parseScanSchedule(expression: string, cronIntervalSeconds?: number): ScanSchedule {
-  const rate = parseRate(expression);
-  if (rate !== undefined) {
-    const { value, unit } = rate;
-    const singular = !unit.endsWith('s');
-    if (value <= 0) throw new GuardianPropsError(`schedule '${expression}': the rate must be positive`);
-    if ((value === 1) !== singular) {
-      throw new GuardianPropsError(`schedule '${expression}': EventBridge wants '${value === 1 ? unit.replace(/s$/, '') : `${unit}s`}' for ${value}`);
-    }
-    return { expression, intervalSeconds: rateIntervalSeconds(expression) ?? 0 };
+  const problem = scheduleProblem(expression);
+  if (problem !== undefined) throw new GuardianPropsError(`schedule: ${problem}`);
+  const rateSeconds = rateIntervalSeconds(expression);
+  if (rateSeconds !== undefined) return { expression, intervalSeconds: rateSeconds };
+  if (cronIntervalSeconds === undefined || !Number.isInteger(cronIntervalSeconds) || cronIntervalSeconds < 60) {
+    throw new GuardianPropsError(
+      `schedule '${expression}' is a cron expression: pass scanIntervalSeconds (whole seconds ≥ 60, got ${String(cronIntervalSeconds)}) so the heartbeat alarm knows how often a scan is due`,
+    );
   }
-  if (/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/.test(expression)) {
-    if (cronIntervalSeconds === undefined || !Number.isInteger(cronIntervalSeconds) || cronIntervalSeconds < 60) {
-      throw new GuardianPropsError(
-        `schedule '${expression}' is a cron expression: pass scanIntervalSeconds (whole seconds ≥ 60, got ${String(cronIntervalSeconds)}) so the heartbeat alarm knows how often a scan is due`,
-      );
-    }
-    return { expression, intervalSeconds: cronIntervalSeconds };
-  }
-  throw new GuardianPropsError(`schedule '${expression}' is neither rate(N minutes|hours|days) nor cron(6 fields)`);
+  return { expression, intervalSeconds: cronIntervalSeconds };
 }
 
 /**

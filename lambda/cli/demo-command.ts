@@ -17,6 +17,13 @@ import type { CliCommand } from '../shared/cli-io';
 import { afterFlipLines, containerStartLines, guardianTimelineLines, runGuardianStory } from './demo-guardian';
 import { SIMULATION_START_EPOCH_SECONDS } from './simulate-command';
 import { writeSimulatedReport } from './simulate-policy';
+import { HELP_OPTION, parseCommandArgs } from './args';
+
+const USAGE = `usage: burst-guardian demo   (what \`npm start\` runs; no options, no AWS account)
+  The seed story on the embedded simulated fleet: a CI host's 100 GiB gp2 volume drains, the guardian
+  forecasts, alerts and rescues it under policy.yaml (made live); prints the story and writes
+  finance's HTML report of the run to reports/simulated-report.html.
+`;
 
 /** Where `npm start` leaves finance's HTML report of the simulated run (git-ignored). */
 export const DEMO_REPORT_PATH = 'reports/simulated-report.html';
@@ -83,7 +90,11 @@ export const DEMO_SECTIONS: readonly DemoSection[] = [
 ];
 
 /** The `demo` command (`npm start`). */
-export const runDemo: CliCommand = async (_argv, io) => {
+export const runDemo: CliCommand = async (argv, io) => {
+  if (parseCommandArgs(argv, HELP_OPTION, USAGE).values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
   const story = await buildDemoStory();
   io.stdout(`${DEMO_SECTIONS.flatMap((section) => [...section(story), '']).join('\n')}`);
   await mkdir(join(io.cwd, 'reports'), { recursive: true });

@@ -3,27 +3,33 @@
  * every event and modification of one volume in time order, with reasons, states and the
  * round-trip balance records (issue 7 item 1).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors';
 import { buildVolumeHistory } from '../core/report/history';
 import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type HistorySourceDeps } from './history-source';
 import { renderHistoryJson } from '../report/json';
 import { renderHistoryTable } from '../report/table';
 import type { CliCommand } from '../shared/cli-io';
+import { AWS_SESSION_HELP, HELP_OPTION, OUTPUT_HELP, OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs, renderTextRows } from './args';
+import { isoUtc } from '../report/format';
 
 const OPTIONS = {
   table: { type: 'string' },
   stack: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...OUTPUT_OPTIONS,
+  ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
-const USAGE = `usage: burst-guardian history VOLUME_ID (--table NAME | --stack NAME) [--region R] [--profile P] [--json]
+const USAGE = `usage: burst-guardian history VOLUME_ID (--table NAME | --stack NAME) [--region R] [--profile P]
+         [--output table|json|text] [--json]
   Every alert, rescue, revert, failure and blocked decision of one volume, oldest first, with the
   modification states and the round-trip balances (BurstBalance before a rescue, first after the revert).
-`;
+  VOLUME_ID         e.g. vol-0abc1234def567890
+  --table NAME      the guardian's history table
+  --stack NAME      or the CloudFormation stack that deployed it (its HistoryTableName output)
+\${AWS_SESSION_HELP}\${OUTPUT_HELP}`;
 
 /** EBS volume ids: `vol-` and 8 or 17 hex digits. */
 const VOLUME_ID = /^vol-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -36,17 +42,12 @@ export interface HistoryCommandDeps {
 /** Builds the `history` command over the given client factories. */
 export function createHistoryCommand(deps: HistoryCommandDeps): CliCommand {
   return async (argv, io) => {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS, USAGE, true);
     if (values.help) {
       io.stdout(USAGE);
       return 0;
     }
+    const output = outputFormatOf(values);
     const [volumeId, ...extra] = positionals;
     if (volumeId === undefined || extra.length > 0) throw new UsageError(`expected exactly one VOLUME_ID\n${USAGE}`);
     if (!VOLUME_ID.test(volumeId)) throw new UsageError(`'${volumeId}' is not an EBS volume id (vol- and 8 or 17 hex digits)`);
@@ -55,10 +56,15 @@ export function createHistoryCommand(deps: HistoryCommandDeps): CliCommand {
     const { store } = await openHistoryStore(locator, session, deps.source);
     const [events, modifications] = await Promise.all([store.listEvents(volumeId), store.listModifications(volumeId)]);
     const history = buildVolumeHistory(volumeId, events, modifications);
-    io.stdout(values.json ? renderHistoryJson(history) : renderHistoryTable(history));
+    io.stdout(output === 'json' ? renderHistoryJson(history) : output === 'text' ? renderHistoryText(history) : renderHistoryTable(history));
     return 0;
   };
 }
 
 /** The `history` command with the caller's AWS credentials. */
 export const runHistory: CliCommand = createHistoryCommand({ source: AWS_HISTORY_SOURCE });
+
+/** `--output text`: one line per entry, tab-separated: time, source, kind, state, summary. */
+function renderHistoryText(history: ReturnType<typeof buildVolumeHistory>): string {
+  return renderTextRows(history.lines.map((line) => [isoUtc(line.tEpochSeconds), line.source, line.kind, line.source === 'modification' ? line.record.status : '', line.summary]));
+}

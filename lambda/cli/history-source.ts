@@ -6,7 +6,6 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fromIni } from '@aws-sdk/credential-providers';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { errorCode } from '../aws/ec2-errors';
@@ -25,14 +24,18 @@ export interface HistorySourceDeps {
   readonly cloudFormation: (session: AwsSessionOptions) => CloudFormationClient;
 }
 
+/**
+ * Client config for a session: the SDK's `profile` option takes both credentials and region from
+ * that profile, as the AWS CLI does (https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html).
+ */
+export function sessionClientConfig(session: AwsSessionOptions): { region?: string; profile?: string } {
+  return { ...(session.region === undefined ? {} : { region: session.region }), ...(session.profile === undefined ? {} : { profile: session.profile }) };
+}
+
 /** Factories over the real AWS SDK with the caller's credentials (a named profile when given). */
 export const AWS_HISTORY_SOURCE: HistorySourceDeps = {
-  documentClient: (session) =>
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: session.region, ...(session.profile === undefined ? {} : { credentials: fromIni({ profile: session.profile }) }) }),
-    ),
-  cloudFormation: (session) =>
-    new CloudFormationClient({ region: session.region, ...(session.profile === undefined ? {} : { credentials: fromIni({ profile: session.profile }) }) }),
+  documentClient: (session) => DynamoDBDocumentClient.from(new DynamoDBClient(sessionClientConfig(session))),
+  cloudFormation: (session) => new CloudFormationClient(sessionClientConfig(session)),
 };
 
 /** `--table NAME` or `--stack NAME`, exactly one. */

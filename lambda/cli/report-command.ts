@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors';
 import type { FinanceReport, ReportPeriod } from '../core/report/report';
 import { monthLabelOf, parseReportDate } from '../core/report/calendar';
@@ -17,6 +17,7 @@ import { createProgress } from '../report/progress';
 import { bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
 import type { CliCommand, CliIo } from '../shared/cli-io';
+import { AWS_SESSION_HELP, HELP_OPTION, parseCommandArgs } from './args';
 
 const OPTIONS = {
   table: { type: 'string' },
@@ -28,7 +29,7 @@ const OPTIONS = {
   format: { type: 'string', default: 'table' },
   out: { type: 'string' },
   'lookback-months': { type: 'string', default: String(DEFAULT_LOOKBACK_MONTHS) },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--since DATE] [--until DATE]
@@ -37,7 +38,8 @@ const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--sin
   The period is [since, until): --since 2026-09 --until 2026-12 covers September to November.
   Defaults: until = now, since = the start of the UTC month until falls in. Prices: bundled, for --region.
   --lookback-months: months before the period searched for volumes rescued then and still off their type.
-`;
+  --format          table (default), csv, json or html (--out FILE writes it to a file)
+\${AWS_SESSION_HELP}`;
 
 const FORMATS = {
   table: renderReportTable,
@@ -72,12 +74,7 @@ export interface ReportArgs {
 
 /** Parses `report` arguments against `now`; throws `UsageError` naming the problem. Undefined for `--help`. */
 export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number, env: CliIo['env']): ReportArgs | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
-  }
+  const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
   if (values.help) return undefined;
   if (!(values.format in FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, not '${values.format}'`);
   const locator = tableLocatorOf(values);

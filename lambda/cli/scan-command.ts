@@ -8,8 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { fromIni } from '@aws-sdk/credential-providers';
+import type { ParseArgsConfig } from 'node:util';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { SnsNotifier } from '../aws/sns-notifier';
 import type { ThrottleRetryOptions } from '../aws/throttle-retry';
@@ -23,9 +22,10 @@ import type { ScanReport, VolumeScanResult } from '../core/scan/types';
 import type { Forecast } from '../core/types';
 import { PortObserver } from '../handlers/port-observer';
 import { createAwsPorts, createGuardianClients, type GuardianClients } from '../handlers/wiring';
-import { regionOf, type AwsSessionOptions } from './history-source';
+import { regionOf, sessionClientConfig, type AwsSessionOptions } from './history-source';
 import { MemoryHistoryStore } from '../sim/memory-history-store';
 import type { CliCommand, CliIo } from '../shared/cli-io';
+import { AWS_SESSION_HELP, HELP_OPTION, OUTPUT_HELP, OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs, renderTextRows, type OutputFormat } from './args';
 
 const OPTIONS = {
   policy: { type: 'string', default: 'policy.yaml' },
@@ -34,18 +34,18 @@ const OPTIONS = {
   table: { type: 'string' },
   'topic-arn': { type: 'string' },
   execute: { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...OUTPUT_OPTIONS,
+  ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
-const USAGE = `usage: burst-guardian scan [--policy FILE] [--region R] [--profile P] [--table NAME] [--topic-arn ARN] [--execute] [--json]
+const USAGE = `usage: burst-guardian scan [--policy FILE] [--region R] [--profile P] [--table NAME] [--topic-arn ARN]
+         [--execute] [--output table|json|text] [--json]
   Runs one scan of your volumes with your AWS credentials and prints what it sees and decides.
   --policy FILE     policy file (default policy.yaml)
   --table NAME      the guardian's history table (ledger); without it nothing is recorded
   --topic-arn ARN   send notifications to this SNS topic; without it they are printed to stderr
   --execute         allow ModifyVolume (only if the policy has dryRun: false; needs --table)
-  --json            print the report as JSON
-`;
+\${AWS_SESSION_HELP}\${OUTPUT_HELP}`;
 
 /** What the command needs from the outside world (tests inject mocked clients and a clock). */
 export interface ScanCommandDeps {
@@ -59,11 +59,12 @@ export interface ScanCommandDeps {
 /** Builds the `scan` command over injected clients. */
 export function createScanCommand(deps: ScanCommandDeps): CliCommand {
   return async (argv, io) => {
-    const values = parseOptions(argv);
+    const values = parseCommandArgs(argv, OPTIONS, USAGE).values;
     if (values.help) {
       io.stdout(USAGE);
       return 0;
     }
+    const output = outputFormatOf(values);
     if (values.execute && values.table === undefined) {
       throw new UsageError('--execute needs --table NAME: a modification is only made after its intent is recorded in the ledger');
     }
@@ -86,7 +87,7 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
       },
       deps.nowEpochSeconds(),
     );
-    io.stdout(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderScanTable(report));
+    io.stdout(renderScan(report, output));
     // Exit 1 when the scan was blind, by the same rule as the Lambda's ScanSucceeded (core/scan/watch.ts).
     const watch = assessScanWatch(observer.tallies());
     if (!watch.watched) io.stderr(`the scan could not watch: ${watch.reasons.join('; ')}\n`);
@@ -95,24 +96,18 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
 }
 
 interface ScanOptions {
-  readonly policy: string;
-  readonly region?: string;
-  readonly profile?: string;
   readonly table?: string;
   readonly 'topic-arn'?: string;
   readonly execute: boolean;
-  readonly json: boolean;
-  readonly help: boolean;
 }
 
-function parseOptions(argv: readonly string[]): ScanOptions {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
-    return values;
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
-  }
+const SCAN_COLUMNS = ['volume', 'name', 'size', 'type', 'balance', 'forecast', 'decision', 'reason'] as const;
+
+/** The report in the chosen format. */
+function renderScan(report: ScanReport, output: OutputFormat): string {
+  if (output === 'json') return `${JSON.stringify(toJson(report), null, 2)}\n`;
+  if (output === 'text') return renderTextRows(report.results.map(rowOf).map((row) => SCAN_COLUMNS.map((c) => row[c] ?? '')));
+  return renderScanTable(report);
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
@@ -199,7 +194,7 @@ function rowOf(result: VolumeScanResult): Record<string, string> {
 /** The human table: one row per volume, then errors and a summary line. */
 export function renderScanTable(report: ScanReport): string {
   const rows = report.results.map(rowOf);
-  const columns = ['volume', 'name', 'size', 'type', 'balance', 'forecast', 'decision', 'reason'];
+  const columns = SCAN_COLUMNS;
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   const out = [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))];
@@ -225,10 +220,9 @@ function toJson(report: ScanReport): Record<string, unknown> {
   };
 }
 
-/** The `scan` command with the caller's AWS credentials (a named profile via `fromIni` when given). */
+/** The `scan` command with the caller's AWS credentials (a named profile's credentials and region when given). */
 export const runScanCommand: CliCommand = createScanCommand({
-  clients: (session) =>
-    createGuardianClients({ ...optional('region', session.region), ...(session.profile === undefined ? {} : { credentials: fromIni({ profile: session.profile }) }) }),
+  clients: (session) => createGuardianClients(sessionClientConfig(session)),
   nowEpochSeconds: () => Math.floor(Date.now() / 1000),
   readText: async (path) => readFile(path, 'utf8'),
 });

@@ -4,7 +4,7 @@
  * `--report-html`): add the options to `SIMULATE_OPTIONS`, read them in `parseSimulateArgs`, and
  * pass an `onForecast` hook to `runForecastSimulation` from `runSimulate`.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { SimulationInputError, UsageError } from '../core/errors';
 import type { BurstableVolumeType } from '../core/types';
 import { readTraceFile, scenarioWorkload, traceWorkload, type WorkloadFactory } from '../sim/index';
@@ -12,6 +12,7 @@ import { alertEpisodes, runForecastSimulation, type ForecastRunReport } from '..
 import { formatHours, renderBalanceChart } from './chart';
 import { readPolicyFile, runActingSimulation, writeActingSummary, writeSimulatedReport } from './simulate-policy';
 import type { CliCommand, CliIo } from '../shared/cli-io';
+import { HELP_OPTION, OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from './args';
 
 /** Monday 2026-01-05 00:00 UTC: simulations start at a fixed instant so diurnal scenarios are reproducible. */
 export const SIMULATION_START_EPOCH_SECONDS = 1_767_571_200;
@@ -29,17 +30,18 @@ export const SIMULATE_OPTIONS = {
   'metric-delay-minutes': { type: 'string', default: '2' },
   'duration-hours': { type: 'string' },
   seed: { type: 'string', default: '1' },
-  json: { type: 'boolean', default: false },
+  ...OUTPUT_OPTIONS,
   policy: { type: 'string' },
   act: { type: 'boolean', default: false },
   'report-html': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = `usage: burst-guardian simulate (--trace FILE.csv | --scenario NAME[:ARG]) --size-gib N
          [--type gp2|st1|sc1] [--horizon-minutes 30] [--interval-minutes 5]
-         [--metric-delay-minutes 2] [--duration-hours N] [--seed N] [--json]
-         [--policy FILE [--act] [--report-html FILE]]
+         [--metric-delay-minutes 2] [--duration-hours N] [--seed N]
+         [--output table|json|text] [--json] [--policy FILE [--act] [--report-html FILE]]
+--output json (or --json) prints one JSON document; table and text print the readable summary.
 --policy runs the whole guardian loop (forecast, decide, modify, notify) on the simulated volume;
 it modifies only when the policy says dryRun: false or --act is given (--act overrides the dry run).
 scenarios: constant:IOPS, diurnal[:peakIOPS], ci-host[:startsPerMinute], nightly-batch[:IOPS], spikes[:IOPS], step[:IOPS]
@@ -68,13 +70,9 @@ export interface SimulateArgs {
 
 /** Parses `simulate` arguments; throws `UsageError` naming the problem. Returns undefined for `--help`. */
 export function parseSimulateArgs(argv: readonly string[], cwd: string): SimulateArgs | undefined {
-  let values: ReturnType<typeof parseArgs<{ options: typeof SIMULATE_OPTIONS; strict: true }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: SIMULATE_OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const { values } = parseCommandArgs(argv, SIMULATE_OPTIONS, USAGE);
   if (values.help) return undefined;
+  const json = outputFormatOf(values) === 'json';
   if ((values.trace === undefined) === (values.scenario === undefined)) throw new UsageError('give exactly one of --trace FILE.csv or --scenario NAME[:ARG]');
   const type = values.type;
   if (type !== 'gp2' && type !== 'st1' && type !== 'sc1') throw new UsageError(`--type must be gp2, st1 or sc1, got '${type}'`);
@@ -90,7 +88,7 @@ export function parseSimulateArgs(argv: readonly string[], cwd: string): Simulat
     : 3600 * numberOption('--duration-hours', values['duration-hours'], { min: 1 / 60, max: MAX_DURATION_HOURS });
   if (values.policy === undefined && (values.act || values['report-html'] !== undefined)) throw new UsageError('--act and --report-html need --policy FILE');
   return {
-    source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json: values.json, act: values.act,
+    source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json, act: values.act,
     ...(values.policy === undefined ? {} : { policyFile: values.policy }),
     ...(values['report-html'] === undefined ? {} : { reportHtmlFile: values['report-html'] }),
   };

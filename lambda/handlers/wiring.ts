@@ -84,11 +84,11 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
 export const SDK_REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true } as const;
 
 /** Builds the SDK clients (no network until the first call). */
-export function createGuardianClients(config: { readonly region?: string; readonly credentials?: EC2Client['config']['credentials'] } = {}): GuardianClients {
+export function createGuardianClients(config: { readonly region?: string; readonly profile?: string } = {}): GuardianClients {
   const base = {
     requestHandler: SDK_REQUEST_HANDLER,
     ...(config.region ? { region: config.region } : {}),
-    ...(config.credentials ? { credentials: config.credentials } : {}),
+    ...(config.profile ? { profile: config.profile } : {}),
   };
   return {
     ec2: new EC2Client(base),

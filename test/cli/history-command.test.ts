@@ -53,6 +53,30 @@ describe('burst-guardian history on dynalite', () => {
     ]);
   });
 
+  it('prints the same JSON for --output json as for --json, and tab-separated rows for --output text', async () => {
+    const json = await run([FLIP_REVERT, '--table', table, '--json']);
+    const output = await run([FLIP_REVERT, '--table', table, '--output', 'json']);
+    expect(output.out).toBe(json.out);
+    const text = await run([FLIP_REVERT, '--table', table, '--output', 'text']);
+    expect(text.code).toBe(0);
+    const rows = text.out.trimEnd().split('\n').map((line) => line.split('\t'));
+    expect(rows.map((r) => r.slice(0, 4))).toEqual([
+      ['2026-10-10T11:50:00Z', 'event', 'alert', ''],
+      ['2026-10-10T12:00:00Z', 'modification', 'rescue', 'completed'],
+      ['2026-10-10T12:00:00Z', 'event', 'rescue', ''],
+      ['2026-10-10T18:00:00Z', 'modification', 'revert', 'completed'],
+      ['2026-10-10T18:00:00Z', 'event', 'revert', ''],
+      ['2026-10-10T18:10:00Z', 'event', 'round-trip', ''],
+    ]);
+  });
+
+  it.each([
+    [['--output', 'yaml']],
+    [['--json', '--output', 'text']],
+  ])('rejects the output choice %j as a usage error', async (extra) => {
+    await expect(run([FLIP_REVERT, '--table', table, ...extra])).rejects.toThrow(UsageError);
+  });
+
   it('prints a readable table with reasons and the round-trip balances', async () => {
     const { out } = await run([BOUNDARY, '--table', table, '--region', 'eu-west-1', '--profile', 'finance']);
     expect(out).toContain(`History of ${BOUNDARY}`);

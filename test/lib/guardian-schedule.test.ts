@@ -34,8 +34,14 @@ describe('parseScanSchedule', () => {
     expect(() => parseScanSchedule('cron(0 * * * ? *)', interval)).toThrow(GuardianPropsError);
   });
 
-  it('reads any rate(N minutes) as N × 60 s', () => {
-    fc.assert(fc.property(fc.integer({ min: 2, max: 100_000 }), (n) => parseScanSchedule(`rate(${n} minutes)`).intervalSeconds === n * 60));
+  it('reads any rate(N minutes) up to 56 hours as N × 60 s', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 3_360 }), (n) => parseScanSchedule(`rate(${n} minutes)`).intervalSeconds === n * 60));
+  });
+
+  it('rejects any rate longer than 56 hours, whose heartbeat alarm would exceed 7 days', () => {
+    fc.assert(fc.property(fc.integer({ min: 3_361, max: 100_000 }), (n) => {
+      expect(() => parseScanSchedule(`rate(${n} minutes)`)).toThrow(GuardianPropsError);
+    }));
   });
 });
 

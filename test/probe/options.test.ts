@@ -37,6 +37,13 @@ describe('parseProbeOptions', () => {
     expect(parseProbeOptions(['--help'])).toBeUndefined();
   });
 
+  it('accepts the bounds of --interval and well-formed instance ids', () => {
+    expect(parseProbeOptions(['--interval', '24h'])?.intervalSeconds).toBe(86_400);
+    expect(parseProbeOptions(['--interval', '100ms'])?.intervalSeconds).toBe(0.1);
+    expect(parseProbeOptions(['--instance-id', 'i-0abc1234def567890'])?.instanceId).toBe('i-0abc1234def567890');
+    expect(parseProbeOptions(['--instance-id', 'i-0abc1234'])?.instanceId).toBe('i-0abc1234');
+  });
+
   it.each([
     [['--bogus']],
     [['--active-every', '5m']],
@@ -44,6 +51,14 @@ describe('parseProbeOptions', () => {
     [['--volume-id', 'vol_123']],
     [['--sync-write-mib', '-2']],
     [['--interval', 'often']],
+    [['--interval', '600h']],
+    [['--interval', '25h']],
+    [['--interval', '50ms']],
+    [['--active-image', 'busybox', '--active-every', '600h']],
+    [['--instance-id', 'i-123']],
+    [['--instance-id', 'i-0ABC1234DEF567890']],
+    [['--instance-id', 'vol-0abc1234def567890']],
+    [['--volume-id', 'vol-0abc1234def5678']],
     [['stray']],
   ])('rejects %j with a UsageError', (argv) => {
     expect(() => parseProbeOptions(argv)).toThrow(UsageError);

@@ -5,6 +5,7 @@
  * Every problem (YAML syntax, schema, cross-field AWS limits checked inside the schema) is collected and thrown at once in a
  * `PolicyValidationError`, each with file, line, column and the dotted field path.
  */
+import { findExcessiveNesting, MAX_POLICY_NESTING } from './nesting';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { PolicyValidationError } from '../errors';
 import { PolicySchema, type Policy } from './schema';
@@ -23,6 +24,12 @@ interface RawIssue {
 
 /** Parses policy YAML text into a typed policy with defaults applied; throws `PolicyValidationError` listing every problem. */
 export function parsePolicy(text: string, fileName: string): Policy {
+  const deep = findExcessiveNesting(text);
+  if (deep !== undefined) {
+    throw new PolicyValidationError(fileName, [
+      { ...deep, path: '(yaml)', message: `nested more than ${MAX_POLICY_NESTING} levels deep (a policy needs at most 6): is a bracket or indentation runaway?` },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

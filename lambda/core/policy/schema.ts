@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { TARGET_LIMITS } from './target-limits';
+import { scheduleProblem } from '../scan/schedule';
 
 /** `auto` = sized from observed demand with headroom; a number = exactly this much. */
 const autoOr = (number: z.ZodNumber) => z.union([z.literal('auto'), number]);
@@ -168,7 +169,11 @@ export const PolicySchema = z.strictObject({
     .describe('AWS region hint for the CDK app and the price table'),
   schedule: z
     .string()
-    .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/)
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/)
+    .superRefine((expression, ctx) => {
+      const problem = scheduleProblem(expression);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .default('rate(5 minutes)')
     .describe('EventBridge schedule expression of the scan'),
   modificationRule: z.enum(['four-per-24h', 'six-hour-cooldown']).default('four-per-24h'),
