@@ -29,7 +29,7 @@ const USAGE = `usage: burst-guardian history VOLUME_ID (--table NAME | --stack N
   VOLUME_ID         e.g. vol-0abc1234def567890
   --table NAME      the guardian's history table
   --stack NAME      or the CloudFormation stack that deployed it (its HistoryTableName output)
-\${AWS_SESSION_HELP}\${OUTPUT_HELP}`;
+${AWS_SESSION_HELP}${OUTPUT_HELP}`;
 
 /** EBS volume ids: `vol-` and 8 or 17 hex digits. */
 const VOLUME_ID = /^vol-[0-9a-f]{8}([0-9a-f]{9})?$/;

@@ -39,7 +39,7 @@ const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--sin
   Defaults: until = now, since = the start of the UTC month until falls in. Prices: bundled, for --region.
   --lookback-months: months before the period searched for volumes rescued then and still off their type.
   --format          table (default), csv, json or html (--out FILE writes it to a file)
-\${AWS_SESSION_HELP}`;
+${AWS_SESSION_HELP}`;
 
 const FORMATS = {
   table: renderReportTable,

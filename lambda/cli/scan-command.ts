@@ -45,7 +45,7 @@ const USAGE = `usage: burst-guardian scan [--policy FILE] [--region R] [--profil
   --table NAME      the guardian's history table (ledger); without it nothing is recorded
   --topic-arn ARN   send notifications to this SNS topic; without it they are printed to stderr
   --execute         allow ModifyVolume (only if the policy has dryRun: false; needs --table)
-\${AWS_SESSION_HELP}\${OUTPUT_HELP}`;
+${AWS_SESSION_HELP}${OUTPUT_HELP}`;
 
 /** What the command needs from the outside world (tests inject mocked clients and a clock). */
 export interface ScanCommandDeps {
