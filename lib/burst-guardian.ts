@@ -2,7 +2,7 @@
  * `BurstGuardian`: the whole guardian as one reusable construct — scan and modification-event
  * functions, schedule, event rule, alert topic, history table, failure queue, alarms and dashboard.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -60,7 +60,10 @@ export class BurstGuardian extends Construct {
     if (props.alertEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.failureQueue }));
     }
-    const functions = this.createFunctions(props, { metricsNamespace, probeNamespace, scanTimeout, logRetention });
+    // Named from the stack so the functions can link to it: a generated name would make the
+    // dashboard (which graphs the functions) and the functions depend on each other.
+    const dashboardName = Fn.join('-', [Aws.STACK_NAME, Aws.REGION, 'burst-guardian', this.node.addr.slice(0, 8)]);
+    const functions = this.createFunctions(props, { metricsNamespace, probeNamespace, scanTimeout, logRetention, dashboardName });
     this.scanFunction = functions.scan;
     this.eventFunction = functions.event;
     this.wireInvocations(schedule.expression, Duration.seconds(Math.max(60, schedule.intervalSeconds)));
@@ -79,13 +82,14 @@ export class BurstGuardian extends Construct {
       metricsNamespace,
       probeNamespace,
       alarms: this.alarms.all(),
+      dashboardName,
     });
   }
 
   /** Both functions with their environment and least-privilege grants. */
   private createFunctions(
     props: BurstGuardianProps,
-    settings: { metricsNamespace: string; probeNamespace: string; scanTimeout: Duration; logRetention: logs.RetentionDays },
+    settings: { metricsNamespace: string; probeNamespace: string; scanTimeout: Duration; logRetention: logs.RetentionDays; dashboardName: string },
   ): { scan: GuardianFunction; event: GuardianFunction } {
     const { metricsNamespace, probeNamespace, scanTimeout, logRetention } = settings;
     const environment = {
@@ -95,6 +99,7 @@ export class BurstGuardian extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       PROBE_NAMESPACE: probeNamespace,
       POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
+      DASHBOARD_NAME: settings.dashboardName,
     };
     const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic };
     const scan = new GuardianFunction(this, 'Scan', {

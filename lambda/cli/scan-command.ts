@@ -13,9 +13,9 @@ import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { SnsNotifier } from '../aws/sns-notifier';
 import type { ThrottleRetryOptions } from '../aws/throttle-retry';
 import { UsageError } from '../core/errors';
-import { formatDuration, formatSubject, formatFacts } from '../core/notification/format';
+import { formatBody, formatDuration, formatSubject } from '../core/notification/format';
 import { parsePolicy } from '../core/policy/policy';
-import type { HistoryStore, Notifier } from '../core/ports';
+import type { HistoryStore, NotificationDeployment, Notifier } from '../core/ports';
 import { runScan } from '../core/scan/scan';
 import { assessScanWatch } from '../core/scan/watch';
 import type { ScanReport, VolumeScanResult } from '../core/scan/types';
@@ -74,7 +74,9 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
     const clients = deps.clients(session);
     const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' }, deps.retry);
     const history = historyFor(values, clients);
-    const notifier: Notifier = values['topic-arn'] === undefined ? stderrNotifier(io) : new SnsNotifier({ client: clients.sns, topicArn: values['topic-arn'] });
+    const notifier: Notifier = values['topic-arn'] === undefined
+      ? stderrNotifier(io, { ...optional('region', session.region), ...optional('historyTableName', values.table) })
+      : new SnsNotifier({ client: clients.sns, topicArn: values['topic-arn'], ...optional('historyTableName', values.table) });
     explainMode(io, { execute: values.execute, policyDryRun: policy.dryRun, table: values.table });
     const observer = new PortObserver();
     const report = await runScan(
@@ -147,11 +149,12 @@ function historyFor(values: ScanOptions, clients: GuardianClients): HistoryStore
   };
 }
 
-/** Prints notifications on stderr instead of sending them (no --topic-arn). */
-function stderrNotifier(io: CliIo): Notifier {
+/** Prints notifications on stderr instead of sending them (no --topic-arn): the subject and the email body. */
+function stderrNotifier(io: CliIo, deployment: NotificationDeployment): Notifier {
   return {
-    notify: async (notification) => {
-      io.stderr(`notification (not sent): ${formatSubject(notification)}\n${formatFacts(notification).map((line) => `  ${line}`).join('\n')}\n`);
+    notify: async (original) => {
+      const notification = { ...original, deployment: { ...deployment, ...original.deployment } };
+      io.stderr(`notification (not sent): ${formatSubject(notification)}\n${formatBody(notification).split('\n').map((line) => `  ${line}`).join('\n')}\n`);
     },
   };
 }

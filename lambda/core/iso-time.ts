@@ -4,3 +4,8 @@
 export function isoUtc(epochSeconds: number): string {
   return new Date(Math.floor(epochSeconds) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** `14:05 UTC`, for subjects where the date is the alert's own. */
+export function clockUtc(epochSeconds: number): string {
+  return `${isoUtc(epochSeconds).slice(11, 16)} UTC`;
+}

@@ -113,6 +113,33 @@ export interface GuardianNotification {
   readonly dryRun: boolean;
   /** Monthly cost change of the action, USD (positive = costs more). */
   readonly monthlyCostDeltaUSD?: number;
+  /** I/O demand the forecast saw, operations per second (MiB/s for st1/sc1). */
+  readonly demandPerSecond?: number;
+  /** The modification this notification is about (rescue, revert, recommendation). */
+  readonly change?: { readonly from: ConfigurationOf; readonly to: ConfigurationOf };
+  /** What a person could modify the volume to by hand (the rescue target, or gp3 at its baseline). */
+  readonly manualTarget?: ConfigurationOf;
+  /** When a blocked action may next be tried. */
+  readonly nextAllowedEpochSeconds?: number;
+  /** The policy's opt-in tag: removing it pauses the guardian for this volume. */
+  readonly optInTag?: { readonly key: string; readonly value?: string };
+  /** Filled by the notifier from its deployment: account, dashboard and history table for links and commands. */
+  readonly deployment?: NotificationDeployment;
+}
+
+/** A volume configuration as an alert names it. */
+export interface ConfigurationOf {
+  readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+}
+
+/** Where the guardian runs, for the links and commands in a notification. */
+export interface NotificationDeployment {
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly dashboardName?: string;
+  readonly historyTableName?: string;
 }
 
 /** Sends notifications (SNS, or the simulator's log). */

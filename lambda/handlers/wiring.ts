@@ -40,6 +40,8 @@ export interface GuardianEnvironment {
   readonly topicArn: string;
   readonly probeNamespace?: string;
   readonly region?: string;
+  /** The guardian's CloudWatch dashboard, linked from notifications. */
+  readonly dashboardName?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
     topicArn: env.TOPIC_ARN ?? '',
     ...(env.PROBE_NAMESPACE ? { probeNamespace: env.PROBE_NAMESPACE } : {}),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(env.DASHBOARD_NAME ? { dashboardName: env.DASHBOARD_NAME } : {}),
   };
 }
 
@@ -102,13 +105,18 @@ export function createGuardianClients(config: { readonly region?: string; readon
 export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history'>;
 
 /** Builds the adapters over the clients; `retry` lets tests skip the back-off sleeps. */
-export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn'>, retry?: ThrottleRetryOptions): AwsPorts {
+export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'dashboardName'>, retry?: ThrottleRetryOptions): AwsPorts {
   const retryOption = retry === undefined ? {} : { retry };
   return {
     inventory: new Ec2VolumeInventory({ client: clients.ec2, ...retryOption }),
     metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch, ...retryOption }),
     modifier: new Ec2VolumeModifier({ client: clients.ec2, ...retryOption }),
-    notifier: new SnsNotifier({ client: clients.sns, topicArn: env.topicArn }),
+    notifier: new SnsNotifier({
+      client: clients.sns,
+      topicArn: env.topicArn,
+      ...(env.tableName === '' ? {} : { historyTableName: env.tableName }),
+      ...(env.dashboardName === undefined ? {} : { dashboardName: env.dashboardName }),
+    }),
     history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),
   };
 }

@@ -2,9 +2,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiThrottledError, NotAuthorizedError } from '../../lambda/core/errors';
-import { formatBody, formatChatbotMessage, formatMessageAttributes, formatSubject } from '../../lambda/core/notification/format';
+import { formatChatbotMessage } from '../../lambda/core/notification/chatbot';
+import { formatBody, formatMessageAttributes, formatSubject } from '../../lambda/core/notification/format';
 import type { GuardianNotification } from '../../lambda/core/ports';
-import { SnsNotifier } from '../../lambda/aws/sns-notifier';
+import { deploymentOfTopic, SnsNotifier } from '../../lambda/aws/sns-notifier';
 
 const sns = mockClient(SNSClient);
 beforeEach(() => sns.reset());
@@ -15,23 +16,40 @@ const NOTE: GuardianNotification = {
   action: 'Flipped to gp3.', reason: 'Empty in 20 minutes.', dryRun: false,
 };
 
-function notifier(format?: 'text' | 'chatbot'): SnsNotifier {
-  return new SnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), topicArn: TOPIC, ...(format === undefined ? {} : { format }) });
+function notifier(): SnsNotifier {
+  return new SnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), topicArn: TOPIC, dashboardName: 'Guardian-us-east-1', historyTableName: 'GuardianHistory' });
 }
 
+const ENRICHED: GuardianNotification = {
+  ...NOTE,
+  deployment: { accountId: '123456789012', region: 'us-east-1', dashboardName: 'Guardian-us-east-1', historyTableName: 'GuardianHistory' },
+};
+
 describe('SnsNotifier', () => {
-  it('publishes subject, text body and filter attributes to the topic', async () => {
+  it('publishes one message per protocol: plain text for email, the subject for SMS, the Chatbot document by default', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await notifier().notify(NOTE);
-    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toEqual({
-      TopicArn: TOPIC, Subject: formatSubject(NOTE), Message: formatBody(NOTE), MessageAttributes: formatMessageAttributes(NOTE),
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: formatSubject(ENRICHED),
+      MessageStructure: 'json',
+      Message: JSON.stringify({ default: formatChatbotMessage(ENRICHED), email: formatBody(ENRICHED), sms: formatSubject(ENRICHED) }),
+      MessageAttributes: formatMessageAttributes(ENRICHED),
     });
+    // SNS's rule for MessageStructure json: a JSON object whose `default` is a string.
+    const message = JSON.parse(input?.Message ?? '{}') as Record<string, unknown>;
+    expect(typeof message.default).toBe('string');
+    expect(String(message.email)).toContain('account 123456789012, region us-east-1');
+    expect(String(message.email)).toContain('--table GuardianHistory');
   });
 
-  it('publishes the Chatbot custom-notification JSON when asked', async () => {
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    await notifier('chatbot').notify(NOTE);
-    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toBe(formatChatbotMessage(NOTE));
+  it.each([
+    ['arn:aws:sns:eu-west-1:123456789012:alerts', { region: 'eu-west-1', accountId: '123456789012' }],
+    ['arn:aws-cn:sns:cn-north-1:123456789012:alerts', { region: 'cn-north-1', accountId: '123456789012' }],
+    ['not-an-arn', {}],
+  ])('reads the account and region from the topic ARN %s', (arn, expected) => {
+    expect(deploymentOfTopic(arn)).toEqual(expected);
   });
 
   it.each([

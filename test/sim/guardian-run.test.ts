@@ -39,7 +39,8 @@ describe('runGuardianSimulation', () => {
     expect(result.fleet.volume('vol-0test').history).toEqual([]);
     expect(report.throttledSeconds).toBeCloseTo(report.unaidedThrottledSeconds, 6);
     expect(report.costUSD).toBeCloseTo(report.unaidedCostUSD, 12);
-    expect(report.notifications.some((n) => n.subject.endsWith('[dry-run]'))).toBe(true);
+    expect(report.notifications.some((n) => n.subject.includes('would rescue') && n.subject.endsWith('(dry run)'))).toBe(true);
+    expect(report.notifications.some((n) => /rescued|rescuing now/.test(n.subject))).toBe(false);
   });
 
   it('acts under the dry-run default policy when act is set', async () => {
@@ -91,6 +92,6 @@ describe('RecordingNotifier', () => {
       action: 'flip to gp3', reason: 'draining', dryRun: false,
     };
     await notifier.notify(n);
-    expect(notifier.notifications).toEqual([{ tEpochSeconds: 100, kind: 'rescue', subject: '[WARNING] vol-1 (ci) gp2: rescued', notification: n }]);
+    expect(notifier.notifications).toEqual([{ tEpochSeconds: 100, kind: 'rescue', subject: '[WARNING] vol-1 (ci): rescuing now', notification: n }]);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * Pure formatting of a `GuardianNotification` for SNS: subject, phone-readable body, message
- * attributes, and the AWS Chatbot (Amazon Q Developer) custom-notification JSON.
- * Subject rules (ASCII printable, < 100 chars): https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
- * Custom notifications: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
+ * Pure formatting of a `GuardianNotification` for people: the SNS subject (email, SMS), the
+ * plain-text body (SNS email is plain text), and message attributes. The Chatbot document is in
+ * `chatbot.ts`, the commands and links in `next-steps.ts`.
+ * Subject rules (ASCII printable, under 100 characters, no line breaks): https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
 import type { GuardianNotification } from '../ports';
+import { clockUtc, isoUtc } from '../iso-time';
+import { describeConfiguration } from './state';
+import { dashboardUrl, historyCommand, manualRescueCommand, pauseSteps, progressCommand, regionOf, volumeConsoleUrl } from './next-steps';
 
 /** SNS: the whole message must be at most 256 KB (262,144 bytes). */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -12,22 +15,11 @@ export const SNS_MAX_MESSAGE_BYTES = 262_144;
 /** SNS subjects must be under 100 characters. */
 export const SNS_MAX_SUBJECT_CHARS = 99;
 
-/** The message body we send stays well below the SNS limit, leaving room for attributes. */
-export const MAX_BODY_BYTES = 200_000;
-
-const EVENT_TITLES: Record<GuardianNotification['event'], string> = {
-  'forecast-alert': 'burst credits running out',
-  escalation: 'burst credits running out (worse)',
-  throttled: 'throttled now (credits empty)',
-  rescue: 'rescued',
-  revert: 'reverted',
-  'stay-recommendation': 'recommend staying',
-  recovered: 'recovered',
-  blocked: 'action blocked',
-  failure: 'guardian failure',
-  'rescue-failed': 'rescue failed',
-  'left-control': 'changed by someone else, guardian let go',
-};
+/**
+ * Each per-protocol copy of the body stays far below the SNS limit: with a JSON message structure
+ * the email text, the default text and the Chatbot document travel in one message.
+ */
+export const MAX_BODY_BYTES = 60_000;
 
 /** A duration a person reads at a glance: `45s`, `12m`, `3h 20m`, `2d 4h`. */
 export function formatDuration(seconds: number): string {
@@ -48,57 +40,133 @@ function truncate(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 3))}...`;
 }
 
-/** `[CRITICAL] vol-0abc (ci-runner-3) gp2: burst credits running out in 42m`, < 100 ASCII chars. */
+/** `gp2 -> gp3 3,000 IOPS` for subjects (ASCII). */
+function changeShort(n: GuardianNotification): string {
+  if (n.change === undefined) return '';
+  const to = n.change.to;
+  return ` ${n.change.from.type}->${to.type}${to.iops === undefined ? '' : ` ${to.iops.toLocaleString('en-US')} IOPS`}`;
+}
+
+/** The wall: when the bucket is forecast to be empty, `~42m (14:05 UTC)`, or `~42m` when room is short. */
+function wallShort(n: GuardianNotification, clock: boolean): string | undefined {
+  if (n.secondsToEmpty === undefined) return undefined;
+  if (n.secondsToEmpty <= 0) return undefined;
+  return `~${formatDuration(n.secondsToEmpty)}${clock ? ` (${clockUtc(n.tEpochSeconds + n.secondsToEmpty)})` : ''}`;
+}
+
+/** What is happening and what the guardian does, in the words a subject has room for. */
+export function subjectPhrase(n: GuardianNotification, options: { readonly clock?: boolean } = {}): string {
+  const wall = wallShort(n, options.clock ?? true);
+  const empties = n.secondsToEmpty === 0 ? 'credits EMPTY' : wall === undefined ? undefined : `empties in ${wall}`;
+  const dry = n.dryRun ? ' (dry run)' : '';
+  switch (n.event) {
+    case 'forecast-alert':
+      return `${empties ?? 'burst credits running low'}; alert only`;
+    case 'escalation':
+      return `${empties ?? 'burst credits running low'}; worse than last alert`;
+    case 'throttled':
+      return 'THROTTLED now: burst credits empty, IOPS at baseline';
+    case 'rescue':
+      return `${empties === undefined ? '' : `${empties}; `}${n.dryRun ? 'would rescue' : 'rescuing now'}${changeShort(n)}${dry}`;
+    case 'revert':
+      return `${n.dryRun ? 'would revert' : 'reverting'}${changeShort(n)}${dry}`;
+    case 'stay-recommendation':
+      return `recommend staying on ${n.change?.to.type ?? 'the current type'}${n.monthlyCostDeltaUSD === undefined ? '' : `, saves $${Math.abs(n.monthlyCostDeltaUSD).toFixed(2)}/month`}`;
+    case 'recovered':
+      return 'recovered: burst credits no longer running out';
+    case 'blocked':
+      return `rescue BLOCKED${n.nextAllowedEpochSeconds === undefined ? '' : ` until ${clockUtc(n.nextAllowedEpochSeconds)}`}${empties === undefined ? '' : `; ${empties}`}`;
+    case 'failure':
+      return 'guardian failure: look at it';
+    default:
+      return String(n.event);
+  }
+}
+
+/**
+ * `[CRITICAL] vol-0abc… (ci-runner-3): empties in ~42m (14:05 UTC); alert only`: under 100 printable
+ * ASCII characters, no line break. The clock time goes first when room is short, then the name tag,
+ * which is cut only when the whole subject does not fit and then keeps every character there is
+ * room for (`~` marks the cut).
+ */
 export function formatSubject(n: GuardianNotification): string {
-  const eta = n.secondsToEmpty === undefined || n.event === 'throttled' ? '' : ` in ${formatDuration(n.secondsToEmpty)}`;
-  const dry = n.dryRun ? ' [dry-run]' : '';
   const head = `[${n.severity.toUpperCase()}] ${toPrintableAscii(n.volumeId)}`;
-  const tail = toPrintableAscii(`${n.volumeType}: ${EVENT_TITLES[n.event]}${eta}${dry}`);
-  // The name tag gives way first, so the volume, the event and the time to empty always show.
-  const room = SNS_MAX_SUBJECT_CHARS - head.length - tail.length - 4; // " (" + ")" + " "
   const name = toPrintableAscii(n.nameTag ?? '');
-  const named = name === '' || room < 4 ? '' : ` (${truncate(name, room)})`;
-  return truncate(`${head}${named} ${tail}`, SNS_MAX_SUBJECT_CHARS);
+  const named = name === '' ? '' : ` (${name})`;
+  const tails = [true, false].map((clock) => `: ${toPrintableAscii(subjectPhrase(n, { clock }))}`);
+  const fitting = tails.find((t) => head.length + named.length + t.length <= SNS_MAX_SUBJECT_CHARS);
+  if (fitting !== undefined) return `${head}${named}${fitting}`;
+  const tail = tails[tails.length - 1] ?? '';
+  const room = SNS_MAX_SUBJECT_CHARS - head.length - tail.length - 3; // " (" + ")"
+  const cut = name !== '' && room >= 2 ? ` (${name.slice(0, room - 1)}~)` : '';
+  return truncate(`${head}${cut}${tail}`, SNS_MAX_SUBJECT_CHARS);
 }
 
-/** EC2 console link to the volume. */
-export function consoleUrl(n: GuardianNotification): string | undefined {
-  if (n.region === undefined) return undefined;
-  return `https://${n.region}.console.aws.amazon.com/ec2/home?region=${n.region}#VolumeDetails:volumeId=${n.volumeId}`;
+/** EC2 console link to the volume (kept for callers of the old name). */
+export const consoleUrl = volumeConsoleUrl;
+
+/** `vol-0abc (ci-runner-3), gp2, 100 GiB`. */
+function volumeLine(n: GuardianNotification): string {
+  return `${n.volumeId}${n.nameTag ? ` (${n.nameTag})` : ''}, ${n.volumeType}, ${n.sizeGiB.toLocaleString('en-US')} GiB`;
 }
 
-function isoUtc(epochSeconds: number): string {
-  // Date is used only to render a given instant, never to read the clock.
-  return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** The fact lines shared by the text body and the Chatbot description. */
+/** The fact lines shared by the text body, the Chatbot description and the CLI's printout. */
 export function formatFacts(n: GuardianNotification): string[] {
-  const lines = [`Volume: ${n.volumeId}${n.nameTag ? ` (${n.nameTag})` : ''}`, `Type/size: ${n.volumeType}, ${n.sizeGiB} GiB`];
-  if (n.instanceId !== undefined) lines.push(`Instance: ${n.instanceId}`);
-  if (n.balancePercent !== undefined) lines.push(`Burst balance: ${n.balancePercent.toFixed(1)}%`);
-  if (n.secondsToEmpty !== undefined) lines.push(`Empty in: ${formatDuration(n.secondsToEmpty)}`);
+  const account = n.deployment?.accountId;
+  const region = regionOf(n);
+  const lines = [`Volume: ${volumeLine(n)}`];
+  const where = [n.instanceId === undefined ? 'not attached' : `instance ${n.instanceId}`, account === undefined ? undefined : `account ${account}`, region === undefined ? undefined : `region ${region}`];
+  lines.push(`Where: ${where.filter((x) => x !== undefined).join(', ')}`);
+  if (n.balancePercent !== undefined) lines.push(`Burst balance: ${n.balancePercent.toFixed(1)}%${n.demandPerSecond === undefined ? '' : ` at ${Math.round(n.demandPerSecond).toLocaleString('en-US')} ${n.volumeType === 'st1' || n.volumeType === 'sc1' ? 'MiB/s' : 'IOPS'} of demand`}`);
+  if (n.secondsToEmpty !== undefined) {
+    lines.push(n.secondsToEmpty <= 0 ? 'Credits: empty now (IOPS held to the baseline)' : `Credits empty at: ${isoUtc(n.tEpochSeconds + n.secondsToEmpty)} (in ~${formatDuration(n.secondsToEmpty)})`);
+  }
   if (n.containerStartP90Ms !== undefined) lines.push(`Container start p90: ${(n.containerStartP90Ms / 1000).toFixed(1)} s`);
+  if (n.change !== undefined) lines.push(`Change: ${describeConfiguration(n.change.from)} -> ${describeConfiguration(n.change.to)}`);
   if (n.monthlyCostDeltaUSD !== undefined) {
     const sign = n.monthlyCostDeltaUSD >= 0 ? '+' : '-';
-    lines.push(`Cost: ${sign}$${Math.abs(n.monthlyCostDeltaUSD).toFixed(2)}/month`);
+    lines.push(`Cost: ${sign}$${Math.abs(n.monthlyCostDeltaUSD).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/month`);
   }
+  lines.push(`Sent: ${isoUtc(n.tEpochSeconds)}`);
   return lines;
 }
 
-/** The body a person reads on a phone: short lines, the action and reason first. */
+/** What a person can do, as labelled commands and links (text body, Chatbot next steps). */
+export function formatNextSteps(n: GuardianNotification): { readonly label: string; readonly command?: string; readonly url?: string }[] {
+  const steps: { label: string; command?: string; url?: string }[] = [];
+  const manual = manualRescueCommand(n);
+  if (manual !== undefined && n.manualTarget !== undefined) steps.push({ label: `Rescue it by hand now (to ${describeConfiguration(n.manualTarget)})`, command: manual });
+  const progress = progressCommand(n);
+  if (progress !== undefined) steps.push({ label: 'Follow the modification', command: progress });
+  const pause = pauseSteps(n);
+  steps.push(pause.resume === undefined ? { label: `Pause the guardian for this volume: ${pause.pause}` } : { label: 'Pause the guardian for this volume (it stays on its current type)', command: pause.pause });
+  if (pause.resume !== undefined) steps.push({ label: 'Resume later', command: pause.resume });
+  steps.push({ label: "The volume's history", command: historyCommand(n) });
+  const volume = volumeConsoleUrl(n);
+  if (volume !== undefined) steps.push({ label: 'Volume in the EC2 console', url: volume });
+  const dashboard = dashboardUrl(n);
+  if (dashboard !== undefined) steps.push({ label: "Guardian's dashboard", url: dashboard });
+  return steps;
+}
+
+/** The plain-text body (SNS email): what is happening, what the guardian does, what you can do, the volume. */
 export function formatBody(n: GuardianNotification): string {
+  const steps = formatNextSteps(n).flatMap((s) => [`- ${s.label}${s.command === undefined && s.url === undefined ? '' : ':'}`, ...(s.command === undefined ? [] : [`    ${s.command}`]), ...(s.url === undefined ? [] : [`    ${s.url}`])]);
   const lines = [
-    `${n.dryRun ? 'Would do (dry-run)' : 'Action'}: ${n.action}`,
-    `Why: ${n.reason}`,
+    `${n.severity.toUpperCase()}: ${n.volumeId}${n.nameTag ? ` (${n.nameTag})` : ''}: ${subjectPhrase(n)}`,
     '',
+    'WHAT IS HAPPENING',
+    n.reason === '' ? '(no detail)' : n.reason,
+    '',
+    n.dryRun ? 'WHAT THE GUARDIAN WOULD DO (dry run: it modifies nothing)' : 'WHAT THE GUARDIAN DOES',
+    `The guardian ${n.action}.`,
+    '',
+    'WHAT YOU CAN DO',
+    ...steps,
+    '',
+    'FACTS',
     ...formatFacts(n),
-    `Severity: ${n.severity}  Event: ${n.event}`,
-    `At: ${isoUtc(n.tEpochSeconds)}`,
   ];
-  if (n.region !== undefined) lines.push(`Region: ${n.region}`);
-  const url = consoleUrl(n);
-  if (url !== undefined) lines.push('', url);
   return truncateUtf8(lines.join('\n'), MAX_BODY_BYTES);
 }
 
@@ -108,31 +176,8 @@ export function formatMessageAttributes(n: GuardianNotification): Record<string,
     severity: { DataType: 'String', StringValue: n.severity },
     event: { DataType: 'String', StringValue: n.event },
     volume_id: { DataType: 'String', StringValue: n.volumeId },
+    dry_run: { DataType: 'String', StringValue: String(n.dryRun) },
   };
-}
-
-/** The AWS Chatbot custom-notification document (version 1.0, source custom). */
-export function formatChatbotMessage(n: GuardianNotification): string {
-  const url = consoleUrl(n);
-  const doc = {
-    version: '1.0',
-    source: 'custom',
-    content: {
-      textType: 'client-markdown',
-      title: truncate(formatSubject(n), 250),
-      description: truncateUtf8([`*${n.dryRun ? 'Would do (dry-run)' : 'Action'}:* ${n.action}`, `*Why:* ${n.reason}`, ...formatFacts(n)].join('\n'), 8000),
-      ...(url === undefined ? {} : { nextSteps: [`Open the volume: ${url}`] }),
-      keywords: [n.severity, n.event, n.volumeType],
-    },
-    metadata: {
-      threadId: n.volumeId,
-      summary: truncate(formatSubject(n), 100),
-      eventType: n.event,
-      relatedResources: [n.volumeId, ...(n.instanceId === undefined ? [] : [n.instanceId])],
-      additionalContext: { severity: n.severity, dryRun: String(n.dryRun) },
-    },
-  };
-  return JSON.stringify(doc);
 }
 
 /** UTF-8 byte length of a string (no TextEncoder needed: counts code points by range). */

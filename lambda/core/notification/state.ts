@@ -6,7 +6,7 @@
  */
 import type { Decision } from '../decision/types';
 import type { Policy } from '../policy/schema';
-import type { GuardianNotification, NotificationEvent, NotificationSeverity, NotificationState } from '../ports';
+import type { ConfigurationOf, GuardianNotification, NotificationEvent, NotificationSeverity, NotificationState } from '../ports';
 import { isoUtc } from '../iso-time';
 import type { Forecast, VolumeDescription } from '../types';
 
@@ -48,45 +48,85 @@ interface Candidate {
   readonly action: boolean;
   /** Whether the danger stays open after this. */
   readonly open: boolean;
+  /** What the guardian did or will do, one sentence. */
   readonly text: string;
   readonly forecast?: Forecast;
   readonly monthlyCostDeltaUSD?: number;
+  readonly change?: { readonly from: ConfigurationOf; readonly to: ConfigurationOf };
+  readonly nextAllowedEpochSeconds?: number;
+}
+
+/** `gp3, 3,000 IOPS, 125 MiB/s`. */
+export function describeConfiguration(c: ConfigurationOf): string {
+  return [c.type, c.iops === undefined ? undefined : `${c.iops.toLocaleString('en-US')} IOPS`, c.throughputMiBps === undefined ? undefined : `${c.throughputMiBps} MiB/s`]
+    .filter((x) => x !== undefined)
+    .join(', ');
+}
+
+function configurationOf(t: { readonly type: ConfigurationOf['type']; readonly iops?: number; readonly throughputMiBps?: number }): ConfigurationOf {
+  return { type: t.type, ...(t.iops === undefined ? {} : { iops: t.iops }), ...(t.throughputMiBps === undefined ? {} : { throughputMiBps: t.throughputMiBps }) };
 }
 
 function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
-  const would = dryRun ? 'would modify (dry run)' : 'modifying';
   switch (d.kind) {
     case 'alert':
-      return { event: d.forecast.kind === 'empty' ? 'throttled' : 'forecast-alert', severity: d.severity, action: false, open: true, text: 'watch the volume; the policy does not rescue it now', forecast: d.forecast };
-    case 'rescue':
-      return { event: 'rescue', severity: 'warning', action: !dryRun, open: true, text: `${would} to ${d.target.type} ${d.target.iops} IOPS${d.target.throughputMiBps === undefined ? '' : ` / ${d.target.throughputMiBps} MiB/s`}`, ...(d.forecast === undefined ? {} : { forecast: d.forecast }), monthlyCostDeltaUSD: d.cost.monthlyUSD };
-    case 'revert':
-      return { event: 'revert', severity: 'info', action: !dryRun, open: false, text: `${would} back to ${d.target.type}`, monthlyCostDeltaUSD: d.cost.monthlyUSD };
+      return { event: d.forecast.kind === 'empty' ? 'throttled' : 'forecast-alert', severity: d.severity, action: false, open: true, text: 'alerting only: the policy does not rescue this volume now', forecast: d.forecast };
+    case 'rescue': {
+      const change = { from: configurationOf(d.from), to: configurationOf(d.target) };
+      const text = dryRun
+        ? `would rescue it to ${describeConfiguration(change.to)} (dry run: nothing was modified)`
+        : `rescuing it now: ModifyVolume to ${describeConfiguration(change.to)} was requested`;
+      return { event: 'rescue', severity: 'warning', action: !dryRun, open: true, text, ...(d.forecast === undefined ? {} : { forecast: d.forecast }), monthlyCostDeltaUSD: d.cost.monthlyUSD, change };
+    }
+    case 'revert': {
+      const change = { from: configurationOf(d.from), to: configurationOf(d.target) };
+      const text = dryRun ? `would revert it to ${describeConfiguration(change.to)} (dry run: nothing was modified)` : `reverting it now to ${describeConfiguration(change.to)}`;
+      return { event: 'revert', severity: 'info', action: !dryRun, open: false, text, monthlyCostDeltaUSD: d.cost.monthlyUSD, change };
+    }
     case 'stay-recommendation':
-      return { event: 'stay-recommendation', severity: 'info', action: false, open: false, text: `recommend staying on ${d.recommended.type}${d.recommended.iops === undefined ? '' : ` at ${d.recommended.iops} IOPS`}${d.recommended.throughputMiBps === undefined ? '' : ` / ${d.recommended.throughputMiBps} MiB/s`}: saves $${d.savingMonthlyUSD.toFixed(2)}/month over ${d.original.type}`, monthlyCostDeltaUSD: -d.savingMonthlyUSD };
+      return {
+        event: 'stay-recommendation', severity: 'info', action: false, open: false,
+        text: `recommends staying on ${describeConfiguration(d.recommended)}: it costs $${d.savingMonthlyUSD.toFixed(2)}/month less than going back to ${d.original.type}; no change made`,
+        monthlyCostDeltaUSD: -d.savingMonthlyUSD, change: { from: configurationOf(d.current), to: configurationOf(d.recommended) },
+      };
     case 'blocked':
       // In progress = usually our own rescue still optimizing: nothing new to say.
       return d.wanted === 'rescue' && d.block !== 'in-progress'
-        ? { event: 'blocked', severity: 'critical', action: false, open: true, text: `rescue blocked (${d.block}); ${d.nextAllowedEpochSeconds === undefined ? 'the guardian tries again once the running modification completes' : `next attempt not before ${isoUtc(d.nextAllowedEpochSeconds)}`}` }
+        ? {
+            event: 'blocked', severity: 'critical', action: false, open: true,
+            text: `wanted to rescue it but may not (${d.block}); ${d.nextAllowedEpochSeconds === undefined ? 'it tries again once the running modification completes' : `next attempt not before ${isoUtc(d.nextAllowedEpochSeconds)}`}`,
+            ...(d.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: d.nextAllowedEpochSeconds }),
+          }
         : undefined;
     default:
       return undefined;
   }
 }
 
+/**
+ * While a danger stays open its severity never drops (five CRITICAL escalations are not followed by
+ * a WARNING because the dry-run rescue candidate is rated lower); `recovered` closes it.
+ */
+function effectiveSeverity(candidate: Candidate, previous: NotificationState | undefined): NotificationSeverity {
+  if (!candidate.open || previous?.open !== true) return candidate.severity;
+  return RANK[previous.lastSeverity] > RANK[candidate.severity] ? previous.lastSeverity : candidate.severity;
+}
+
 /** Decides whether to notify for one volume's decision, and the notification state to store. */
 export function nextNotification(input: NotificationInput): NotificationOutcome {
   const { decision, previous, now } = input;
-  const candidate = candidateOf(decision, input.policy.dryRun);
+  const raw = candidateOf(decision, input.policy.dryRun);
+  const candidate = raw === undefined ? undefined : { ...raw, severity: effectiveSeverity(raw, previous) };
   const version = (previous?.version ?? 0) + 1;
   if (candidate === undefined) {
     if (previous?.open !== true || decision.kind === 'blocked') return { notification: undefined, state: undefined };
-    const notification = build(input, { event: 'recovered', severity: 'info', action: false, open: false, text: 'no action needed' }, ['danger over: ' + decision.reasons.join('; ')]);
+    const notification = build(input, { event: 'recovered', severity: 'info', action: false, open: false, text: 'nothing more to do: the guardian keeps watching' }, ['danger over: ' + decision.reasons.join('; ')]);
     return { notification, state: { volumeId: decision.volumeId, open: false, lastEvent: 'recovered', lastSeverity: 'info', lastSentEpochSeconds: now, version } };
   }
   const secondsToEmpty = secondsToEmptyOf(candidate.forecast);
+  // The state remembers the severity actually sent (an escalation is sent as critical).
   const stateOf = (event: NotificationEvent): NotificationState => ({
-    volumeId: decision.volumeId, open: candidate.open, lastEvent: event, lastSeverity: candidate.severity, lastSentEpochSeconds: now, version,
+    volumeId: decision.volumeId, open: candidate.open, lastEvent: event, lastSeverity: event === 'escalation' ? 'critical' : candidate.severity, lastSentEpochSeconds: now, version,
     ...(secondsToEmpty === undefined ? {} : { lastSecondsToEmpty: secondsToEmpty }),
   });
   const event = candidate.action ? candidate.event : dedupEvent(input, candidate, secondsToEmpty);
@@ -107,11 +147,18 @@ function dedupEvent(input: NotificationInput, candidate: Candidate, secondsToEmp
   return undefined;
 }
 
+/** gp3 at its included baseline (3,000 IOPS, 125 MiB/s) covers what a gp2 burst gave (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html). */
+const GP3_BASELINE: ConfigurationOf = { type: 'gp3', iops: 3000, throughputMiBps: 125 };
+
 function build(input: NotificationInput, c: Candidate, reasons: readonly string[]): GuardianNotification {
-  const { volume } = input;
+  const { volume, policy } = input;
   const balance = balanceOf(c.forecast);
   const secondsToEmpty = secondsToEmptyOf(c.forecast);
+  const demand = c.forecast !== undefined && 'demandPerSecond' in c.forecast ? c.forecast.demandPerSecond : undefined;
   const nameTag = volume.tags['Name'];
+  const burstable = volume.type === 'gp2' || volume.type === 'st1' || volume.type === 'sc1';
+  const manualTarget = c.event === 'rescue' && c.change !== undefined ? c.change.to : burstable ? GP3_BASELINE : undefined;
+  const optIn = policy.selection.optInTag;
   return {
     event: c.event,
     severity: c.event === 'escalation' ? 'critical' : c.severity,
@@ -124,10 +171,15 @@ function build(input: NotificationInput, c: Candidate, reasons: readonly string[
     ...(input.region === undefined ? {} : { region: input.region }),
     ...(balance === undefined ? {} : { balancePercent: balance }),
     ...(secondsToEmpty === undefined ? {} : { secondsToEmpty }),
+    ...(demand === undefined ? {} : { demandPerSecond: demand }),
     ...(input.containerStartP90Ms === undefined ? {} : { containerStartP90Ms: input.containerStartP90Ms }),
     action: c.text,
     reason: reasons.join('; '),
-    dryRun: input.policy.dryRun,
+    dryRun: policy.dryRun,
     ...(c.monthlyCostDeltaUSD === undefined ? {} : { monthlyCostDeltaUSD: c.monthlyCostDeltaUSD }),
+    ...(c.change === undefined ? {} : { change: c.change }),
+    ...(manualTarget === undefined ? {} : { manualTarget }),
+    ...(c.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: c.nextAllowedEpochSeconds }),
+    ...(optIn === null ? {} : { optInTag: { key: optIn.key, ...(optIn.value === undefined ? {} : { value: optIn.value }) } }),
   };
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatChatbotMessage } from '../../../lambda/core/notification/chatbot';
 import {
   formatBody,
-  formatChatbotMessage,
   formatDuration,
   formatMessageAttributes,
   formatSubject,
@@ -20,7 +20,7 @@ const BASE: GuardianNotification = {
   volumeType: 'gp2',
   sizeGiB: 100,
   nameTag: 'ci-runner-3',
-  instanceId: 'i-0abc',
+  instanceId: 'i-0abc1234def567890',
   region: 'eu-west-1',
   balancePercent: 12.34,
   secondsToEmpty: 2520,
@@ -29,33 +29,67 @@ const BASE: GuardianNotification = {
   reason: 'Demand 2,400 IOPS exceeds the 300 IOPS baseline.',
   dryRun: false,
   monthlyCostDeltaUSD: -2,
+  demandPerSecond: 2400,
+  manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 },
+  optInTag: { key: 'burst-guardian', value: 'managed' },
+  deployment: { accountId: '123456789012', region: 'eu-west-1', dashboardName: 'Guardian-eu-west-1', historyTableName: 'GuardianHistory' },
 };
 
+const RESCUE: GuardianNotification = {
+  ...BASE,
+  event: 'rescue',
+  severity: 'warning',
+  secondsToEmpty: 3480,
+  change: { from: { type: 'gp2' }, to: { type: 'gp3', iops: 3000, throughputMiBps: 125 } },
+  manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 },
+  action: 'rescuing it now: ModifyVolume to gp3, 3,000 IOPS, 125 MiB/s was requested',
+};
+
+
 describe('formatSubject', () => {
-  it('says severity, volume, name, type, event and time to empty', () => {
-    expect(formatSubject(BASE)).toBe('[CRITICAL] vol-0123456789abcdef0 (ci-runner-3) gp2: burst credits running out in 42m');
+  it.each<[string, Partial<GuardianNotification>, string]>([
+    ['a forecast alert', {}, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): empties in ~42m (00:42 UTC); alert only'],
+    ['a live rescue', RESCUE, '[WARNING] vol-0123456789abcdef0 (ci-runner-3): empties in ~58m; rescuing now gp2->gp3 3,000 IOPS'],
+    ['a dry-run rescue', { ...RESCUE, dryRun: true }, '[WARNING] vol-0123456789abcdef0 (ci-runner-3): empties in ~58m; would rescue gp2->gp3 3,000 IOPS (dry run)'],
+    ['a dry-run rescue of a volume with a short name', { ...RESCUE, dryRun: true, nameTag: 'ci' }, '[WARNING] vol-0123456789abcdef0 (ci): empties in ~58m; would rescue gp2->gp3 3,000 IOPS (dry run)'],
+    ['a throttled volume', { event: 'throttled', secondsToEmpty: 0 }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): THROTTLED now: burst credits empty, IOPS at baseline'],
+    ['a blocked rescue', { event: 'blocked', nextAllowedEpochSeconds: 1_767_229_200 }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): rescue BLOCKED until 01:00 UTC; empties in ~42m'],
+  ])('says what is happening and what the guardian does for %s', (_label, overrides, subject) => {
+    const n = { ...BASE, ...overrides };
+    if (subject.length <= 99) expect(formatSubject(n)).toBe(subject);
+    else {
+      // Too long: only the name gives way, keeping every character there is room for.
+      expect(formatSubject(n)).toHaveLength(99);
+      expect(formatSubject(n)).toContain(subject.slice(subject.indexOf('): ') + 1));
+      expect(formatSubject(n)).toMatch(/\(ci-[a-z0-9-]*~\)/);
+    }
   });
 
-  it.each([
-    ['a very long name tag', { nameTag: 'x'.repeat(300) }],
-    ['non-ASCII characters', { nameTag: 'Büro – Ünïcödé 🚀 runner\nnext line' }],
-    ['a dry run', { dryRun: true }],
-  ])('stays under 100 printable ASCII characters with %s', (_label, overrides) => {
-    const subject = formatSubject({ ...BASE, ...overrides });
-    expect(subject.length).toBeLessThan(100);
-    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  it('never says rescued or rescuing in a dry run', () => {
+    for (const event of ['rescue', 'revert'] as const) {
+      const subject = formatSubject({ ...RESCUE, event, dryRun: true });
+      expect(subject).toMatch(/would (rescue|revert)/);
+      expect(subject).not.toMatch(/rescued|rescuing|reverting/);
+    }
   });
 
-  it('shortens a long name tag first so the time to empty still shows', () => {
-    const subject = formatSubject({ ...BASE, nameTag: 'n'.repeat(300), dryRun: true });
-    expect(subject.endsWith('gp2: burst credits running out in 42m [dry-run]')).toBe(true);
-    expect(subject).toContain('(nnn');
-  });
-
-  it('keeps any subject under 100 printable ASCII characters (property)', () => {
+  it('keeps the whole name tag when the subject has room, and every character there is room for when not (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 500 }), fc.string({ maxLength: 200 }), (nameTag, volumeId) => {
-        const subject = formatSubject({ ...BASE, nameTag, volumeId });
+      fc.property(fc.stringMatching(/^[a-z0-9-]{1,120}$/), fc.constantFrom<Partial<GuardianNotification>>({}, RESCUE, { ...RESCUE, dryRun: true }), (nameTag, overrides) => {
+        const n = { ...BASE, ...overrides, nameTag };
+        const subject = formatSubject(n);
+        if (subject.includes(`(${nameTag})`)) return;
+        // Cut: the subject is full to the last character, and the name ends in the cut marker.
+        expect(subject.length).toBe(99);
+        expect(subject).toMatch(/\([a-z0-9-]+~\): /);
+      }),
+    );
+  });
+
+  it('keeps any subject under 100 printable ASCII characters with no line break (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 500 }), fc.string({ maxLength: 200 }), fc.boolean(), (nameTag, volumeId, dryRun) => {
+        const subject = formatSubject({ ...RESCUE, nameTag, volumeId, dryRun });
         expect(subject.length).toBeLessThan(100);
         expect(subject).toMatch(/^[\x20-\x7e]*$/);
       }),
@@ -64,20 +98,44 @@ describe('formatSubject', () => {
 });
 
 describe('formatBody', () => {
-  it('puts action and reason first, then the numbers and the console link', () => {
-    const lines = formatBody(BASE).split('\n');
-    expect(lines[0]).toBe('Action: Will flip to gp3 at 3,000 IOPS / 125 MiB/s.');
-    expect(lines[1]).toBe('Why: Demand 2,400 IOPS exceeds the 300 IOPS baseline.');
-    expect(lines).toContain('Burst balance: 12.3%');
-    expect(lines).toContain('Empty in: 42m');
+  it('says what is happening, what the guardian does, what to do, then the facts (plain text)', () => {
+    const body = formatBody(BASE);
+    const lines = body.split('\n');
+    expect(lines[0]).toBe('CRITICAL: vol-0123456789abcdef0 (ci-runner-3): empties in ~42m (00:42 UTC); alert only');
+    expect(lines.indexOf('WHAT IS HAPPENING')).toBeLessThan(lines.indexOf('WHAT THE GUARDIAN DOES'));
+    expect(lines.indexOf('WHAT THE GUARDIAN DOES')).toBeLessThan(lines.indexOf('WHAT YOU CAN DO'));
+    expect(lines).toContain('    aws ec2 modify-volume --region eu-west-1 --volume-id vol-0123456789abcdef0 --volume-type gp3 --iops 3000 --throughput 125');
+    expect(lines).toContain('    aws ec2 delete-tags --region eu-west-1 --resources vol-0123456789abcdef0 --tags Key=burst-guardian');
+    expect(lines).toContain('    aws ec2 create-tags --region eu-west-1 --resources vol-0123456789abcdef0 --tags Key=burst-guardian,Value=managed');
+    expect(lines).toContain('    npm run --silent guardian -- history vol-0123456789abcdef0 --table GuardianHistory --region eu-west-1');
+    expect(lines).toContain('    https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#VolumeDetails:volumeId=vol-0123456789abcdef0');
+    expect(lines).toContain('    https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/Guardian-eu-west-1');
+    expect(lines).toContain('Where: instance i-0abc1234def567890, account 123456789012, region eu-west-1');
+    expect(lines).toContain('Burst balance: 12.3% at 2,400 IOPS of demand');
+    expect(lines).toContain('Credits empty at: 2026-01-01T00:42:00Z (in ~42m)');
     expect(lines).toContain('Container start p90: 8.2 s');
     expect(lines).toContain('Cost: -$2.00/month');
-    expect(lines).toContain('At: 2026-01-01T00:00:00Z');
-    expect(lines.at(-1)).toBe('https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#VolumeDetails:volumeId=vol-0123456789abcdef0');
+    expect(lines).toContain('Sent: 2026-01-01T00:00:00Z');
+    expect(body).not.toMatch(/\b1[0-9]{9}\b/);
+    expect(body).toMatch(/^[\x20-\x7e\n]*$/);
   });
 
-  it('marks a dry run as what would be done', () => {
-    expect(formatBody({ ...BASE, dryRun: true }).split('\n')[0]).toMatch(/^Would do \(dry-run\): /);
+  it('marks a dry run as what the guardian would do, and still offers the manual rescue', () => {
+    const body = formatBody({ ...RESCUE, dryRun: true, action: 'would rescue it to gp3, 3,000 IOPS, 125 MiB/s (dry run: nothing was modified)' });
+    expect(body).toContain('WHAT THE GUARDIAN WOULD DO (dry run: it modifies nothing)');
+    expect(body).toContain('aws ec2 modify-volume');
+    expect(body).not.toContain('describe-volumes-modifications');
+  });
+
+  it('offers progress instead of a manual rescue when the guardian is rescuing', () => {
+    const body = formatBody(RESCUE);
+    expect(body).toContain('aws ec2 describe-volumes-modifications --region eu-west-1 --volume-ids vol-0123456789abcdef0');
+    expect(body).not.toContain('aws ec2 modify-volume');
+  });
+
+  it('says to exclude the volume in the policy when no opt-in tag selects it', () => {
+    const { optInTag: _omit, ...rest } = BASE;
+    expect(formatBody(rest)).toContain('Pause the guardian for this volume: add vol-0123456789abcdef0 to selection.excludeVolumeIds in the policy file and redeploy');
   });
 
   it('never exceeds the body budget, whatever the reason text', () => {
@@ -88,23 +146,25 @@ describe('formatBody', () => {
 });
 
 describe('formatMessageAttributes', () => {
-  it('exposes severity, event and volume_id as String attributes', () => {
+  it('exposes severity, event, volume_id and dry_run as String attributes', () => {
     expect(formatMessageAttributes(BASE)).toEqual({
       severity: { DataType: 'String', StringValue: 'critical' },
       event: { DataType: 'String', StringValue: 'forecast-alert' },
       volume_id: { DataType: 'String', StringValue: 'vol-0123456789abcdef0' },
+      dry_run: { DataType: 'String', StringValue: 'false' },
     });
   });
 });
 
 describe('formatChatbotMessage', () => {
-  it('produces the custom-notification document AWS Chatbot renders', () => {
-    const doc = JSON.parse(formatChatbotMessage(BASE)) as Record<string, Record<string, unknown>>;
-    expect(doc.version).toBe('1.0');
-    expect(doc.source).toBe('custom');
-    expect(doc.content).toMatchObject({ textType: 'client-markdown', title: formatSubject(BASE), keywords: ['critical', 'forecast-alert', 'gp2'] });
-    expect(String(doc.content?.description)).toContain('*Why:* Demand 2,400 IOPS');
-    expect(doc.metadata).toMatchObject({ threadId: 'vol-0123456789abcdef0', eventType: 'forecast-alert', relatedResources: ['vol-0123456789abcdef0', 'i-0abc'] });
+  it('puts the subject phrase in the title, the commands in next steps and threads by volume', () => {
+    const doc = JSON.parse(formatChatbotMessage(BASE)) as { content: { title: string; description: string; nextSteps: string[]; keywords: string[] }; metadata: Record<string, unknown> };
+    expect(doc.content.title).toBe(':rotating_light: CRITICAL vol-0123456789abcdef0 (ci-runner-3): empties in ~42m (00:42 UTC); alert only');
+    expect(doc.content.description).toContain('*What is happening:* Demand 2,400 IOPS');
+    expect(doc.content.nextSteps[0]).toBe('Rescue it by hand now (to gp3, 3,000 IOPS, 125 MiB/s): `aws ec2 modify-volume --region eu-west-1 --volume-id vol-0123456789abcdef0 --volume-type gp3 --iops 3000 --throughput 125`');
+    expect(doc.content.nextSteps.some((s) => s.startsWith('<https://eu-west-1.console.aws.amazon.com/cloudwatch/'))).toBe(true);
+    expect(doc.content.keywords).toEqual(['critical', 'forecast-alert', 'gp2']);
+    expect(doc.metadata).toMatchObject({ threadId: 'vol-0123456789abcdef0', eventType: 'forecast-alert', relatedResources: ['vol-0123456789abcdef0', 'i-0abc1234def567890'] });
   });
 });
 

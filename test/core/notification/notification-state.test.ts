@@ -54,7 +54,8 @@ describe('nextNotification', () => {
     const out = run(decisionFor(draining(600, 8, 4000)), state({}));
     expect(out.notification).toMatchObject({ event: 'rescue', dryRun: false });
     expect(out.notification?.monthlyCostDeltaUSD).toBeGreaterThan(0);
-    expect(out.notification?.action).toContain('gp3 5200 IOPS');
+    expect(out.notification?.action).toContain('rescuing it now: ModifyVolume to gp3, 5,200 IOPS');
+    expect(out.notification?.change?.to).toMatchObject({ type: 'gp3', iops: 5200 });
   });
 
   it('sends a dry-run rescue once, then only on repeat or worsening', () => {
@@ -64,6 +65,32 @@ describe('nextNotification', () => {
     expect(first.notification?.action).toContain('dry run');
     const again = run(decisionFor(draining(590, 8), dry), first.state, NOW + 300, dry);
     expect(again.notification).toBeUndefined();
+  });
+
+  it('never lowers the severity while a dry-run danger keeps growing (the CRITICAL-then-WARNING bug)', () => {
+    const dry = policyOf('selection:\n  optInTag: null\n');
+    let previous: NotificationState | undefined;
+    const severities: string[] = [];
+    // The bucket drains from 3 h to empty over 36 scans of 5 minutes, then stays empty for 2 hours:
+    // escalations, then repeats after the repeat interval.
+    for (let i = 0; i < 60; i++) {
+      const secondsToEmpty = 3 * H - i * 300;
+      const forecast: Forecast = secondsToEmpty > 0 ? draining(secondsToEmpty, Math.max(1, 60 - i * 1.6)) : { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 };
+      const out = run(decisionFor(forecast, dry), previous, NOW + i * 300, dry);
+      if (out.notification !== undefined) severities.push(out.notification.severity);
+      if (out.state !== undefined) previous = out.state;
+    }
+    const rank = { info: 0, warning: 1, critical: 2 } as const;
+    expect(severities.length).toBeGreaterThan(2);
+    severities.forEach((severity, i) => {
+      if (i > 0) expect(rank[severity as keyof typeof rank]).toBeGreaterThanOrEqual(rank[severities[i - 1] as keyof typeof rank]);
+    });
+    expect(severities).toContain('critical');
+  });
+
+  it('names the manual rescue target and the opt-in tag that pauses the guardian', () => {
+    const out = run(decisionFor(draining(2 * H, 45)), undefined, NOW, policyOf('selection:\n  optInTag: { key: burst-guardian, value: managed }\nrescue:\n  enabled: false\n'));
+    expect(out.notification).toMatchObject({ manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, optInTag: { key: 'burst-guardian', value: 'managed' } });
   });
 
   it('says when the danger is over and closes the state', () => {
@@ -80,7 +107,7 @@ describe('nextNotification', () => {
   it('sends a stay recommendation once with the saving as a negative cost delta', () => {
     const decision: Decision = { volumeId: 'vol-a', reasons: ['cheaper'], kind: 'stay-recommendation', current: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, original: { type: 'gp2' }, recommended: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, savingMonthlyUSD: 2 };
     const first = run(decision, state({ open: true, lastEvent: 'rescue' }));
-    expect(first.notification).toMatchObject({ event: 'stay-recommendation', monthlyCostDeltaUSD: -2, action: 'recommend staying on gp3 at 3000 IOPS / 125 MiB/s: saves $2.00/month over gp2' });
+    expect(first.notification).toMatchObject({ event: 'stay-recommendation', monthlyCostDeltaUSD: -2, action: 'recommends staying on gp3, 3,000 IOPS, 125 MiB/s: it costs $2.00/month less than going back to gp2; no change made' });
     expect(run(decision, first.state).notification).toBeUndefined();
   });
 
