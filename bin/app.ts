@@ -5,7 +5,8 @@
  * line and field when it is wrong. Other context: `stackName`, `alertEmail`, `account`, `region`,
  * `scanIntervalSeconds` (cron schedules), `tableRemovalPolicy` (`retain`|`destroy`), `nag` (`false` skips cdk-nag),
  * `probe` (`false`: no probe distribution), `probeArgs`, `probeTagKey` + `probeTagValues` (comma-separated:
- * a State Manager association installing the probe on instances with that tag).
+ * a State Manager association installing the probe on instances with that tag), `slackWorkspaceId` +
+ * `slackChannelId` and/or `teamsTeamId` + `teamsTenantId` + `teamsChannelId` (alerts in chat through AWS Chatbot).
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -13,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { GuardianPropsError, PolicyValidationError } from '../lambda/core/errors';
 import { parsePolicy, type Policy } from '../lambda/core/policy/policy';
-import { GuardianStack } from '../lib/guardian-stack';
+import { GuardianStack, type GuardianStackProps } from '../lib/guardian-stack';
 import type { ProbeDistributionProps } from '../lib/probe-distribution';
 
 /** Options of `buildApp`; anything not given comes from the CDK context. */
@@ -53,11 +54,18 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     scanIntervalSeconds: optionalInteger('scanIntervalSeconds', ctx('scanIntervalSeconds')),
     tableRemovalPolicy: removalPolicy(ctx('tableRemovalPolicy')),
     probe: probeProps(ctx),
+    ...chatbotProps(ctx),
   });
   if (ctx('nag') !== 'false') {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   }
   return { app, stack, policy };
+}
+
+function chatbotProps(ctx: (key: string) => string | undefined): Pick<GuardianStackProps, 'chatbot'> {
+  const keys = ['slackWorkspaceId', 'slackChannelId', 'teamsTeamId', 'teamsTenantId', 'teamsChannelId'] as const;
+  const settings = Object.fromEntries(keys.flatMap((k) => (ctx(k) === undefined ? [] : [[k, ctx(k)]])));
+  return Object.keys(settings).length === 0 ? {} : { chatbot: settings };
 }
 
 function readPolicyText(policyPath: string): string {

@@ -15,6 +15,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { HISTORY_TABLE_SCHEMA } from '../lambda/shared/history-table-schema';
 import { PROBE_NAMESPACE } from '../lambda/shared/probe-metric-names';
 import { GuardianAlarms, HEARTBEAT_MISSED_INTERVALS } from './guardian-alarms';
+import { GuardianChatbot } from './guardian-chatbot';
 import { GuardianDashboard } from './guardian-dashboard';
 import { GuardianFunction } from './guardian-function';
 import { GUARDIAN_METRICS_NAMESPACE, GUARDIAN_SERVICE_NAME } from '../lambda/shared/guardian-metric-names';
@@ -44,6 +45,8 @@ export class BurstGuardian extends Construct {
   readonly alarms: GuardianAlarms;
   /** The dashboard. */
   readonly dashboard: GuardianDashboard;
+  /** The Slack/Teams channels, when `chatbot` is set. */
+  readonly chatbot?: GuardianChatbot;
 
   constructor(scope: Construct, id: string, props: BurstGuardianProps) {
     super(scope, id);
@@ -63,6 +66,7 @@ export class BurstGuardian extends Construct {
     // Named from the stack so the functions can link to it: a generated name would make the
     // dashboard (which graphs the functions) and the functions depend on each other.
     const dashboardName = Fn.join('-', [Aws.STACK_NAME, Aws.REGION, 'burst-guardian', this.node.addr.slice(0, 8)]);
+    if (props.chatbot !== undefined) this.chatbot = new GuardianChatbot(this, 'Chatbot', { ...props.chatbot, topic: this.topic });
     const functions = this.createFunctions(props, { metricsNamespace, probeNamespace, scanTimeout, logRetention, dashboardName });
     this.scanFunction = functions.scan;
     this.eventFunction = functions.event;

@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { GuardianPropsError } from '../lambda/core/errors';
 import type { Policy } from '../lambda/core/policy/policy';
+import type { GuardianChatbotSettings } from './guardian-chatbot';
 
 /** Props of `BurstGuardian`. */
 export interface BurstGuardianProps {
@@ -20,6 +21,8 @@ export interface BurstGuardianProps {
   readonly alertEmail?: string;
   /** Publish alerts to this existing topic instead of creating one. @default - a new KMS-encrypted topic */
   readonly alertTopic?: sns.ITopic;
+  /** Slack and/or Microsoft Teams channels for the alerts, through AWS Chatbot (`lib/guardian-chatbot.ts`). @default - no chat channel */
+  readonly chatbot?: GuardianChatbotSettings;
   /** What happens to the history table when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */
