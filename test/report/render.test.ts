@@ -8,7 +8,7 @@ import { escapeHtml, renderHtmlReport } from '../../lambda/report/html';
 import { renderHistoryJson, renderReportJson } from '../../lambda/report/json';
 import { renderHistoryTable, renderReportTable } from '../../lambda/report/table';
 import { bundledPrices } from '../../lambda/report/report-query';
-import { FLIP_REVERT, handComputedHistory, NOV_1, OCT_1 } from '../fixtures/history/seed';
+import { BOUNDARY, FLIP_REVERT, handComputedHistory, NOV_1, OCT_1 } from '../fixtures/history/seed';
 import { parseCsv } from './cli-harness';
 
 const hand = handComputedHistory();
@@ -18,7 +18,8 @@ const october = buildFinanceReport({
   ...bundledPrices('us-east-1'),
   events: [
     ...hand.events,
-    { volumeId: FLIP_REVERT, tEpochSeconds: OCT_1 + 30 * 86_400, kind: 'recommendation', runId: 'r', summary: 'keep "gp3", <b>really</b>', details: { monthlySavingsUSD: 2 } },
+    // On a volume the report makes no price judgement for, so the recorded line is the one shown.
+    { volumeId: BOUNDARY, tEpochSeconds: OCT_1 + 30 * 86_400, kind: 'recommendation', runId: 'r', summary: 'keep "gp3", <b>really</b>', details: { monthlySavingsUSD: 2 } },
   ],
   modifications: hand.modifications,
 });

@@ -131,11 +131,20 @@ function rescueEventFor(record: ModificationRecord, rescueEvents: readonly Histo
 }
 
 /**
- * Estimates the throttling rescues prevented. Without the rescue, the bucket would have emptied at
- * `rescue + secondsToEmpty` (the recorded forecast) and, had demand held, the volume would have run
- * at its baseline until demand eased (`alert-cleared`), the guardian reverted it, or the period
- * ended, whichever came first. An upper bound: demand may dip below the burst rate earlier.
- * Deferred I/Os use gp2's rates; st1/sc1 (throughput) add none.
+ * How long after the wall an estimate may count: the rescue horizon the guardian forecast within
+ * (policy default 60 min). Past it nothing the history records says whether demand would have
+ * continued, and counting to the end of the period claimed 11.12 h where the simulated unaided
+ * volume was throttled 0.61 h (issue 14).
+ */
+export const PREVENTED_EPISODE_CAP_SECONDS = 3_600;
+
+/**
+ * Estimates the throttling rescues prevented, from the forecast recorded at each rescue: the unaided
+ * bucket would have emptied at `rescue + secondsToEmpty` (the recorded demand against the unaided
+ * bucket) and, had that demand held, the volume would have run at its baseline until demand eased
+ * (`alert-cleared`), the guardian reverted it, the period ended, or `PREVENTED_EPISODE_CAP_SECONDS`
+ * passed, whichever came first. Deferred I/Os are the recorded demand above the baseline (capped at
+ * gp2's 3,000 IOPS burst) over that span; st1/sc1 (throughput) add none. docs/report.md says how.
  */
 export function preventedThrottling(
   applied: readonly ModificationRecord[],
@@ -157,8 +166,9 @@ export function preventedThrottling(
     const reverted = applied.slice(i + 1).find((r) => r.kind === 'revert')?.requestedEpochSeconds ?? period.untilEpochSeconds;
     // Demand easing (the scan records `alert-cleared`) ends the episode early, also on a volume left on gp3.
     const cleared = clearedEvents.find((e) => e.tEpochSeconds > record.requestedEpochSeconds)?.tEpochSeconds ?? Number.POSITIVE_INFINITY;
-    const back = Math.min(reverted, cleared);
-    const from = Math.max(record.requestedEpochSeconds + forecast.secondsToEmpty, period.sinceEpochSeconds);
+    const wall = record.requestedEpochSeconds + forecast.secondsToEmpty;
+    const back = Math.min(reverted, cleared, wall + PREVENTED_EPISODE_CAP_SECONDS);
+    const from = Math.max(wall, period.sinceEpochSeconds);
     const throttled = Math.max(0, Math.min(back, period.untilEpochSeconds) - from);
     if (throttled <= 0) return;
     episodes += 1;

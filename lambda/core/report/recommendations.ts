@@ -8,9 +8,9 @@ import { detailScopes, numberAt } from './effects';
 import type { MonthlyPriceFn, Recommendation, ReportPeriod, VolumeConfig } from './types';
 import type { ConfigTimeline } from './timeline';
 
-/** Formats USD for a sentence: two decimals, no thousands separators. */
+/** Formats USD for a sentence: two decimals, thousands separators (`$1,234.50`). */
 export function formatUsd(usd: number): string {
-  return `$${usd.toFixed(2)}`;
+  return `${usd < 0 ? '-' : ''}$${Math.abs(usd).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** What the volume should do next, judged on prices; recorded recommendations follow. */
@@ -44,7 +44,9 @@ export function recommend(
       });
     }
   }
-  const recorded = latestRecorded(timeline, events, period);
+  // One voice per volume: the report's own price judgement wins over an older recorded one, so the
+  // line never says two amounts for the same advice ("saves $1.88/month; … $2.00/month less").
+  const recorded = out.length === 0 ? latestRecorded(timeline, events, period) : undefined;
   if (recorded !== undefined) out.push(recorded);
   return out;
 }

@@ -103,20 +103,22 @@ describe('buildFinanceReport: hand-computed costs', () => {
 
 describe('buildFinanceReport: what the guardian prevented and did', () => {
   it('estimates prevented throttling from the recorded forecasts', () => {
-    // FLIP_REVERT: empty 1,800 s after the rescue, reverted 21,600 s after → 19,800 s at baseline.
-    //   100 GiB gp2 baseline 300 IOPS, demand 2,500 → (2,500 − 300) × 19,800 = 43,560,000 I/Os.
-    // BOUNDARY: forecast `empty` (already throttled) → all 28,800 s; baseline 600, demand 3,400
-    //   capped at the 3,000 burst → (3,000 − 600) × 28,800 = 69,120,000 I/Os.
+    // FLIP_REVERT: empty 1,800 s after the rescue, reverted 21,600 s after → 19,800 s at baseline, but
+    //   no more than the 3,600 s cap after the wall: 100 GiB gp2 baseline 300 IOPS, demand 2,500 →
+    //   (2,500 − 300) × 3,600 = 7,920,000 I/Os.
+    // BOUNDARY: forecast `empty` (already throttled) → capped at 3,600 s of its 28,800 s; baseline
+    //   600, demand 3,400 capped at the 3,000 burst → (3,000 − 600) × 3,600 = 8,640,000 I/Os.
     const report = reportFor(SEP_1, NOV_1);
-    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 19_800, deferredIos: 43_560_000 });
-    expect(volume(report, BOUNDARY).preventedThrottling).toEqual({ episodes: 1, seconds: 28_800, deferredIos: 69_120_000 });
-    expect(report.totals.preventedThrottling.seconds).toBe(48_600);
+    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 3_600, deferredIos: 7_920_000 });
+    expect(volume(report, BOUNDARY).preventedThrottling).toEqual({ episodes: 1, seconds: 3_600, deferredIos: 8_640_000 });
+    expect(report.totals.preventedThrottling.seconds).toBe(7_200);
   });
 
   it('ends a prevented episode when demand eased on a volume left on gp3', () => {
-    // STAYED: empty 3,600 s after the rescue, alert cleared 21,600 s after → 18,000 s;
-    //   500 GiB baseline 1,500, demand 2,800 → 1,300 × 18,000 = 23,400,000 I/Os.
-    expect(volume(reportFor(NOV_1, DEC_1), STAYED).preventedThrottling).toEqual({ episodes: 1, seconds: 18_000, deferredIos: 23_400_000 });
+    // STAYED: empty 3,600 s after the rescue, alert cleared 21,600 s after → 18,000 s, capped at
+    //   3,600 s; 500 GiB baseline 1,500, demand 2,800 → 1,300 × 3,600 = 4,680,000 I/Os. The clear
+    //   still ends it early when it comes first (next test).
+    expect(volume(reportFor(NOV_1, DEC_1), STAYED).preventedThrottling).toEqual({ episodes: 1, seconds: 3_600, deferredIos: 4_680_000 });
   });
 
   it('pairs rescues with reverts and keeps the round-trip balances', () => {
@@ -205,11 +207,11 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
   });
 
   it('reads forecasts, savings and sizes nested in a recorded decision', () => {
-    // 2026-10-10 12:00 rescue, empty forecast 600 s later, reverted 2 h later → 6,600 s prevented.
+    // 2026-10-10 12:00 rescue, empty forecast 600 s later, reverted 2,400 s later → 1,800 s prevented (the revert comes before the 3,600 s cap).
     const rescue = handComputedHistory().modifications[0];
     const revert = handComputedHistory().modifications[1];
     if (rescue === undefined || revert === undefined) throw new Error('fixture changed');
-    const report = buildFinanceReport({
+    const inputs: Parameters<typeof buildFinanceReport>[0] = {
       period: { sinceEpochSeconds: OCT_1, untilEpochSeconds: NOV_1 },
       generatedAtEpochSeconds: NOV_1,
       priceMonthlyUSD: designPrices,
@@ -219,11 +221,16 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
         { volumeId: FLIP_REVERT, tEpochSeconds: FLIP_AT + 7_300, kind: 'recommendation', runId: 'r2', summary: 'stay on gp3', details: { decision: { kind: 'stay-recommendation', savingMonthlyUSD: 2 } } },
         { volumeId: 'vol-0aaaaaaaaaaaaaaaa', tEpochSeconds: OCT_1 + 5, kind: 'alert', runId: 'r3', summary: 'alert', details: { volume: { volumeId: 'vol-0aaaaaaaaaaaaaaaa', type: 'gp2', sizeGiB: 30 } } },
       ],
-      modifications: [rescue, { ...revert, requestedEpochSeconds: FLIP_AT + 7_200 }],
-    });
-    // (1,000 − 300 baseline) × 6,600 s = 4,620,000 deferred I/Os.
-    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 6_600, deferredIos: 4_620_000 });
-    expect(volume(report, FLIP_REVERT).recommendations.at(-1)).toEqual({ kind: 'recorded', summary: 'stay on gp3', monthlySavingsUSD: 2 });
+      modifications: [rescue, { ...revert, requestedEpochSeconds: FLIP_AT + 2_400 }],
+    };
+    const report = buildFinanceReport(inputs);
+    // (1,000 − 300 baseline) × 1,800 s = 1,260,000 deferred I/Os.
+    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 1_800, deferredIos: 1_260_000 });
+    // One voice per volume: the report's own price judgement, not also the older recorded one.
+    expect(volume(report, FLIP_REVERT).recommendations.map((r) => r.kind)).toEqual(['move-to-gp3']);
+    // Without a price judgement (gp3 dearer here), the recorded one is read, with its nested saving.
+    const dearGp3 = buildFinanceReport({ ...inputs, priceMonthlyUSD: (c) => (c.type === 'gp3' ? 1_000 : designPrices(c)) });
+    expect(volume(dearGp3, FLIP_REVERT).recommendations).toEqual([{ kind: 'recorded', summary: 'stay on gp3', monthlySavingsUSD: 2 }]);
     // 30 GiB gp2 all October = $3.00.
     expect(volume(report, 'vol-0aaaaaaaaaaaaaaaa').cost?.actualUSD).toBeCloseTo(3, 9);
   });
