@@ -1,6 +1,6 @@
 /**
- * Formatting shared by the report renderings: ISO-8601 UTC instants, hours and dollars as plain
- * numbers (no currency symbols or thousands separators, so spreadsheets read them as numbers).
+ * Formatting shared by the report renderings: ISO-8601 UTC instants, hours, and dollars: plain
+ * numbers for the CSV (`usd`: spreadsheets read them as numbers), separators for people (`money`).
  */
 import type { VolumeType } from '../core/types';
 
@@ -20,6 +20,16 @@ export function hours(seconds: number): string {
 /** USD with cents, e.g. `1234.57` (no symbol). */
 export function usd(amount: number): string {
   return amount.toFixed(2);
+}
+
+/** Money for people: `$1,234.57`, `-$12.00` (the CSV keeps `usd` for spreadsheets). */
+export function money(amount: number): string {
+  return `${amount < 0 ? '-' : ''}$${grouped(Math.abs(amount))}`;
+}
+
+/** Dollars with cents and thousands separators, no symbol: `1,234.57` (aligned terminal columns). */
+export function grouped(amount: number): string {
+  return amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /** A percentage with one decimal, or `-` when unknown. */

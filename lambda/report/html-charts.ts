@@ -13,7 +13,7 @@ export const TOP_VOLUMES = 15;
 /** A chart.js configuration in JSON form. */
 export interface ChartConfig {
   readonly type: 'bar' | 'line';
-  readonly data: { readonly labels: readonly string[]; readonly datasets: readonly { readonly label: string; readonly data: readonly number[]; readonly backgroundColor: string; readonly borderColor?: string; readonly stack?: string }[] };
+  readonly data: { readonly labels: readonly (string | readonly string[])[]; readonly datasets: readonly { readonly label: string; readonly data: readonly number[]; readonly backgroundColor: string; readonly borderColor?: string; readonly stack?: string }[] };
   readonly options: Record<string, unknown>;
 }
 
@@ -72,12 +72,12 @@ export function hoursPerTypeChart(report: FinanceReport): ChartConfig {
   return {
     type: 'bar',
     data: {
-      labels: volumes.map((v) => `${v.volumeId} (${v.originalType ?? '?'})`),
+      labels: volumes.map((v) => [v.volumeId, `from ${v.originalType ?? '?'}`]),
       datasets: types.map((t) => ({ label: t, data: offOriginal.map((s) => round2((s[t] ?? 0) / 3_600)), backgroundColor: TYPE_COLORS[t], stack: 'h' })),
     },
     options: baseOptions('Hours on rescue types per volume (the rest of the period on its original type)', 'hours', {
       indexAxis: 'y',
-      scales: { x: { stacked: true, beginAtZero: true, title: { display: true, text: 'hours' } }, y: { stacked: true } },
+      scales: { x: { stacked: true, beginAtZero: true, title: { display: true, text: 'hours' } }, y: { stacked: true, ticks: { autoSkip: false } } },
     }),
   };
 }
@@ -105,15 +105,28 @@ export function topVolumesChart(report: FinanceReport): ChartConfig {
   return {
     type: 'bar',
     data: {
-      labels: volumes.map((v) => `${v.volumeId} (${v.modifications.rescue + v.modifications.revert} flips)`),
+      // Two-line labels (chart.js draws an array as lines): narrow enough for a phone's axis.
+      labels: volumes.map((v) => [v.volumeId, `${v.modifications.rescue + v.modifications.revert} flips`]),
       datasets: [
         { label: 'actual', data: volumes.map((v) => round2(v.cost?.actualUSD ?? 0)), backgroundColor: COST_COLORS.actual },
         { label: 'unaided', data: volumes.map((v) => round2(v.cost?.unaidedUSD ?? 0)), backgroundColor: COST_COLORS.unaided },
         { label: 'gp3 for good', data: volumes.map((v) => round2(v.cost?.allGp3USD ?? 0)), backgroundColor: COST_COLORS.gp3 },
       ],
     },
-    options: baseOptions('Top volumes by modifications: cost for the period (USD)', 'USD'),
+    // Horizontal bars: a volume id stays readable as a label on a 390 px phone.
+    options: baseOptions('Top volumes by modifications: cost for the period (USD)', 'USD', {
+      indexAxis: 'y',
+      scales: { x: { beginAtZero: true, title: { display: true, text: 'USD' } }, y: { ticks: { autoSkip: false } } },
+    }),
   };
+}
+
+/** Canvas height for a chart: horizontal bar charts grow with their bars so labels are never crushed. */
+export function chartHeightPx(chart: ChartConfig): number {
+  if (chart.options['indexAxis'] !== 'y') return 320;
+  const bars = chart.data.labels.length;
+  const stacked = chart.data.datasets.every((d) => d.stack !== undefined);
+  return Math.max(260, 110 + bars * (stacked ? 34 : 14 + 10 * chart.data.datasets.length));
 }
 
 /** Every chart of the report, by canvas id. */

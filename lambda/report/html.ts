@@ -5,8 +5,8 @@
  */
 import type { FinanceReport, VolumeReport } from '../core/report/report';
 import { chartJsUmdSource } from './chartjs-source';
-import { hours, isoUtc, percent, typesUsed, usd } from './format';
-import { reportCharts, TOP_VOLUMES } from './html-charts';
+import { grouped, hours, isoUtc, money, percent, typesUsed } from './format';
+import { chartHeightPx, reportCharts, TOP_VOLUMES } from './html-charts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -19,23 +19,37 @@ function scriptJson(value: unknown): string {
 }
 
 const STYLE = `
+*, *::before, *::after { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; margin: 24px; color: #1d2733; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 28px; }
+h1 { font-size: 1.4rem; overflow-wrap: anywhere; } h2 { font-size: 1.1rem; margin-top: 28px; }
+.headline { font-size: 1.15rem; border-left: 4px solid #1f3b73; padding: 8px 12px; background: #f3f6fa; }
+.headline b.saving { color: #1b6e2e; } .headline b.cost { color: #a12a1f; }
 .kpis { display: flex; flex-wrap: wrap; gap: 12px; }
-.kpi { border: 1px solid #d5dbe3; border-radius: 6px; padding: 8px 12px; min-width: 150px; }
+.kpi { border: 1px solid #d5dbe3; border-radius: 6px; padding: 8px 12px; flex: 1 1 150px; }
 .kpi b { display: block; font-size: 1.2rem; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
-.chart { position: relative; height: 340px; border: 1px solid #e3e7ec; border-radius: 6px; padding: 8px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 20px; }
+.chart { position: relative; min-width: 0; border: 1px solid #e3e7ec; border-radius: 6px; padding: 8px; }
+.scroll { max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: 0.85rem; margin-top: 8px; }
 th, td { border-bottom: 1px solid #e3e7ec; padding: 4px 8px; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-td:first-child { white-space: nowrap; }
-.note { color: #5a6778; font-size: 0.85rem; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td:first-child, td.t { white-space: nowrap; }
+.rec { min-width: 18em; }
+tfoot td { font-weight: 600; border-top: 2px solid #1d2733; }
+.note { color: #5a6778; font-size: 0.85rem; overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  body { margin: 12px; }
+  h1 { font-size: 1.15rem; }
+  .kpi { flex-basis: 140px; padding: 6px 8px; }
+  .kpi b { font-size: 1.05rem; }
+}
 `;
 
 const BOOT = `
 (function () {
   var data = JSON.parse(document.getElementById('report-charts').textContent);
+  // Phones: smaller type and legend boxes, so labels fit without being skipped into nothing.
+  if (window.innerWidth < 600) { Chart.defaults.font.size = 10; Chart.defaults.plugins.legend.labels.boxWidth = 12; }
   window.guardianCharts = {};
   Object.keys(data).forEach(function (id) {
     window.guardianCharts[id] = new Chart(document.getElementById(id), data[id]);
@@ -43,68 +57,96 @@ const BOOT = `
 })();
 `;
 
+/** The headline finance asked for: what the guardian saved or cost against doing nothing. */
+function headline(report: FinanceReport): string {
+  const { actualUSD, unaidedUSD } = report.totals.cost;
+  const net = unaidedUSD - actualUSD;
+  const verdict = Math.abs(net) < 0.005
+    ? '<b>no net change</b>'
+    : net > 0 ? `a net <b class="saving">saving of ${money(net)}</b>` : `a net <b class="cost">cost of ${money(-net)}</b>`;
+  return `<p class="headline" id="headline">Against doing nothing (every volume left on its original type, ${money(unaidedUSD)}), the guardian's period cost ${money(actualUSD)}: ${verdict}.</p>`;
+}
+
 function kpis(report: FinanceReport): string {
   const t = report.totals;
   const items: [string, string][] = [
-    ['Volumes', String(t.volumes)],
-    ['Rescues / reverts', `${t.modifications.rescue} / ${t.modifications.revert}`],
-    ['Actual cost', `$${usd(t.cost.actualUSD)}`],
-    ['Unaided (original type)', `$${usd(t.cost.unaidedUSD)}`],
-    ['gp3 for good', `$${usd(t.cost.allGp3USD)}`],
+    ['Volumes', t.volumes.toLocaleString('en-US')],
+    ['Rescues / reverts', `${t.modifications.rescue.toLocaleString('en-US')} / ${t.modifications.revert.toLocaleString('en-US')}`],
+    ['Actual cost', money(t.cost.actualUSD)],
+    ['Unaided (original type)', money(t.cost.unaidedUSD)],
+    ['gp3 for good', money(t.cost.allGp3USD)],
     ['Throttling prevented (est.)', `${hours(t.preventedThrottling.seconds)} h`],
-    ['Alerts sent', String(t.alertsSent)],
-    ['Open savings', `$${usd(t.recommendedMonthlySavingsUSD)}/month`],
+    ['Alerts sent', t.alertsSent.toLocaleString('en-US')],
+    ['Open savings', `${money(t.recommendedMonthlySavingsUSD)}/month`],
   ];
   return `<div class="kpis">${items.map(([k, v]) => `<div class="kpi">${escapeHtml(k)}<b>${escapeHtml(v)}</b></div>`).join('')}</div>`;
 }
 
+const n = (text: string): string => `<td class="n">${text}</td>`;
+const dollars = (v: VolumeReport, pick: (c: NonNullable<VolumeReport['cost']>) => number): string => (v.cost === undefined ? '-' : grouped(pick(v.cost)));
+
 function volumeRow(v: VolumeReport, types: readonly string[]): string {
   const cells = [
     escapeHtml(v.volumeId),
-    `<td class="n">${v.sizeGiB ?? '-'}</td>`,
+    n(v.sizeGiB === undefined ? '-' : v.sizeGiB.toLocaleString('en-US')),
     escapeHtml(v.originalType === v.finalType ? (v.originalType ?? '-') : `${v.originalType ?? '-'} → ${v.finalType ?? '-'}`),
-    `<td class="n">${v.modifications.rescue}</td>`,
-    `<td class="n">${v.modifications.revert}</td>`,
-    `<td class="n">${v.modifications.failed}</td>`,
-    ...types.map((t) => `<td class="n">${hours(v.secondsByType[t as keyof typeof v.secondsByType] ?? 0)}</td>`),
-    `<td class="n">${v.cost === undefined ? '-' : usd(v.cost.actualUSD)}</td>`,
-    `<td class="n">${v.cost === undefined ? '-' : usd(v.cost.unaidedUSD)}</td>`,
-    `<td class="n">${v.cost === undefined ? '-' : usd(v.cost.allGp3USD)}</td>`,
-    `<td class="n">${hours(v.preventedThrottling.seconds)}</td>`,
-    `<td class="n">${v.alertsSent}</td>`,
-    escapeHtml(v.recommendations.map((r) => r.summary).join('; ')),
+    n(String(v.modifications.rescue)),
+    n(String(v.modifications.revert)),
+    n(String(v.modifications.failed)),
+    ...types.map((t) => n(hours(v.secondsByType[t as keyof typeof v.secondsByType] ?? 0))),
+    n(dollars(v, (c) => c.actualUSD)),
+    n(dollars(v, (c) => c.unaidedUSD)),
+    n(dollars(v, (c) => c.allGp3USD)),
+    n(hours(v.preventedThrottling.seconds)),
+    n(String(v.alertsSent)),
+    `<div class="rec">${escapeHtml(v.recommendations.map((r) => r.summary).join('; '))}</div>`,
   ];
   return `<tr>${cells.map((c) => (c.startsWith('<td') ? c : `<td>${c}</td>`)).join('')}</tr>`;
+}
+
+/** The totals row: the same sums as the headline and the tiles. */
+function totalsRow(report: FinanceReport, types: readonly string[]): string {
+  const t = report.totals;
+  const typeHours = types.map((type) => report.volumes.reduce((sum, v) => sum + (v.secondsByType[type as keyof typeof v.secondsByType] ?? 0), 0));
+  const cells = [
+    '<td>total</td>', n(''), '<td></td>',
+    n(t.modifications.rescue.toLocaleString('en-US')), n(t.modifications.revert.toLocaleString('en-US')), n(t.modifications.failed.toLocaleString('en-US')),
+    ...typeHours.map((s) => n(hours(s))),
+    n(grouped(t.cost.actualUSD)), n(grouped(t.cost.unaidedUSD)), n(grouped(t.cost.allGp3USD)),
+    n(hours(t.preventedThrottling.seconds)), n(t.alertsSent.toLocaleString('en-US')), `<td>${escapeHtml(`open savings ${money(t.recommendedMonthlySavingsUSD)}/month`)}</td>`,
+  ];
+  return `<tfoot><tr>${cells.join('')}</tr></tfoot>`;
 }
 
 function volumeTable(report: FinanceReport): string {
   const types = typesUsed(report.volumes.map((v) => v.secondsByType));
   const head = ['volume', 'GiB', 'type', 'rescues', 'reverts', 'failed', ...types.map((t) => `h ${t}`), 'actual $', 'unaided $', 'gp3 $', 'prevented h', 'alerts', 'recommendation'];
-  return `<table id="volumes"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${report.volumes
+  return `<div class="scroll"><table id="volumes"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${report.volumes
     .map((v) => volumeRow(v, types))
-    .join('')}</tbody></table>`;
+    .join('')}</tbody>${totalsRow(report, types)}</table></div>`;
 }
 
 function reasonTable(report: FinanceReport): string {
   if (report.totals.reasons.length === 0) return '<p class="note">No modification applied in this period.</p>';
   const rows = report.totals.reasons.map((r) => `<tr><td>${escapeHtml(r.kind)}</td><td>${escapeHtml(r.reason)}</td><td class="n">${r.count}</td></tr>`);
-  return `<table id="reasons"><thead><tr><th>kind</th><th>reason</th><th>count</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="scroll"><table id="reasons"><thead><tr><th>kind</th><th>reason</th><th>count</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function roundTripTable(report: FinanceReport): string {
   const rows = report.volumes.flatMap((v) =>
     v.roundTrips.map(
       (r) =>
-        `<tr><td>${escapeHtml(v.volumeId)}</td><td>${isoUtc(r.rescueEpochSeconds)}</td><td>${isoUtc(r.revertEpochSeconds)}</td><td class="n">${percent(r.balanceBeforePercent)}</td><td class="n">${percent(r.firstBalanceAfterPercent)}</td></tr>`,
+        `<tr><td>${escapeHtml(v.volumeId)}</td><td class="t">${isoUtc(r.rescueEpochSeconds)}</td><td class="t">${isoUtc(r.revertEpochSeconds)}</td><td class="n">${percent(r.balanceBeforePercent)}</td><td class="n">${percent(r.firstBalanceAfterPercent)}</td></tr>`,
     ),
   );
   if (rows.length === 0) return '<p class="note">No completed round trip in this period.</p>';
-  return `<table><thead><tr><th>volume</th><th>rescued (UTC)</th><th>reverted (UTC)</th><th>balance before</th><th>first balance after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr><th>volume</th><th>rescued (UTC)</th><th>reverted (UTC)</th><th>balance before</th><th>first balance after</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 /** Renders the report as one self-contained HTML document (chart.js inlined; opens with no network). */
 export function renderHtmlReport(report: FinanceReport): string {
   const period = `${isoUtc(report.period.sinceEpochSeconds)} to ${isoUtc(report.period.untilEpochSeconds)}`;
+  const charts = reportCharts(report);
   const canvases = ['chart-modifications', 'chart-cost-month', 'chart-hours', 'chart-top-volumes'];
   return `<!doctype html>
 <html lang="en">
@@ -118,17 +160,20 @@ export function renderHtmlReport(report: FinanceReport): string {
 <body>
 <h1>ebs-burst-guardian: flips and costs, ${escapeHtml(period)}</h1>
 <p class="note">Generated ${isoUtc(report.generatedAtEpochSeconds)}. Prices: ${escapeHtml(report.priceSource)}; per-second billing, UTC calendar months.
-Throttling prevented is an upper-bound estimate from the forecasts recorded at each rescue.</p>
+Throttling prevented is an estimate: from the demand and time-to-empty recorded at each rescue, at most an hour past each forecast wall (docs/report.md).</p>
+${headline(report)}
 ${kpis(report)}
 <h2>Charts</h2>
-<div class="charts">${canvases.map((id) => `<div class="chart"><canvas id="${id}" role="img" aria-label="${id}"></canvas></div>`).join('')}</div>
+<div class="charts">${canvases
+    .map((id) => `<div class="chart" style="height:${charts[id] === undefined ? 320 : chartHeightPx(charts[id])}px"><canvas id="${id}" role="img" aria-label="${id}"></canvas></div>`)
+    .join('')}</div>
 <h2>Volumes (${report.volumes.length}; charts show the top ${TOP_VOLUMES})</h2>
 ${volumeTable(report)}
 <h2>Modifications by kind and reason</h2>
 ${reasonTable(report)}
 <h2>Round trips: does the credit balance survive?</h2>
 ${roundTripTable(report)}
-<script type="application/json" id="report-charts">${scriptJson(reportCharts(report))}</script>
+<script type="application/json" id="report-charts">${scriptJson(charts)}</script>
 <script>${chartJsUmdSource()}</script>
 <script>${BOOT}</script>
 </body>

@@ -3,7 +3,13 @@
  */
 import type { FinanceReport } from '../core/report/report';
 import type { HistoryLine, VolumeHistory } from '../core/report/history';
-import { hours, isoUtc, percent, renderColumns, typesUsed, usd } from './format';
+import { grouped as usd, hours, isoUtc, money, percent, renderColumns, typesUsed } from './format';
+
+/** `saving $12.34`, `cost $5.00` or `no change`. */
+function netSentence(net: number): string {
+  if (Math.abs(net) < 0.005) return 'no change';
+  return net > 0 ? `saving ${money(net)}` : `cost ${money(-net)}`;
+}
 
 /** Renders finance's report as text sections. */
 export function renderReportTable(report: FinanceReport): string {
@@ -12,9 +18,10 @@ export function renderReportTable(report: FinanceReport): string {
   const out: string[] = [
     `Guardian report ${isoUtc(report.period.sinceEpochSeconds)} to ${isoUtc(report.period.untilEpochSeconds)} (prices: ${report.priceSource})`,
     `Volumes: ${t.volumes}; modifications applied: ${m.rescue} rescues, ${m.revert} reverts; failed ${m.failed}; dry-run ${m.dryRun}; unconfirmed ${m.unconfirmed}; not sent ${m.notSent}; volume deleted ${m.volumeDeleted}; by others ${m.external}; alerts sent: ${t.alertsSent}`,
+    `Net against doing nothing: ${netSentence(t.cost.unaidedUSD - t.cost.actualUSD)} (actual ${money(t.cost.actualUSD)}, unaided ${money(t.cost.unaidedUSD)})`,
     `Cost USD: actual ${usd(t.cost.actualUSD)}, unaided on original type ${usd(t.cost.unaidedUSD)}, gp3 for good ${usd(t.cost.allGp3USD)}` +
       (t.volumesWithoutCost > 0 ? ` (${t.volumesWithoutCost} volume(s) without a known size left out)` : ''),
-    `Throttling prevented (estimate, upper bound): ${t.preventedThrottling.episodes} episode(s), ${hours(t.preventedThrottling.seconds)} h, ${Math.round(t.preventedThrottling.deferredIos)} I/Os deferred`,
+    `Throttling prevented (estimate, at most 1 h past each wall): ${t.preventedThrottling.episodes} episode(s), ${hours(t.preventedThrottling.seconds)} h, ${Math.round(t.preventedThrottling.deferredIos)} I/Os deferred`,
     `Open recommendations would save USD ${usd(t.recommendedMonthlySavingsUSD)}/month`,
     '',
     'Per month (USD)',

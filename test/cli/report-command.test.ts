@@ -55,7 +55,7 @@ describe('burst-guardian report on dynalite', () => {
     expect(total).toMatchObject({ actual_usd: '239.3808', unaided_usd: '240.0000', all_gp3_usd: '207.0000', saved_vs_unaided_usd: '0.6192', rescues: '3', reverts: '2', alerts_sent: '2' });
     expect(total).toMatchObject({ period_start: '2026-09-01T00:00:00Z', period_end: '2026-12-01T00:00:00Z' });
     const byVolume = new Map(rows.filter((r) => r['scope'] === 'volume').map((r) => [r['volume_id'], r]));
-    expect(byVolume.get(FLIP_REVERT)).toMatchObject({ actual_usd: '29.9839', hours_gp3: '6.00', prevented_throttling_hours: '5.50' });
+    expect(byVolume.get(FLIP_REVERT)).toMatchObject({ actual_usd: '29.9839', hours_gp3: '6.00', prevented_throttling_hours: '1.00' });
     expect(byVolume.get(BOUNDARY)).toMatchObject({ actual_usd: '62.8970', hours_io1: '8.00', all_gp3_usd: '63.0000' });
     expect(byVolume.get(STAYED)).toMatchObject({ actual_usd: '146.5000', final_type: 'gp3', recommendations: 'stay on gp3: saves $10.00/month' });
     expect(rows.filter((r) => r['scope'] === 'month').map((r) => [r['month'], r['actual_usd']])).toEqual([

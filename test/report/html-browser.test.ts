@@ -110,6 +110,56 @@ describe('HTML report in headless Chromium', () => {
     expect(byId.get('chart-top-volumes')?.datasets[0]?.points).toBe(15);
   }, 60_000);
 
+  it.each([
+    ['desktop', 1280, 900],
+    ['phone', 390, 844],
+  ])('reads on a %s (%i px): no page-level horizontal scroll, tables scroll in their box, every bar labelled', async (label, width, height) => {
+    const { page, errors } = await open(file);
+    await page.setViewportSize({ width, height });
+    await page.reload({ waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const charts = (window as unknown as { guardianCharts: Record<string, { scales: Record<string, { ticks: { label: unknown }[] }>; data: { labels: string[] }; config: { options: { indexAxis?: string } } }> }).guardianCharts;
+      const labelled = Object.fromEntries(
+        Object.entries(charts).map(([id, chart]) => {
+          const axis = chart.config.options.indexAxis === 'y' ? 'y' : 'x';
+          return [id, { ticks: chart.scales[axis]?.ticks.length ?? 0, labels: chart.data.labels.length }];
+        }),
+      );
+      const table = document.querySelector('#volumes');
+      const box = table?.parentElement;
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        tableWider: (table?.scrollWidth ?? 0) > (box?.clientWidth ?? 0),
+        boxOverflow: box === null || box === undefined ? '' : getComputedStyle(box).overflowX,
+        headline: document.querySelector('#headline')?.textContent ?? '',
+        totals: document.querySelector('#volumes tfoot')?.textContent ?? '',
+        labelled,
+      };
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, `report-html-${label}-${width}.png`), fullPage: true });
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+    expect(layout.boxOverflow).toBe('auto');
+    if (width === 390) expect(layout.tableWider).toBe(true); // the table is wider than the phone and scrolls inside its box
+    expect(layout.headline).toMatch(/Against doing nothing .* the guardian's period cost \$[\d,]+\.\d\d: a net (saving|cost) of \$[\d,]+\.\d\d\./);
+    expect(layout.totals).toContain('total');
+    // Every volume bar carries its label (none skipped to make room).
+    for (const id of ['chart-top-volumes', 'chart-hours']) expect(layout.labelled[id]?.ticks, id).toBe(layout.labelled[id]?.labels);
+  }, 60_000);
+
+  it('the overflow check can fail: a page with a wide unboxed table scrolls sideways at 390 px', async () => {
+    const wide = join(dir, 'wide.html');
+    writeFileSync(wide, '<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head><body><table><tr><td style="white-space:nowrap">' + 'x'.repeat(400) + '</td></tr></table></body></html>');
+    const { page } = await open(wide);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    await page.close();
+    expect(widths.scrollWidth).toBeGreaterThan(widths.innerWidth);
+  }, 60_000);
+
   it('opens an empty period without errors', async () => {
     const empty = buildFinanceReport({ period: { sinceEpochSeconds: DEC_1, untilEpochSeconds: DEC_1 + 86_400 }, generatedAtEpochSeconds: DEC_1, ...bundledPrices('us-east-1'), events: [], modifications: [] });
     const emptyFile = join(dir, 'empty.html');

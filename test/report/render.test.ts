@@ -68,6 +68,34 @@ describe('table, JSON and HTML', () => {
     expect(json.totals.cost.unaidedUSD).toBeCloseTo(30, 9);
   });
 
+  it('versions the JSON, rounds money to cents and puts an ISO-8601 time beside every epoch', () => {
+    const doc = JSON.parse(renderReportJson(october)) as Record<string, unknown>;
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.netSavingUSD).toBeCloseTo(october.totals.cost.unaidedUSD - october.totals.cost.actualUSD, 2);
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(visit);
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, field] of Object.entries(value)) {
+        if (key.endsWith('USD') && typeof field === 'number') expect(Math.round(field * 100) / 100, key).toBe(field);
+        if (key.endsWith('EpochSeconds') && typeof field === 'number') {
+          const iso = (value as Record<string, unknown>)[`${key.slice(0, -'EpochSeconds'.length)}Time`];
+          expect(iso, key).toBe(new Date(field * 1000).toISOString().replace('.000Z', 'Z'));
+        }
+        visit(field);
+      }
+    };
+    visit(doc);
+    expect(JSON.stringify(doc)).toMatch(/"sinceTime":"2026-10-01T00:00:00Z"/);
+  });
+
+  it('states the net saving against doing nothing as the headline, with a totals row and separated dollars', () => {
+    const html = renderHtmlReport(october);
+    expect(html).toMatch(/<p class="headline" id="headline">Against doing nothing \(every volume left on its original type, \$[\d,]+\.\d\d\), the guardian's period cost \$[\d,]+\.\d\d: a net <b class="(saving|cost)">(saving|cost) of \$[\d,]+\.\d\d<\/b>\.<\/p>/);
+    expect(html).toContain('<tfoot><tr><td>total</td>');
+    const big = { ...october, totals: { ...october.totals, cost: { ...october.totals.cost, actualUSD: 12_345.678, unaidedUSD: 23_456.789 } } };
+    expect(renderHtmlReport(big)).toContain('a net <b class="saving">saving of $11,111.11</b>');
+  });
+
   it('escapes text in the HTML and in the embedded chart data', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     const html = renderHtmlReport(october);
