@@ -121,6 +121,8 @@ export interface GuardianNotification {
   readonly manualTarget?: ConfigurationOf;
   /** When a blocked action may next be tried. */
   readonly nextAllowedEpochSeconds?: number;
+  /** Why a wanted action was blocked (`rate-limit`, `budget-flipped`, …). */
+  readonly blockReason?: string;
   /** The policy's opt-in tag: removing it pauses the guardian for this volume. */
   readonly optInTag?: { readonly key: string; readonly value?: string };
   /** Filled by the notifier from its deployment: account, dashboard and history table for links and commands. */

@@ -40,10 +40,14 @@ function truncate(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 3))}...`;
 }
 
-/** `gp2 -> gp3 3,000 IOPS` for subjects (ASCII). */
-function changeShort(n: GuardianNotification): string {
-  if (n.change === undefined) return '';
+/** How much of the change a subject shows: all of it, the target type only, or none. */
+type ChangeDetail = 'full' | 'type' | 'none';
+
+/** `gp2->gp3 3,000 IOPS` for subjects (ASCII), shortened as `detail` says. */
+function changeShort(n: GuardianNotification, detail: ChangeDetail = 'full'): string {
+  if (n.change === undefined || detail === 'none') return '';
   const to = n.change.to;
+  if (detail === 'type') return ` to ${to.type}`;
   return ` ${n.change.from.type}->${to.type}${to.iops === undefined ? '' : ` ${to.iops.toLocaleString('en-US')} IOPS`}`;
 }
 
@@ -55,27 +59,31 @@ function wallShort(n: GuardianNotification, clock: boolean): string | undefined 
 }
 
 /** What is happening and what the guardian does, in the words a subject has room for. */
-export function subjectPhrase(n: GuardianNotification, options: { readonly clock?: boolean } = {}): string {
+export function subjectPhrase(n: GuardianNotification, options: { readonly clock?: boolean; readonly detail?: ChangeDetail } = {}): string {
   const wall = wallShort(n, options.clock ?? true);
-  const empties = n.secondsToEmpty === 0 ? 'credits EMPTY' : wall === undefined ? undefined : `empties in ${wall}`;
+  const change = (): string => changeShort(n, options.detail);
+  const empties = n.secondsToEmpty === 0 ? 'EMPTY now' : wall === undefined ? undefined : `empties in ${wall}`;
   const dry = n.dryRun ? ' (dry run)' : '';
   switch (n.event) {
     case 'forecast-alert':
       return `${empties ?? 'burst credits running low'}; alert only`;
     case 'escalation':
-      return `${empties ?? 'burst credits running low'}; worse than last alert`;
+      // Worse than the last alert; a rescue in the offing is said, as for a rescue.
+      return n.change === undefined
+        ? `WORSE: ${empties ?? 'burst credits running low'}; alert only`
+        : `WORSE: ${empties === undefined ? '' : `${empties}; `}${n.dryRun ? 'would rescue' : 'rescuing now'}${change()}${dry}`;
     case 'throttled':
-      return 'THROTTLED now: burst credits empty, IOPS at baseline';
+      return 'THROTTLED now: credits empty, IOPS at baseline';
     case 'rescue':
-      return `${empties === undefined ? '' : `${empties}; `}${n.dryRun ? 'would rescue' : 'rescuing now'}${changeShort(n)}${dry}`;
+      return `${empties === undefined ? '' : `${empties}; `}${n.dryRun ? 'would rescue' : 'rescuing now'}${change()}${dry}`;
     case 'revert':
-      return `${n.dryRun ? 'would revert' : 'reverting'}${changeShort(n)}${dry}`;
+      return `${n.dryRun ? 'would revert' : 'reverting'}${change()}${dry}`;
     case 'stay-recommendation':
       return `recommend staying on ${n.change?.to.type ?? 'the current type'}${n.monthlyCostDeltaUSD === undefined ? '' : `, saves $${Math.abs(n.monthlyCostDeltaUSD).toFixed(2)}/month`}`;
     case 'recovered':
       return 'recovered: burst credits no longer running out';
     case 'blocked':
-      return `rescue BLOCKED${n.nextAllowedEpochSeconds === undefined ? '' : ` until ${clockUtc(n.nextAllowedEpochSeconds)}`}${empties === undefined ? '' : `; ${empties}`}`;
+      return `rescue BLOCKED${n.blockReason === undefined ? '' : ` (${n.blockReason})`}${n.nextAllowedEpochSeconds === undefined ? '' : ` until ${clockUtc(n.nextAllowedEpochSeconds)}`}${empties === undefined || options.detail === 'none' ? '' : `; ${empties}`}`;
     case 'failure':
       return 'guardian failure: look at it';
     default:
@@ -85,18 +93,22 @@ export function subjectPhrase(n: GuardianNotification, options: { readonly clock
 
 /**
  * `[CRITICAL] vol-0abc… (ci-runner-3): empties in ~42m (14:05 UTC); alert only`: under 100 printable
- * ASCII characters, no line break. The clock time goes first when room is short, then the name tag,
- * which is cut only when the whole subject does not fit and then keeps every character there is
- * room for (`~` marks the cut).
+ * ASCII characters, no line break. When room is short the clock time goes first, then the change's
+ * IOPS and source type, and only then the name tag, which is cut only when nothing else is left to
+ * shorten and then keeps every character there is room for (`~` marks the cut).
  */
 export function formatSubject(n: GuardianNotification): string {
   const head = `[${n.severity.toUpperCase()}] ${toPrintableAscii(n.volumeId)}`;
   const name = toPrintableAscii(n.nameTag ?? '');
   const named = name === '' ? '' : ` (${name})`;
-  const tails = [true, false].map((clock) => `: ${toPrintableAscii(subjectPhrase(n, { clock }))}`);
+  // Richest first; what gives way: the clock time, then the IOPS, then the source type, then the name.
+  const variants: { clock: boolean; detail: ChangeDetail }[] = [
+    { clock: true, detail: 'full' }, { clock: false, detail: 'full' }, { clock: false, detail: 'type' }, { clock: false, detail: 'none' },
+  ];
+  const tails = variants.map((v) => `: ${toPrintableAscii(subjectPhrase(n, v))}`);
   const fitting = tails.find((t) => head.length + named.length + t.length <= SNS_MAX_SUBJECT_CHARS);
   if (fitting !== undefined) return `${head}${named}${fitting}`;
-  const tail = tails[tails.length - 1] ?? '';
+  const tail = tails.find((t) => head.length + t.length <= SNS_MAX_SUBJECT_CHARS) ?? tails[tails.length - 1] ?? '';
   const room = SNS_MAX_SUBJECT_CHARS - head.length - tail.length - 3; // " (" + ")"
   const cut = name !== '' && room >= 2 ? ` (${name.slice(0, room - 1)}~)` : '';
   return truncate(`${head}${cut}${tail}`, SNS_MAX_SUBJECT_CHARS);

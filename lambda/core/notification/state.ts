@@ -54,6 +54,7 @@ interface Candidate {
   readonly monthlyCostDeltaUSD?: number;
   readonly change?: { readonly from: ConfigurationOf; readonly to: ConfigurationOf };
   readonly nextAllowedEpochSeconds?: number;
+  readonly blockReason?: string;
 }
 
 /** `gp3, 3,000 IOPS, 125 MiB/s`. */
@@ -96,6 +97,7 @@ function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
             event: 'blocked', severity: 'critical', action: false, open: true,
             text: `wanted to rescue it but may not (${d.block}); ${d.nextAllowedEpochSeconds === undefined ? 'it tries again once the running modification completes' : `next attempt not before ${isoUtc(d.nextAllowedEpochSeconds)}`}`,
             ...(d.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: d.nextAllowedEpochSeconds }),
+            blockReason: d.block,
           }
         : undefined;
     default:
@@ -180,6 +182,7 @@ function build(input: NotificationInput, c: Candidate, reasons: readonly string[
     ...(c.change === undefined ? {} : { change: c.change }),
     ...(manualTarget === undefined ? {} : { manualTarget }),
     ...(c.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: c.nextAllowedEpochSeconds }),
+    ...(c.blockReason === undefined ? {} : { blockReason: c.blockReason }),
     ...(optIn === null ? {} : { optInTag: { key: optIn.key, ...(optIn.value === undefined ? {} : { value: optIn.value }) } }),
   };
 }

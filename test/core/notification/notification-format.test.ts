@@ -50,10 +50,10 @@ describe('formatSubject', () => {
   it.each<[string, Partial<GuardianNotification>, string]>([
     ['a forecast alert', {}, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): empties in ~42m (00:42 UTC); alert only'],
     ['a live rescue', RESCUE, '[WARNING] vol-0123456789abcdef0 (ci-runner-3): empties in ~58m; rescuing now gp2->gp3 3,000 IOPS'],
-    ['a dry-run rescue', { ...RESCUE, dryRun: true }, '[WARNING] vol-0123456789abcdef0 (ci-runner-3): empties in ~58m; would rescue gp2->gp3 3,000 IOPS (dry run)'],
+    ['a dry-run rescue (the IOPS give way before the name)', { ...RESCUE, dryRun: true }, '[WARNING] vol-0123456789abcdef0 (ci-runner-3): empties in ~58m; would rescue to gp3 (dry run)'],
     ['a dry-run rescue of a volume with a short name', { ...RESCUE, dryRun: true, nameTag: 'ci' }, '[WARNING] vol-0123456789abcdef0 (ci): empties in ~58m; would rescue gp2->gp3 3,000 IOPS (dry run)'],
-    ['a throttled volume', { event: 'throttled', secondsToEmpty: 0 }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): THROTTLED now: burst credits empty, IOPS at baseline'],
-    ['a blocked rescue', { event: 'blocked', nextAllowedEpochSeconds: 1_767_229_200 }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): rescue BLOCKED until 01:00 UTC; empties in ~42m'],
+    ['a throttled volume', { event: 'throttled', secondsToEmpty: 0 }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): THROTTLED now: credits empty, IOPS at baseline'],
+    ['a blocked rescue', { event: 'blocked', nextAllowedEpochSeconds: 1_767_229_200, blockReason: 'rate-limit' }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): rescue BLOCKED (rate-limit) until 01:00 UTC'],
   ])('says what is happening and what the guardian does for %s', (_label, overrides, subject) => {
     const n = { ...BASE, ...overrides };
     if (subject.length <= 99) expect(formatSubject(n)).toBe(subject);
