@@ -5,7 +5,7 @@
  * and, for a failed rescue, when the guardian may try again (ISO-8601 UTC, STYLE.md §20).
  */
 import type { Policy } from '../policy/schema';
-import type { GuardianNotification, NotificationState } from '../ports';
+import type { ConfigurationOf, GuardianNotification, NotificationState } from '../ports';
 import { isoUtc } from '../iso-time';
 import { isBurstableType, type VolumeDescription, type VolumeModification } from '../types';
 import type { NotificationOutcome } from './state';
@@ -41,6 +41,7 @@ export function rescueFailedNotification(input: RescueFailureInput): Notificatio
     event: 'rescue-failed',
     severity: 'critical',
     tEpochSeconds: now,
+    ...manualSteps(input.targetType, input.policy),
     action: `rescue to ${input.targetType} failed; the guardian tries again ${next}. Check the volume now: its burst credits are running out`,
     reason: input.reason,
     dryRun: input.policy.dryRun,
@@ -65,6 +66,7 @@ export function leftControlNotification(input: {
     event: 'left-control',
     severity: 'warning',
     tEpochSeconds: input.now,
+    ...manualSteps(undefined, input.policy),
     action: isBurstableType(m.targetType)
       ? `the guardian's rescue has ended: the volume is back on ${m.targetType}, and the guardian watches it like any ${m.targetType} volume`
       : 'the guardian no longer manages this volume and will not revert it; it watches it again only once it is back on a burstable type',
@@ -73,6 +75,18 @@ export function leftControlNotification(input: {
   };
   const state: NotificationState = { volumeId: input.volume.volumeId, open: false, lastEvent: 'left-control', lastSeverity: 'warning', lastSentEpochSeconds: input.now, version: (input.previous?.version ?? 0) + 1 };
   return { notification, state };
+}
+
+/** The manual rescue target (gp3 at its included baseline when that is the target) and the opt-in tag that pauses the guardian. */
+function manualSteps(targetType: string | undefined, policy: Policy): Pick<GuardianNotification, 'manualTarget' | 'optInTag'> {
+  const target: ConfigurationOf | undefined = targetType === 'gp3'
+    ? { type: 'gp3', iops: 3000, throughputMiBps: 125 }
+    : targetType === 'io1' || targetType === 'io2' ? { type: targetType, iops: 3000 } : undefined;
+  const optIn = policy.selection.optInTag;
+  return {
+    ...(target === undefined ? {} : { manualTarget: target }),
+    ...(optIn === null ? {} : { optInTag: { key: optIn.key, ...(optIn.value === undefined ? {} : { value: optIn.value }) } }),
+  };
 }
 
 function volumeFields(volume: VolumeDescription, region: string | undefined): Pick<GuardianNotification, 'volumeId' | 'volumeType' | 'sizeGiB' | 'nameTag' | 'instanceId' | 'region'> {

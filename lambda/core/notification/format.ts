@@ -86,6 +86,10 @@ export function subjectPhrase(n: GuardianNotification, options: { readonly clock
       return `rescue BLOCKED${n.blockReason === undefined ? '' : ` (${n.blockReason})`}${n.nextAllowedEpochSeconds === undefined ? '' : ` until ${clockUtc(n.nextAllowedEpochSeconds)}`}${empties === undefined || options.detail === 'none' ? '' : `; ${empties}`}`;
     case 'failure':
       return 'guardian failure: look at it';
+    case 'rescue-failed':
+      return `rescue FAILED${empties === undefined ? '' : `; ${empties}`}; rescue it by hand`;
+    case 'left-control':
+      return 'modified by someone else; the guardian let go of it';
     default:
       return String(n.event);
   }

@@ -27,7 +27,7 @@ function configurationFlags(c: ConfigurationOf): string {
  */
 export function manualRescueCommand(n: GuardianNotification): string | undefined {
   if (n.manualTarget === undefined) return undefined;
-  const needsRescue = n.event === 'forecast-alert' || n.event === 'escalation' || n.event === 'throttled' || n.event === 'blocked' || (n.event === 'rescue' && n.dryRun);
+  const needsRescue = n.event === 'forecast-alert' || n.event === 'escalation' || n.event === 'throttled' || n.event === 'blocked' || n.event === 'rescue-failed' || (n.event === 'rescue' && n.dryRun);
   if (!needsRescue) return undefined;
   return `aws ec2 modify-volume${regionFlag(n)} --volume-id ${n.volumeId} ${configurationFlags(n.manualTarget)}`;
 }

@@ -34,7 +34,7 @@ const CustomNotificationSchema = z.strictObject({
     .optional(),
 });
 
-const EVENTS: readonly NotificationEvent[] = ['forecast-alert', 'escalation', 'throttled', 'rescue', 'revert', 'stay-recommendation', 'recovered', 'blocked', 'failure'];
+const EVENTS: readonly NotificationEvent[] = ['forecast-alert', 'escalation', 'throttled', 'rescue', 'revert', 'stay-recommendation', 'recovered', 'blocked', 'failure', 'rescue-failed', 'left-control'];
 
 const BASE: GuardianNotification = {
   event: 'forecast-alert', severity: 'warning', tEpochSeconds: 1_767_225_600, volumeId: 'vol-0abc1234def567890', volumeType: 'gp2', sizeGiB: 100,

@@ -54,6 +54,8 @@ describe('formatSubject', () => {
     ['a dry-run rescue of a volume with a short name', { ...RESCUE, dryRun: true, nameTag: 'ci' }, '[WARNING] vol-0123456789abcdef0 (ci): empties in ~58m; would rescue gp2->gp3 3,000 IOPS (dry run)'],
     ['a throttled volume', { event: 'throttled', secondsToEmpty: 0 }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): THROTTLED now: credits empty, IOPS at baseline'],
     ['a blocked rescue', { event: 'blocked', nextAllowedEpochSeconds: 1_767_229_200, blockReason: 'rate-limit' }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): rescue BLOCKED (rate-limit) until 01:00 UTC'],
+    ['a failed rescue', { event: 'rescue-failed' }, '[CRITICAL] vol-0123456789abcdef0 (ci-runner-3): rescue FAILED; empties in ~42m; rescue it by hand'],
+    ['a volume someone else modified', { event: 'left-control', severity: 'warning' }, '[WARNING] vol-0123456789abcdef0 (ci-runner-3): modified by someone else; the guardian let go of it'],
   ])('says what is happening and what the guardian does for %s', (_label, overrides, subject) => {
     const n = { ...BASE, ...overrides };
     if (subject.length <= 99) expect(formatSubject(n)).toBe(subject);
@@ -63,6 +65,10 @@ describe('formatSubject', () => {
       expect(formatSubject(n)).toContain(subject.slice(subject.indexOf('): ') + 1));
       expect(formatSubject(n)).toMatch(/\(ci-[a-z0-9-]*~\)/);
     }
+  });
+
+  it('offers the manual rescue for a failed rescue', () => {
+    expect(formatBody({ ...BASE, event: 'rescue-failed' })).toContain('aws ec2 modify-volume --region eu-west-1 --volume-id vol-0123456789abcdef0 --volume-type gp3');
   });
 
   it('never says rescued or rescuing in a dry run', () => {
