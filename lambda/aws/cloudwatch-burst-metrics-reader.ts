@@ -10,7 +10,7 @@ import type { BurstMetricsReader, MetricsRequest, MetricsResult } from '../core/
 import type { MetricPoint, VolumeMetricSeries } from '../core/types';
 import { planQueries, type PlannedQuery, type QueryPlanOptions, type SeriesField } from './cloudwatch-metric-queries';
 import { errorCode, errorMessage } from './ec2-errors';
-import { mapWithConcurrency, retryThrottled, type ThrottleRetryOptions } from './throttle-retry';
+import { mapWithConcurrency } from './throttle-retry';
 
 /** GetMetricData accepts at most 500 MetricDataQuery entries per call. */
 export const MAX_QUERIES_PER_CALL = 500;
@@ -32,8 +32,6 @@ export interface CloudWatchBurstMetricsReaderOptions extends QueryPlanOptions {
   readonly client: CloudWatchClient;
   /** GetMetricData calls in flight at once. @default 4 */
   readonly maxConcurrentCalls?: number;
-  /** Retries of throttled calls on top of the SDK's. @default 4 attempts, 100 ms base */
-  readonly retry?: ThrottleRetryOptions;
 }
 
 type MutableSeries = Partial<Record<SeriesField, MetricPoint[]>>;
@@ -47,13 +45,11 @@ export type VolumeMetricsOutcome =
 export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
   private readonly client: CloudWatchClient;
   private readonly concurrency: number;
-  private readonly retry: ThrottleRetryOptions;
   private readonly planOptions: QueryPlanOptions;
 
   constructor(options: CloudWatchBurstMetricsReaderOptions) {
     this.client = options.client;
     this.concurrency = options.maxConcurrentCalls ?? 4;
-    this.retry = options.retry ?? {};
     this.planOptions = options.iopsExceededCheck === undefined ? {} : { iopsExceededCheck: options.iopsExceededCheck };
   }
 
@@ -126,7 +122,7 @@ export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
         ScanBy: 'TimestampAscending' as const,
         ...(nextToken === undefined ? {} : { NextToken: nextToken }),
       };
-      const page = await retryThrottled(() => this.client.send(new GetMetricDataCommand(input)), this.retry);
+      const page = await this.client.send(new GetMetricDataCommand(input));
       requested += batch.length;
       for (const result of page.MetricDataResults ?? []) onResult(result);
       nextToken = page.NextToken === '' ? undefined : page.NextToken;

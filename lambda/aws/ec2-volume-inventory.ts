@@ -6,7 +6,6 @@ import { DescribeVolumesCommand, type EC2Client, type Filter, type Volume } from
 import type { InventoryFilter, VolumeInventory } from '../core/ports';
 import type { VolumeDescription, VolumeType } from '../core/types';
 import { mapEc2Error } from './ec2-errors';
-import { retryThrottled, type ThrottleRetryOptions } from './throttle-retry';
 
 /** DescribeVolumes accepts MaxResults 5–500. */
 export const DESCRIBE_VOLUMES_PAGE_SIZE = 500;
@@ -22,19 +21,16 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set(['gp2', 'gp3', 'io1', 'io2', 's
 
 /** Options of the inventory adapter. */
 export interface Ec2VolumeInventoryOptions {
+  /** Retries (throttling included) are the client's: `createGuardianClients` configures them. */
   readonly client: EC2Client;
-  /** Retries of throttled pages on top of the SDK's. @default 4 attempts, 100 ms base */
-  readonly retry?: ThrottleRetryOptions;
 }
 
 /** Lists EBS volumes with DescribeVolumes. */
 export class Ec2VolumeInventory implements VolumeInventory {
   private readonly client: EC2Client;
-  private readonly retry: ThrottleRetryOptions;
 
   constructor(options: Ec2VolumeInventoryOptions) {
     this.client = options.client;
-    this.retry = options.retry ?? {};
   }
 
   /** Every volume matching the filter, all pages; unknown volume types are skipped, never guessed. */
@@ -67,7 +63,7 @@ export class Ec2VolumeInventory implements VolumeInventory {
       };
       let page;
       try {
-        page = await retryThrottled(() => this.client.send(new DescribeVolumesCommand(input)), this.retry);
+        page = await this.client.send(new DescribeVolumesCommand(input));
       } catch (error) {
         throw mapEc2Error(error, 'DescribeVolumes');
       }

@@ -14,7 +14,6 @@ import { DryRunSucceeded } from '../core/errors';
 import type { VolumeModifier } from '../core/ports';
 import type { ModificationRequest, ModificationState, VolumeModification, VolumeType } from '../core/types';
 import { mapEc2Error } from './ec2-errors';
-import { retryThrottled, type ThrottleRetryOptions } from './throttle-retry';
 
 /**
  * Volume ids per `volume-id` filter. The API reference publishes no limit on filter values; EC2 has
@@ -30,19 +29,15 @@ export interface Ec2VolumeModifierOptions {
   readonly client: EC2Client;
   /** Clock for parsing relative "wait N hours" messages. @default the system clock */
   readonly nowEpochSeconds?: () => number;
-  /** Retries of throttled DescribeVolumesModifications pages on top of the SDK's. @default 4 attempts, 100 ms base */
-  readonly retry?: ThrottleRetryOptions;
 }
 
 /** Modifies volumes with ModifyVolume; maps EC2 errors to domain errors. */
 export class Ec2VolumeModifier implements VolumeModifier {
   private readonly client: EC2Client;
   private readonly now: () => number;
-  private readonly retry: ThrottleRetryOptions;
 
   constructor(options: Ec2VolumeModifierOptions) {
     this.client = options.client;
-    this.retry = options.retry ?? {};
     this.now = options.nowEpochSeconds ?? (() => Math.floor(Date.now() / 1000));
   }
 
@@ -85,7 +80,7 @@ export class Ec2VolumeModifier implements VolumeModifier {
         };
         let page;
         try {
-          page = await retryThrottled(() => this.client.send(new DescribeVolumesModificationsCommand(input)), this.retry);
+          page = await this.client.send(new DescribeVolumesModificationsCommand(input));
         } catch (error) {
           throw mapEc2Error(error, 'DescribeVolumesModifications', this.now());
         }

@@ -11,7 +11,6 @@ import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { SnsNotifier } from '../aws/sns-notifier';
-import type { ThrottleRetryOptions } from '../aws/throttle-retry';
 import { UsageError } from '../core/errors';
 import { formatBody, formatDuration, formatSubject } from '../core/notification/format';
 import { parsePolicy } from '../core/policy/policy';
@@ -52,7 +51,6 @@ export interface ScanCommandDeps {
   readonly clients: (session: AwsSessionOptions) => GuardianClients;
   readonly nowEpochSeconds: () => number;
   readonly readText: (path: string) => Promise<string>;
-  readonly retry?: ThrottleRetryOptions;
   readonly runId?: () => string;
 }
 
@@ -72,7 +70,7 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
     const policy = parsePolicy(await deps.readText(policyPath), values.policy);
     const session: AwsSessionOptions = { ...optional('region', regionOf(values.region, io.env)), ...optional('profile', values.profile) };
     const clients = deps.clients(session);
-    const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' }, deps.retry);
+    const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' });
     const history = historyFor(values, clients);
     const notifier: Notifier = values['topic-arn'] === undefined
       ? stderrNotifier(io, { ...optional('region', session.region), ...optional('historyTableName', values.table) })

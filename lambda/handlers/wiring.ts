@@ -18,7 +18,6 @@ import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
 import { SnsNotifier } from '../aws/sns-notifier';
-import type { ThrottleRetryOptions } from '../aws/throttle-retry';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
 import { PolicySchema, type Policy } from '../core/policy/schema';
 import { runScan } from '../core/scan/scan';
@@ -86,10 +85,21 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
  */
 export const SDK_REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true } as const;
 
+/**
+ * The SDK's own retries, and the only ones: `adaptive` mode is standard mode (exponential backoff
+ * with jitter, a retry quota that stops retry storms) plus client-side rate limiting that slows this
+ * client down when AWS throttles it, for a single-tenant, throttling-heavy, latency-tolerant caller
+ * like a scheduled scan (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ * 5 attempts per call (the first and 4 retries); a second retry loop on top of the SDK's used to
+ * make that up to 12.
+ */
+export const SDK_RETRY = { retryMode: 'adaptive', maxAttempts: 5 } as const;
+
 /** Builds the SDK clients (no network until the first call). */
 export function createGuardianClients(config: { readonly region?: string; readonly profile?: string } = {}): GuardianClients {
   const base = {
     requestHandler: SDK_REQUEST_HANDLER,
+    ...SDK_RETRY,
     ...(config.region ? { region: config.region } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
   };
@@ -104,13 +114,12 @@ export function createGuardianClients(config: { readonly region?: string; readon
 /** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
 export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history'>;
 
-/** Builds the adapters over the clients; `retry` lets tests skip the back-off sleeps. */
-export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'dashboardName'>, retry?: ThrottleRetryOptions): AwsPorts {
-  const retryOption = retry === undefined ? {} : { retry };
+/** Builds the adapters over the clients (their retries are the clients'). */
+export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'dashboardName'>): AwsPorts {
   return {
-    inventory: new Ec2VolumeInventory({ client: clients.ec2, ...retryOption }),
-    metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch, ...retryOption }),
-    modifier: new Ec2VolumeModifier({ client: clients.ec2, ...retryOption }),
+    inventory: new Ec2VolumeInventory({ client: clients.ec2 }),
+    metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch }),
+    modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
     notifier: new SnsNotifier({
       client: clients.sns,
       topicArn: env.topicArn,
@@ -134,7 +143,6 @@ export interface HandlerOptions {
   readonly clients?: () => GuardianClients;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
-  readonly retry?: ThrottleRetryOptions;
   readonly nowEpochSeconds?: () => number;
   readonly nowMs?: () => number;
 }
@@ -180,7 +188,7 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const policy = loadEmbeddedPolicy(options.policyJson ?? process.env.GUARDIAN_POLICY_JSON);
     const env = readGuardianEnvironment(options.env ?? process.env);
     const clients = options.clients?.() ?? createGuardianClients(env.region === undefined ? {} : { region: env.region });
-    wired = { ports: createAwsPorts(clients, env, options.retry), policy, env };
+    wired = { ports: createAwsPorts(clients, env), policy, env };
     return wired;
   };
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {

@@ -99,7 +99,6 @@ describe('parseNextAllowedEpochSeconds', () => {
 
 describe('Ec2VolumeModifier.describeModifications', () => {
   const record = (volumeId: string, state: VolumeModificationState, startSeconds = NOW): Ec2Modification => ({ VolumeId: volumeId, ModificationState: state, StartTime: new Date(startSeconds * 1000), OriginalVolumeType: 'gp2', TargetVolumeType: 'gp3', OriginalSize: 8, TargetSize: 8 });
-  const noSleep = { sleep: async () => undefined, baseDelayMs: 0 };
 
   it('asks with the volume-id filter in chunks of 200, never VolumeIds, and follows NextToken through short and empty pages', async () => {
     ec2.on(DescribeVolumesModificationsCommand).callsFake((input: DescribeVolumesModificationsCommandInput) => {
@@ -131,16 +130,14 @@ describe('Ec2VolumeModifier.describeModifications', () => {
     expect(ec2.commandCalls(DescribeVolumesModificationsCommand)).toHaveLength(1);
   });
 
-  it('retries a throttled page, then throws ApiThrottledError keeping the SDK error as cause', async () => {
+  it('throws ApiThrottledError keeping the SDK error as cause once the SDK has given up (no second retry loop)', async () => {
     const throttled = awsError('RequestLimitExceeded');
-    ec2.on(DescribeVolumesModificationsCommand).rejectsOnce(throttled).resolves({ VolumesModifications: [record('vol-1', 'modifying')] });
-    const retried = new Ec2VolumeModifier({ client: new EC2Client({ region: 'us-east-1' }), nowEpochSeconds: () => NOW, retry: noSleep });
-    expect((await retried.describeModifications(['vol-1'])).get('vol-1')?.state).toBe('modifying');
-    ec2.reset();
     ec2.on(DescribeVolumesModificationsCommand).rejects(throttled);
-    const error = await retried.describeModifications(['vol-1']).catch((e: unknown) => e);
+    const error = await modifier().describeModifications(['vol-1']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiThrottledError);
     expect((error as Error).cause).toBe(throttled);
+    // The adapter called once: the client's own retry strategy (handlers/wiring.ts SDK_RETRY) is the only one.
+    expect(ec2.commandCalls(DescribeVolumesModificationsCommand)).toHaveLength(1);
   });
 
   it.each([

@@ -44,7 +44,7 @@ async function readText(path: string): Promise<string> {
 function command() {
   const aws = new FakeAws([drainingVolume(1), idleVolume(2)]);
   const clients = vi.fn(() => aws.clients(dynalite.documentClient));
-  const run = createScanCommand({ clients, nowEpochSeconds: () => NOW_EPOCH_SECONDS, readText, retry: { sleep: async () => undefined }, runId: () => 'cli-test' });
+  const run = createScanCommand({ clients, nowEpochSeconds: () => NOW_EPOCH_SECONDS, readText, runId: () => 'cli-test' });
   return { aws, clients, run };
 }
 

@@ -52,7 +52,6 @@ async function world(): Promise<World> {
     clients: () => aws.clients(dynamo),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
-    retry: { sleep: async () => undefined, baseDelayMs: 0 },
     nowEpochSeconds: () => clock.now,
   });
   return { aws, clock, options, history: new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName }) };
@@ -86,8 +85,15 @@ describe('fault injection end to end', () => {
       await scan({}, { awsRequestId: id });
       w.clock.now += 300;
     };
+    // The fake answers below the SDK's middleware: an injected throttle is one the SDK's own retries
+    // (handlers/wiring.ts SDK_RETRY) already gave up on. A throttled inventory fails the scan loudly;
+    // throttled metrics leave that scan without data (no action), and the next scan goes on.
     w.aws.inject('DescribeVolumes', { error: awsError('RequestLimitExceeded', 'Request limit exceeded.', 503) });
+    await expect(scan({}, { awsRequestId: 'throttled-inventory' })).rejects.toBeInstanceOf(ScanFailedError);
+    w.clock.now += 300;
     w.aws.inject('GetMetricData', { error: awsError('Throttling', 'Rate exceeded', 400) });
+    await step('throttled-metrics');
+    expect(w.aws.calls.ModifyVolume).toBe(0);
     w.aws.inject(
       'ModifyVolume',
       { volumeId: volumeIdOf(1), error: awsError('IncorrectModificationState', 'Volume is being modified.') },

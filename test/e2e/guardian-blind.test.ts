@@ -69,7 +69,6 @@ async function world(dynamo: DynamoDBDocumentClient = dynalite.documentClient): 
     clients: () => aws.clients(dynamo),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: GUARDIAN_METRICS_NAMESPACE, serviceName: 'ebs-burst-guardian' }),
-    retry: { sleep: async () => undefined, baseDelayMs: 0 },
     nowEpochSeconds: () => clock.now,
   };
   const scan = createScanHandler(options);

@@ -40,7 +40,6 @@ export async function world(dynalite: DynaliteHandle, volumes: readonly FakeVolu
     clients: () => aws.clients(dynamo),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
-    retry: { sleep: async () => undefined, baseDelayMs: 0 },
     nowEpochSeconds: () => clock.now + offset,
   });
   return {

@@ -10,7 +10,6 @@ import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
-const NO_SLEEP = { sleep: async () => undefined, baseDelayMs: 0 };
 
 let dynalite: DynaliteHandle;
 beforeAll(async () => {
@@ -51,7 +50,6 @@ describe('modification-event handler', () => {
       env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:t', AWS_REGION: 'us-east-1' },
       policyJson: POLICY_JSON,
       clients: () => aws.clients(dynalite.documentClient),
-      retry: NO_SLEEP,
       nowEpochSeconds: () => NOW_EPOCH_SECONDS,
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),

@@ -11,7 +11,6 @@ import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 
 const LIVE_POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 const DRY_POLICY_JSON = JSON.stringify({ ...JSON.parse(LIVE_POLICY_JSON), dryRun: true });
-const NO_SLEEP = { sleep: async () => undefined, baseDelayMs: 0 };
 
 let dynalite: DynaliteHandle;
 beforeAll(async () => {
@@ -51,7 +50,6 @@ async function setup(volumes = [drainingVolume(1), idleVolume(2)], policyJson = 
     clients: () => aws.clients(dynalite.documentClient),
     logger: new Logger({ serviceName: 'ebs-burst-guardian', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
-    retry: NO_SLEEP,
     nowEpochSeconds: () => NOW_EPOCH_SECONDS,
   });
   const history = new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName });
@@ -98,7 +96,6 @@ describe('scan handler', () => {
       clients: factory,
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
-      retry: NO_SLEEP,
       nowEpochSeconds: () => NOW_EPOCH_SECONDS,
     });
     expect(factory).not.toHaveBeenCalled();
