@@ -106,7 +106,7 @@ export interface GuardianNotification {
   readonly balancePercent?: number;
   readonly secondsToEmpty?: number;
   readonly containerStartP90Ms?: number;
-  /** What the guardian did or will do, one sentence. */
+  /** What the guardian did or will do: a verb phrase that reads after "The guardian" (`would rescue it to gp3…`). */
   readonly action: string;
   /** Why, one sentence. */
   readonly reason: string;

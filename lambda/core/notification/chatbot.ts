@@ -36,7 +36,7 @@ const EMOJI = { critical: ':rotating_light:', warning: ':warning:', info: ':info
 /** Builds the document; one thread per volume so a volume's alerts read as one conversation. */
 export function buildChatbotDocument(n: GuardianNotification): ChatbotDocument {
   const title = `${EMOJI[n.severity]} ${n.severity.toUpperCase()} ${n.volumeId}${n.nameTag ? ` (${n.nameTag})` : ''}: ${subjectPhrase(n)}`;
-  const description = [`*What is happening:* ${n.reason}`, `*The guardian ${n.dryRun ? 'would (dry run)' : 'does'}:* ${n.action}`, ...formatFacts(n)].join('\n');
+  const description = [`*What is happening:* ${n.reason}`, `*What the guardian does${n.dryRun ? ' (dry run)' : ''}:* the guardian ${n.action}`, ...formatFacts(n)].join('\n');
   const nextSteps = formatNextSteps(n)
     .map((s) => (s.command !== undefined ? `${s.label}: \`${s.command}\`` : s.url !== undefined ? `<${s.url}|${s.label}>` : s.label))
     .slice(0, CHATBOT_LIMITS.nextSteps);

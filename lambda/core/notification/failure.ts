@@ -42,7 +42,7 @@ export function rescueFailedNotification(input: RescueFailureInput): Notificatio
     severity: 'critical',
     tEpochSeconds: now,
     ...manualSteps(input.targetType, input.policy),
-    action: `rescue to ${input.targetType} failed; the guardian tries again ${next}. Check the volume now: its burst credits are running out`,
+    action: `tried to rescue it to ${input.targetType} and failed; it tries again ${next}. Check the volume now: its burst credits are running out`,
     reason: input.reason,
     dryRun: input.policy.dryRun,
   };
@@ -68,8 +68,8 @@ export function leftControlNotification(input: {
     tEpochSeconds: input.now,
     ...manualSteps(undefined, input.policy),
     action: isBurstableType(m.targetType)
-      ? `the guardian's rescue has ended: the volume is back on ${m.targetType}, and the guardian watches it like any ${m.targetType} volume`
-      : 'the guardian no longer manages this volume and will not revert it; it watches it again only once it is back on a burstable type',
+      ? `has let go of it: its rescue has ended, the volume is back on ${m.targetType}, and it is watched like any ${m.targetType} volume`
+      : 'has let go of it: it no longer manages this volume and will not revert it; it watches it again only once it is back on a burstable type',
     reason: `someone else modified it at ${isoUtc(m.startEpochSeconds)} (${m.originalType} -> ${m.targetType}, ${m.state}), after the guardian's rescue of ${isoUtc(input.rescueStartEpochSeconds)}`,
     dryRun: input.policy.dryRun,
   };

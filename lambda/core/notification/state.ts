@@ -48,7 +48,7 @@ interface Candidate {
   readonly action: boolean;
   /** Whether the danger stays open after this. */
   readonly open: boolean;
-  /** What the guardian did or will do, one sentence. */
+  /** What the guardian did or will do: a verb phrase read after "The guardian". */
   readonly text: string;
   readonly forecast?: Forecast;
   readonly monthlyCostDeltaUSD?: number;
@@ -71,17 +71,17 @@ function configurationOf(t: { readonly type: ConfigurationOf['type']; readonly i
 function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
   switch (d.kind) {
     case 'alert':
-      return { event: d.forecast.kind === 'empty' ? 'throttled' : 'forecast-alert', severity: d.severity, action: false, open: true, text: 'alerting only: the policy does not rescue this volume now', forecast: d.forecast };
+      return { event: d.forecast.kind === 'empty' ? 'throttled' : 'forecast-alert', severity: d.severity, action: false, open: true, text: 'only alerts: the policy does not let it rescue this volume now', forecast: d.forecast };
     case 'rescue': {
       const change = { from: configurationOf(d.from), to: configurationOf(d.target) };
       const text = dryRun
         ? `would rescue it to ${describeConfiguration(change.to)} (dry run: nothing was modified)`
-        : `rescuing it now: ModifyVolume to ${describeConfiguration(change.to)} was requested`;
+        : `is rescuing it now: ModifyVolume to ${describeConfiguration(change.to)} was requested`;
       return { event: 'rescue', severity: 'warning', action: !dryRun, open: true, text, ...(d.forecast === undefined ? {} : { forecast: d.forecast }), monthlyCostDeltaUSD: d.cost.monthlyUSD, change };
     }
     case 'revert': {
       const change = { from: configurationOf(d.from), to: configurationOf(d.target) };
-      const text = dryRun ? `would revert it to ${describeConfiguration(change.to)} (dry run: nothing was modified)` : `reverting it now to ${describeConfiguration(change.to)}`;
+      const text = dryRun ? `would revert it to ${describeConfiguration(change.to)} (dry run: nothing was modified)` : `is reverting it now to ${describeConfiguration(change.to)}`;
       return { event: 'revert', severity: 'info', action: !dryRun, open: false, text, monthlyCostDeltaUSD: d.cost.monthlyUSD, change };
     }
     case 'stay-recommendation':
@@ -122,7 +122,7 @@ export function nextNotification(input: NotificationInput): NotificationOutcome 
   const version = (previous?.version ?? 0) + 1;
   if (candidate === undefined) {
     if (previous?.open !== true || decision.kind === 'blocked') return { notification: undefined, state: undefined };
-    const notification = build(input, { event: 'recovered', severity: 'info', action: false, open: false, text: 'nothing more to do: the guardian keeps watching' }, ['danger over: ' + decision.reasons.join('; ')]);
+    const notification = build(input, { event: 'recovered', severity: 'info', action: false, open: false, text: 'has nothing more to do and keeps watching' }, ['danger over: ' + decision.reasons.join('; ')]);
     return { notification, state: { volumeId: decision.volumeId, open: false, lastEvent: 'recovered', lastSeverity: 'info', lastSentEpochSeconds: now, version } };
   }
   const secondsToEmpty = secondsToEmptyOf(candidate.forecast);

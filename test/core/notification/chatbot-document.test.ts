@@ -39,7 +39,7 @@ const EVENTS: readonly NotificationEvent[] = ['forecast-alert', 'escalation', 't
 const BASE: GuardianNotification = {
   event: 'forecast-alert', severity: 'warning', tEpochSeconds: 1_767_225_600, volumeId: 'vol-0abc1234def567890', volumeType: 'gp2', sizeGiB: 100,
   nameTag: 'ci-runner-3', instanceId: 'i-0abc1234def567890', region: 'us-east-1', balancePercent: 20, secondsToEmpty: 1800, demandPerSecond: 2900,
-  action: 'alerting only: the policy does not rescue this volume now', reason: 'forecast empty in 30 min (alert horizon 180 min)', dryRun: true,
+  action: 'only alerts: the policy does not let it rescue this volume now', reason: 'forecast empty in 30 min (alert horizon 180 min)', dryRun: true,
   manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, optInTag: { key: 'burst-guardian', value: 'managed' },
   deployment: { accountId: '123456789012', region: 'us-east-1', dashboardName: 'g', historyTableName: 't' },
 };

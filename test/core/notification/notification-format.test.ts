@@ -25,7 +25,7 @@ const BASE: GuardianNotification = {
   balancePercent: 12.34,
   secondsToEmpty: 2520,
   containerStartP90Ms: 8200,
-  action: 'Will flip to gp3 at 3,000 IOPS / 125 MiB/s.',
+  action: 'only alerts: the policy does not let it rescue this volume now',
   reason: 'Demand 2,400 IOPS exceeds the 300 IOPS baseline.',
   dryRun: false,
   monthlyCostDeltaUSD: -2,
@@ -42,7 +42,7 @@ const RESCUE: GuardianNotification = {
   secondsToEmpty: 3480,
   change: { from: { type: 'gp2' }, to: { type: 'gp3', iops: 3000, throughputMiBps: 125 } },
   manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 },
-  action: 'rescuing it now: ModifyVolume to gp3, 3,000 IOPS, 125 MiB/s was requested',
+  action: 'is rescuing it now: ModifyVolume to gp3, 3,000 IOPS, 125 MiB/s was requested',
 };
 
 

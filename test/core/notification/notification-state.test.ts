@@ -54,7 +54,7 @@ describe('nextNotification', () => {
     const out = run(decisionFor(draining(600, 8, 4000)), state({}));
     expect(out.notification).toMatchObject({ event: 'rescue', dryRun: false });
     expect(out.notification?.monthlyCostDeltaUSD).toBeGreaterThan(0);
-    expect(out.notification?.action).toContain('rescuing it now: ModifyVolume to gp3, 5,200 IOPS');
+    expect(out.notification?.action).toContain('is rescuing it now: ModifyVolume to gp3, 5,200 IOPS');
     expect(out.notification?.change?.to).toMatchObject({ type: 'gp3', iops: 5200 });
   });
 
