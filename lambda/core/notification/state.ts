@@ -159,7 +159,8 @@ function build(input: NotificationInput, c: Candidate, reasons: readonly string[
   const demand = c.forecast !== undefined && 'demandPerSecond' in c.forecast ? c.forecast.demandPerSecond : undefined;
   const nameTag = volume.tags['Name'];
   const burstable = volume.type === 'gp2' || volume.type === 'st1' || volume.type === 'sc1';
-  const manualTarget = c.event === 'rescue' && c.change !== undefined ? c.change.to : burstable ? GP3_BASELINE : undefined;
+  // The guardian's own sized target when it wants to rescue (also when the message is an escalation).
+  const manualTarget = input.decision.kind === 'rescue' && c.change !== undefined ? c.change.to : burstable ? GP3_BASELINE : undefined;
   const optIn = policy.selection.optInTag;
   return {
     event: c.event,

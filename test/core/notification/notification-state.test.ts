@@ -88,6 +88,13 @@ describe('nextNotification', () => {
     expect(severities).toContain('critical');
   });
 
+  it('offers the guardian\'s own sized target for a manual rescue, also when a dry-run rescue arrives as an escalation', () => {
+    const dry = policyOf('selection:\n  optInTag: null\n');
+    const out = run(decisionFor(draining(600, 8), dry), state({ lastSecondsToEmpty: 5 * H }), NOW, dry);
+    expect(out.notification?.event).toBe('escalation');
+    expect(out.notification?.manualTarget).toEqual(out.notification?.change?.to);
+  });
+
   it('names the manual rescue target and the opt-in tag that pauses the guardian', () => {
     const out = run(decisionFor(draining(2 * H, 45)), undefined, NOW, policyOf('selection:\n  optInTag: { key: burst-guardian, value: managed }\nrescue:\n  enabled: false\n'));
     expect(out.notification).toMatchObject({ manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, optInTag: { key: 'burst-guardian', value: 'managed' } });
