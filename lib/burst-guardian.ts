@@ -102,6 +102,8 @@ export class BurstGuardian extends Construct {
       METRICS_NAMESPACE: metricsNamespace,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       PROBE_NAMESPACE: probeNamespace,
+      // Figures from the AWS Price List Query API, cached per container; the bundled table when unreachable.
+      PRICE_SOURCE: 'price-list-api',
       POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
       DASHBOARD_NAME: settings.dashboardName,
     };

@@ -54,6 +54,8 @@ export function grantScanPermissions(target: GuardianFunction, scope: GuardianPe
   const role = target.role;
   role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeVolumes', actions: READ_ONLY_ACTIONS, resources: ['*'] }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadBurstMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+  // Real prices (PRICE_SOURCE=price-list-api): GetProducts has no resource-level permission (Service Authorization Reference, AWS Price List).
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadListPrices', actions: ['pricing:GetProducts'], resources: ['*'] }));
   const condition = modifyVolumeCondition(scope.policy);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -94,7 +96,7 @@ function acknowledgeWildcards(target: GuardianFunction, kind: 'scan' | 'event', 
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       kind === 'scan'
-        ? 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications, cloudwatch:GetMetricData and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS allows nothing narrower than *).'
+        ? 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications, cloudwatch:GetMetricData, pricing:GetProducts and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS allows nothing narrower than *).'
         : 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS allows nothing narrower than *).',
   });
   if (kind === 'scan') {

@@ -6,6 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { PriceListPriceReader, type PriceBookSource } from '../aws/pricing-price-list-reader';
 import { UsageError } from '../core/errors';
 import type { FinanceReport, ReportPeriod } from '../core/report/report';
 import { monthLabelOf, parseReportDate } from '../core/report/calendar';
@@ -14,7 +17,7 @@ import { AWS_HISTORY_SOURCE, openHistoryStore, regionOf, tableLocatorOf, type Hi
 import { renderHtmlReport } from '../report/html';
 import { renderReportJson } from '../report/json';
 import { createProgress } from '../report/progress';
-import { bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
+import { bookPrices, bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
 import type { CliCommand, CliIo } from '../shared/cli-io';
 import { AWS_SESSION_HELP, HELP_OPTION, parseCommandArgs } from './args';
@@ -36,7 +39,8 @@ const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--sin
          [--format table|csv|json|html] [--out FILE] [--region R] [--profile P] [--lookback-months 3]
   DATE: YYYY-MM, YYYY-MM-DD or an ISO-8601 instant, UTC unless it carries an offset.
   The period is [since, until): --since 2026-09 --until 2026-12 covers September to November.
-  Defaults: until = now, since = the start of the UTC month until falls in. Prices: bundled, for --region.
+  Defaults: until = now, since = the start of the UTC month until falls in. Prices: today's AWS Price List API
+  figures for --region (pricing:GetProducts), the bundled table for any it cannot give; the report names each figure's source.
   --lookback-months: months before the period searched for volumes rescued then and still off their type.
   --format          table (default), csv, json or html (--out FILE writes it to a file)
 ${AWS_SESSION_HELP}`;
@@ -52,6 +56,8 @@ const FORMATS = {
 export interface ReportCommandDeps {
   readonly source: HistorySourceDeps;
   readonly nowMs: () => number;
+  /** Where prices come from; absent = the bundled table only. */
+  readonly prices?: (session: { readonly profile?: string }) => PriceBookSource;
 }
 
 function dateOption(name: string, text: string | undefined, fallback: number): number {
@@ -113,7 +119,9 @@ export function createReportCommand(deps: ReportCommandDeps): CliCommand {
       report = await queryFinanceReport(store, {
         period: args.period,
         nowEpochSeconds,
-        ...bundledPrices(args.region),
+        ...(deps.prices === undefined
+          ? bundledPrices(args.region)
+          : bookPrices(await deps.prices({ ...(args.profile === undefined ? {} : { profile: args.profile }) }).priceBook(args.region ?? 'us-east-1', nowEpochSeconds))),
         lookbackMonths: args.lookbackMonths,
         onProgress: (text) => progress.update(text),
       });
@@ -134,4 +142,9 @@ export function createReportCommand(deps: ReportCommandDeps): CliCommand {
 }
 
 /** The `report` command with the caller's AWS credentials and the system clock. */
-export const runReport: CliCommand = createReportCommand({ source: AWS_HISTORY_SOURCE, nowMs: () => Date.now() });
+export const runReport: CliCommand = createReportCommand({
+  source: AWS_HISTORY_SOURCE,
+  nowMs: () => Date.now(),
+  // The Price List Query API answers from us-east-1 whatever Region is reported on.
+  prices: (session) => new PriceListPriceReader({ client: new PricingClient({ region: 'us-east-1', ...(session.profile === undefined ? {} : { credentials: fromIni({ profile: session.profile }) }) }) }),
+});

@@ -8,6 +8,7 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
@@ -18,6 +19,7 @@ import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
 import { SnsNotifier } from '../aws/sns-notifier';
+import { PriceListPriceReader, type PriceBookSource } from '../aws/pricing-price-list-reader';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
 import { PolicySchema, type Policy } from '../core/policy/schema';
 import { runScan } from '../core/scan/scan';
@@ -31,6 +33,8 @@ export interface GuardianClients {
   readonly cloudwatch: CloudWatchClient;
   readonly sns: SNSClient;
   readonly dynamo: DynamoDBDocumentClient;
+  /** Price List Query API client (pinned to us-east-1, one of its endpoints); absent = bundled prices. */
+  readonly pricing?: PricingClient;
 }
 
 /** The handlers' environment, as `lib/burst-guardian.ts` sets it. */
@@ -41,6 +45,8 @@ export interface GuardianEnvironment {
   readonly region?: string;
   /** The guardian's CloudWatch dashboard, linked from notifications. */
   readonly dashboardName?: string;
+  /** `price-list-api` (PRICE_SOURCE) to price with the AWS Price List Query API; otherwise the bundled table. */
+  readonly priceSource?: 'price-list-api' | 'bundled';
 }
 
 /**
@@ -75,6 +81,7 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
     ...(env.PROBE_NAMESPACE ? { probeNamespace: env.PROBE_NAMESPACE } : {}),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(env.DASHBOARD_NAME ? { dashboardName: env.DASHBOARD_NAME } : {}),
+    ...(env.PRICE_SOURCE === 'price-list-api' ? { priceSource: 'price-list-api' as const } : {}),
   };
 }
 
@@ -108,6 +115,8 @@ export function createGuardianClients(config: { readonly region?: string; readon
     cloudwatch: new CloudWatchClient(base),
     sns: new SNSClient(base),
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } }),
+    // The Price List Query API answers only from its own endpoints (us-east-1, ap-south-1), whatever Region is scanned.
+    pricing: new PricingClient({ ...base, region: 'us-east-1' }),
   };
 }
 
@@ -164,6 +173,7 @@ interface Wired {
   readonly ports: AwsPorts;
   readonly policy: Policy;
   readonly env: GuardianEnvironment;
+  readonly prices?: PriceBookSource;
 }
 
 /**
@@ -188,13 +198,18 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const policy = loadEmbeddedPolicy(options.policyJson ?? process.env.GUARDIAN_POLICY_JSON);
     const env = readGuardianEnvironment(options.env ?? process.env);
     const clients = options.clients?.() ?? createGuardianClients(env.region === undefined ? {} : { region: env.region });
-    wired = { ports: createAwsPorts(clients, env), policy, env };
+    const prices = env.priceSource === 'price-list-api' && clients.pricing !== undefined ? new PriceListPriceReader({ client: clients.pricing }) : undefined;
+    wired = { ports: createAwsPorts(clients, env), policy, env, ...(prices === undefined ? {} : { prices }) };
     return wired;
   };
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {
-    const { ports, policy, env } = deps();
+    const { ports, policy, env, prices } = deps();
     const startedMs = nowMs();
     const observer = new PortObserver();
+    const priceRegion = env.region ?? policy.region ?? 'us-east-1';
+    // Never fails: an unreachable Price List API gives the bundled book with the reason, logged here.
+    const book = prices === undefined ? undefined : await prices.priceBook(priceRegion, nowEpochSeconds());
+    if (book?.fallbackReason !== undefined) logger.warn('prices: bundled table used', { region: priceRegion, reason: book.fallbackReason });
     const report = await runScan(
       {
         ...observer.observe(ports),
@@ -202,6 +217,7 @@ export function createWiredScan(options: HandlerOptions = {}): {
         runId: request.runId,
         log: toScanLog(logger),
         ...(env.region === undefined ? {} : { region: env.region }),
+        ...(book === undefined ? {} : { prices: book }),
         ...(env.probeNamespace === undefined ? {} : { probeNamespace: env.probeNamespace }),
       },
       nowEpochSeconds(),

@@ -3,7 +3,9 @@
  * `by-month` index), then each reported volume's whole ledger (its type at the period's start may
  * come from a flip months earlier), priced with the bundled prices.
  */
+import { describePriceBook, priceBookSummary, type PriceBook } from '../core/decision/price-book';
 import { priceOf } from '../core/decision/pricing';
+import { isoUtc } from '../core/iso-time';
 import { buildFinanceReport, type FinanceReport, type MonthlyPriceFn, type ReportPeriod } from '../core/report/report';
 import { monthLabelOf, monthsOfPeriod, parseReportDate } from '../core/report/calendar';
 import { isApplied } from '../core/report/timeline';
@@ -23,6 +25,14 @@ export function bundledPrices(region: string | undefined): { priceMonthlyUSD: Mo
   return {
     priceMonthlyUSD: (config) => priceOf(config, asked).monthlyUSD,
     priceSource: `bundled ${probe.pricedRegion} list prices${fallback}`,
+  };
+}
+
+/** Monthly prices from a price book (Price List API figures over the bundled table); the source names each figure's origin. */
+export function bookPrices(book: PriceBook): { priceMonthlyUSD: MonthlyPriceFn; priceSource: string } {
+  return {
+    priceMonthlyUSD: (config) => priceOf(config, book.region, book).monthlyUSD,
+    priceSource: `${priceBookSummary(book, isoUtc)} [${describePriceBook(book).join('; ')}]`,
   };
 }
 

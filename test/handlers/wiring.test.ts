@@ -41,6 +41,11 @@ describe('readGuardianEnvironment', () => {
     expect(readGuardianEnvironment({ TABLE_NAME: 't', TOPIC_ARN: 'arn', PROBE_NAMESPACE: 'P', AWS_REGION: 'eu-west-1' })).toEqual({ tableName: 't', topicArn: 'arn', probeNamespace: 'P', region: 'eu-west-1' });
   });
 
+  it('prices with the Price List API only when PRICE_SOURCE says so', () => {
+    expect(readGuardianEnvironment({ TABLE_NAME: 't', TOPIC_ARN: 'arn', PRICE_SOURCE: 'price-list-api' }).priceSource).toBe('price-list-api');
+    expect(readGuardianEnvironment({ TABLE_NAME: 't', TOPIC_ARN: 'arn', PRICE_SOURCE: 'other' }).priceSource).toBeUndefined();
+  });
+
   it('throws when a required variable is empty', () => {
     expect(() => readGuardianEnvironment({ TABLE_NAME: '', TOPIC_ARN: 'arn' })).toThrow(/TABLE_NAME/);
   });

@@ -59,6 +59,7 @@ describe('GuardianStack from the default policy', () => {
           TOPIC_ARN: Match.anyValue(),
           METRICS_NAMESPACE: 'EbsBurstGuardian',
           PROBE_NAMESPACE: 'EbsBurstGuardian/Probe',
+          PRICE_SOURCE: 'price-list-api',
           POWERTOOLS_SERVICE_NAME: 'ebs-burst-guardian',
           NODE_OPTIONS: '--enable-source-maps',
         }),
@@ -233,6 +234,7 @@ describe('least-privilege IAM', () => {
     const statements = statementsOf('ebs-burst-guardian scheduled scan');
     expect(statements).toContainEqual(expect.objectContaining({ Action: ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications'], Resource: '*' }));
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'cloudwatch:GetMetricData', Resource: '*' }));
+    expect(statements).toContainEqual(expect.objectContaining({ Sid: 'ReadListPrices', Action: 'pricing:GetProducts', Resource: '*' }));
     for (const fn of ['ebs-burst-guardian scheduled scan', 'ebs-burst-guardian modifyVolume event handler']) {
       expect(JSON.stringify(statementsOf(fn))).not.toContain('cloudwatch:PutMetricData');
     }

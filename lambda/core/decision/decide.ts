@@ -30,6 +30,7 @@ export function decide(input: DecideInput): Decision[] {
       policy: input.policy,
       override: matchOverride(input.policy, volume),
       region,
+      ...(input.prices === undefined ? {} : { prices: input.prices }),
       now: input.now,
       forecast: input.forecasts.get(volume.volumeId),
       metrics: input.metrics.get(volume.volumeId),

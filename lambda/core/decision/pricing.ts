@@ -3,6 +3,7 @@
  * EBS bills per second with a 60-second minimum; a "month" here is 730 hours, the convention of
  * the AWS Pricing Calculator (https://calculator.aws/), so hourly = monthly ÷ 730.
  */
+import type { PriceBook, PriceOrigin } from './price-book';
 import { PRICE_TABLE, isPricedRegion, type PricedRegion, type TypePrices } from './prices';
 import type { VolumeType } from '../types';
 
@@ -34,12 +35,21 @@ export interface VolumePrice {
   readonly pricedRegion: PricedRegion;
   /** False when a figure used is a list price not confirmed while writing the table, or the region fell back. */
   readonly confirmed: boolean;
+  /** Where the figures came from: all from the Price List API, all bundled, or some of each. */
+  readonly source: PriceOrigin | 'mixed';
 }
 
-/** Monthly and hourly price of a volume configuration in `region` (unknown regions use us-east-1 prices and say so). */
-export function priceOf(config: VolumeConfig, region: string): VolumePrice {
-  const pricedRegion: PricedRegion = isPricedRegion(region) ? region : 'us-east-1';
-  const prices = PRICE_TABLE[pricedRegion][config.type];
+/**
+ * Monthly and hourly price of a volume configuration in `region`: from `book` when it is that
+ * region's (price-book.ts), else the bundled table (unknown regions use us-east-1 prices and say so).
+ */
+export function priceOf(config: VolumeConfig, region: string, book?: PriceBook): VolumePrice {
+  const useBook = book !== undefined && book.region === region ? book : undefined;
+  const fromBook = useBook?.ebs[config.type];
+  const pricedRegion: PricedRegion = useBook?.bundledRegion ?? (isPricedRegion(region) ? region : 'us-east-1');
+  const prices: TypePrices = fromBook ?? PRICE_TABLE[pricedRegion][config.type];
+  const origins = fromBook === undefined ? ['bundled'] : Object.values(fromBook.origins);
+  const source = origins.every((o) => o === 'price-list-api') ? 'price-list-api' : origins.every((o) => o === 'bundled') ? 'bundled' : 'mixed';
   const storageMonthlyUSD = prices.perGBMonthUSD * config.sizeGiB;
   const iopsMonthlyUSD = iopsCost(prices, config.type === 'gp2' ? 0 : (config.iops ?? 0));
   const extraMiBps = Math.max(0, (config.throughputMiBps ?? 0) - (prices.includedMiBps ?? 0));
@@ -52,7 +62,8 @@ export function priceOf(config: VolumeConfig, region: string): VolumePrice {
     iopsMonthlyUSD,
     throughputMonthlyUSD,
     pricedRegion,
-    confirmed: prices.confirmed && pricedRegion === region,
+    confirmed: prices.confirmed && (pricedRegion === region || source === 'price-list-api'),
+    source,
   };
 }
 
@@ -69,9 +80,9 @@ function iopsCost(prices: TypePrices, iops: number): number {
 }
 
 /** Cost of holding a configuration for `seconds` (per-second billing, 60-second minimum). */
-export function costForSeconds(config: VolumeConfig, region: string, seconds: number): number {
+export function costForSeconds(config: VolumeConfig, region: string, seconds: number, book?: PriceBook): number {
   if (seconds <= 0) return 0;
-  return (priceOf(config, region).monthlyUSD * Math.max(MINIMUM_BILLED_SECONDS, seconds)) / SECONDS_PER_MONTH;
+  return (priceOf(config, region, book).monthlyUSD * Math.max(MINIMUM_BILLED_SECONDS, seconds)) / SECONDS_PER_MONTH;
 }
 
 /** The cost change of modifying `from` into `to` (positive = the new configuration costs more). */
@@ -81,17 +92,20 @@ export interface CostDelta {
   readonly fromMonthlyUSD: number;
   readonly toMonthlyUSD: number;
   readonly confirmed: boolean;
+  /** Where the target configuration's figures came from. */
+  readonly source: PriceOrigin | 'mixed';
 }
 
-/** Hourly and monthly cost delta of a modification. */
-export function modificationCostDelta(from: VolumeConfig, to: VolumeConfig, region: string): CostDelta {
-  const a = priceOf(from, region);
-  const b = priceOf(to, region);
+/** Hourly and monthly cost delta of a modification (prices from `book` when given, see priceOf). */
+export function modificationCostDelta(from: VolumeConfig, to: VolumeConfig, region: string, book?: PriceBook): CostDelta {
+  const a = priceOf(from, region, book);
+  const b = priceOf(to, region, book);
   return {
     hourlyUSD: b.hourlyUSD - a.hourlyUSD,
     monthlyUSD: b.monthlyUSD - a.monthlyUSD,
     fromMonthlyUSD: a.monthlyUSD,
     toMonthlyUSD: b.monthlyUSD,
     confirmed: a.confirmed && b.confirmed,
+    source: a.source === b.source ? a.source : 'mixed',
   };
 }

@@ -5,6 +5,7 @@
 import type { LedgerBlock } from './ledger';
 import type { Policy, PolicyOverride } from '../policy/schema';
 import type { ModificationRecord } from '../ports';
+import type { PriceBook } from './price-book';
 import type { CostDelta } from './pricing';
 import type { SizedTarget, SizingResult } from './sizing';
 import type { Forecast, VolumeDescription, VolumeMetricSeries, VolumeModification, VolumeType } from '../types';
@@ -24,6 +25,8 @@ export interface DecideInput {
   readonly policy: Policy;
   /** Region for prices (falls back to the policy's region, then us-east-1). */
   readonly region?: string;
+  /** The region's prices with their origins (price-book.ts); absent = the bundled table. */
+  readonly prices?: PriceBook;
   readonly now: number;
   readonly volumes: readonly VolumeDescription[];
   readonly forecasts: ReadonlyMap<string, Forecast>;
@@ -108,6 +111,7 @@ export interface VolumeContext {
   readonly policy: Policy;
   readonly override: PolicyOverride | undefined;
   readonly region: string;
+  readonly prices?: PriceBook;
   readonly now: number;
   readonly forecast: Forecast | undefined;
   readonly metrics: VolumeMetricSeries | undefined;

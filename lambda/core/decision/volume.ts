@@ -76,7 +76,7 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
   });
   if (sizing.kind === 'cannot-beat-source') return { ...base(ctx, [why, sizing.reason]), kind: 'blocked', wanted: 'rescue', block: 'no-target', severity };
   const from: ModificationTarget = { type: volume.type, ...(volume.iops === undefined ? {} : { iops: volume.iops }) };
-  const cost = modificationCostDelta({ ...from, sizeGiB: volume.sizeGiB }, { ...sizing.target, sizeGiB: volume.sizeGiB }, ctx.region);
+  const cost = modificationCostDelta({ ...from, sizeGiB: volume.sizeGiB }, { ...sizing.target, sizeGiB: volume.sizeGiB }, ctx.region, ctx.prices);
   const balance = balanceOf(forecast);
   return {
     ...base(ctx, [why, ...sizing.reasons, ledger.reason]),
@@ -136,8 +136,8 @@ function uncensored(observed: number, sourceType: BurstableVolumeType, sizeGiB: 
 function stayRecommendation(ctx: VolumeContext, current: ModificationTarget, original: ModificationTarget): { recommended: ModificationTarget; savingMonthlyUSD: number; reason: string } | undefined {
   const sizeGiB = ctx.volume.sizeGiB;
   const recommended: ModificationTarget = current.type === 'gp3' ? { type: 'gp3', iops: 3_000, throughputMiBps: 125 } : current;
-  const originalMonthly = priceOf({ ...original, sizeGiB }, ctx.region).monthlyUSD;
-  const savingMonthlyUSD = originalMonthly - priceOf({ ...recommended, sizeGiB }, ctx.region).monthlyUSD;
+  const originalMonthly = priceOf({ ...original, sizeGiB }, ctx.region, ctx.prices).monthlyUSD;
+  const savingMonthlyUSD = originalMonthly - priceOf({ ...recommended, sizeGiB }, ctx.region, ctx.prices).monthlyUSD;
   if (savingMonthlyUSD <= 0) return undefined;
   const lower = current.iops !== recommended.iops || current.throughputMiBps !== recommended.throughputMiBps;
   const how = lower ? `lower it to ${recommended.iops} IOPS / ${recommended.throughputMiBps} MiB/s and ` : '';
@@ -176,7 +176,7 @@ function decideFlipped(ctx: VolumeContext, rescue: ModificationRecord): Decision
   }
   const current: ModificationTarget = { type: volume.type, ...(volume.iops === undefined ? {} : { iops: volume.iops }), ...(volume.throughputMiBps === undefined ? {} : { throughputMiBps: volume.throughputMiBps }) };
   const back: ModificationTarget = { type: original.type };
-  const cost = modificationCostDelta({ ...current, sizeGiB: volume.sizeGiB }, { ...back, sizeGiB: volume.sizeGiB }, ctx.region);
+  const cost = modificationCostDelta({ ...current, sizeGiB: volume.sizeGiB }, { ...back, sizeGiB: volume.sizeGiB }, ctx.region, ctx.prices);
   const sustainable = `shadow ${original.type} bucket stayed ≥ ${replay.minBalancePercent.toFixed(1)} % (floor ${shadow.floorPercent} %) over the last ${shadow.trailingWindowMinutes} min`;
   const stay = policy.revert.keepIfCheaper ? stayRecommendation(ctx, current, back) : undefined;
   if (stay !== undefined) return { ...base(ctx, [flippedFor, sustainable, stay.reason]), kind: 'stay-recommendation', current, original: back, recommended: stay.recommended, savingMonthlyUSD: stay.savingMonthlyUSD };

@@ -8,6 +8,7 @@
  */
 import { isoUtc } from '../iso-time';
 import { RATE_WINDOW_SECONDS } from '../decision/ledger';
+import type { PriceBook } from '../decision/price-book';
 import { modificationCostDelta } from '../decision/pricing';
 import { HistoryConflictError } from '../errors';
 import { leftControlNotification } from '../notification/failure';
@@ -38,7 +39,7 @@ export async function recordExternalModifications(deps: ScanDeps, input: Externa
     const m = input.latest.get(volume.volumeId);
     const records = input.ledger.get(volume.volumeId);
     if (m === undefined || records === undefined || !isUnrecorded(m, records, input.now)) continue;
-    const record = externalRecordFor(m, { runId: deps.runId, region: input.region ?? input.policy.region ?? 'us-east-1' });
+    const record = externalRecordFor(m, { runId: deps.runId, region: input.region ?? input.policy.region ?? 'us-east-1', ...(deps.prices === undefined ? {} : { prices: deps.prices }) });
     try {
       await deps.history.putIntent(record);
     } catch (error) {
@@ -85,10 +86,10 @@ function claimedRescue(records: readonly ModificationRecord[], m: VolumeModifica
 }
 
 /** The ledger record of someone else's modification, keyed by AWS's StartTime. */
-export function externalRecordFor(m: VolumeModification, options: { readonly runId: string; readonly region: string }): ModificationRecord {
+export function externalRecordFor(m: VolumeModification, options: { readonly runId: string; readonly region: string; readonly prices?: PriceBook }): ModificationRecord {
   const from = { type: m.originalType, ...(m.originalIops === undefined ? {} : { iops: m.originalIops }), ...(m.originalThroughputMiBps === undefined ? {} : { throughputMiBps: m.originalThroughputMiBps }) };
   const to = { type: m.targetType, ...(m.targetIops === undefined ? {} : { iops: m.targetIops }), ...(m.targetThroughputMiBps === undefined ? {} : { throughputMiBps: m.targetThroughputMiBps }) };
-  const cost = modificationCostDelta({ ...from, sizeGiB: m.originalSizeGiB }, { ...to, sizeGiB: m.targetSizeGiB }, options.region);
+  const cost = modificationCostDelta({ ...from, sizeGiB: m.originalSizeGiB }, { ...to, sizeGiB: m.targetSizeGiB }, options.region, options.prices);
   return {
     volumeId: m.volumeId,
     modificationId: `${String(m.startEpochSeconds).padStart(12, '0')}#external`,

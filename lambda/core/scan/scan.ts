@@ -69,6 +69,7 @@ export async function runScan(deps: ScanDeps, nowEpochSeconds: number): Promise<
   const decisions = decide({
     policy,
     ...(region === undefined ? {} : { region }),
+    ...(deps.prices === undefined ? {} : { prices: deps.prices }),
     now: nowEpochSeconds,
     volumes: decidable,
     forecasts,

@@ -3,6 +3,7 @@
  * Lambda, the `scan` CLI) and on the simulated fleet (`simulate --policy`, `npm start`).
  */
 import type { Decision } from '../decision/types';
+import type { PriceBook } from '../decision/price-book';
 import type { Policy } from '../policy/schema';
 import type { BurstMetricsReader, GuardianNotification, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
 import type { Forecast, VolumeDescription } from '../types';
@@ -19,6 +20,8 @@ export interface ScanDeps {
   readonly runId: string;
   /** Region for prices and console links; falls back to the policy's region. */
   readonly region?: string;
+  /** The region's prices, each figure with its origin (Price List API or bundled); absent = bundled. */
+  readonly prices?: PriceBook;
   /** The on-host probe's namespace, to read container-start latency with the same GetMetricData calls. */
   readonly probeNamespace?: string;
   /** Override of the dry-run flag (the CLI's `--execute` can only make it stricter or equal to the policy). */
