@@ -216,6 +216,8 @@ export interface ModificationRecord {
   readonly reconcileMisses?: number;
   /** Scan that wrote it. */
   readonly runId: string;
+  /** The policy schedule (planned critical window) that asked for it; absent for rescues and shadow reverts. */
+  readonly schedule?: string;
 }
 
 /** Kinds of events in the history. */

@@ -49,5 +49,6 @@ export function intentRecordFor(decision: ActingDecision, options: { readonly no
     monthlyCostDeltaUSD: decision.cost.monthlyUSD,
     ...(decision.kind === 'rescue' && decision.burstBalancePercent !== undefined ? { burstBalanceBeforePercent: decision.burstBalancePercent } : {}),
     runId: options.runId,
+    ...(decision.schedule === undefined ? {} : { schedule: decision.schedule }),
   };
 }

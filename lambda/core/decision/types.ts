@@ -79,15 +79,19 @@ export type Decision = DecisionBase &
         readonly urgencySeconds: number;
         readonly burstBalancePercent?: number;
         readonly dryRun: boolean;
+        /** The planned critical window this flip is for (schedule.ts); absent for a rescue. */
+        readonly schedule?: string;
       }
     | {
         readonly kind: 'revert';
         readonly from: ModificationTarget;
         readonly target: ModificationTarget;
         readonly cost: CostDelta;
-        /** Lowest shadow-bucket balance over the trailing window. */
-        readonly shadowMinBalancePercent: number;
+        /** Lowest shadow-bucket balance over the trailing window (absent for a scheduled revert). */
+        readonly shadowMinBalancePercent?: number;
         readonly dryRun: boolean;
+        /** The planned critical window that ended (schedule.ts); absent for a shadow-bucket revert. */
+        readonly schedule?: string;
       }
     | {
         readonly kind: 'stay-recommendation';

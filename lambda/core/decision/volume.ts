@@ -7,6 +7,7 @@ import { balanceOf, rescueTrigger, alertLevel } from './triggers';
 import { demandPoints, replayShadowBucket } from './shadow';
 import type { Decision, ModificationTarget, VolumeContext } from './types';
 import { checkLedger } from './ledger';
+import { decideScheduled } from './schedule';
 import { isoUtc } from '../iso-time';
 import { startOf, type ModificationRecord } from '../ports';
 import { modificationCostDelta, priceOf } from './pricing';
@@ -30,6 +31,9 @@ export function activeRescue(ctx: Pick<VolumeContext, 'volume' | 'records'>): Mo
 /** Decides for one volume (selection, overrides and budgets are handled by the caller). */
 export function decideVolume(ctx: VolumeContext): Decision {
   const rescue = activeRescue(ctx);
+  // Planned critical windows come first: a flip for a window is held through it and reverted after.
+  const scheduled = decideScheduled(ctx, rescue);
+  if (scheduled !== undefined) return scheduled;
   return rescue === undefined ? decideBurstable(ctx) : decideFlipped(ctx, rescue);
 }
 

@@ -6,6 +6,8 @@
 import * as z from 'zod';
 import { TARGET_LIMITS } from './target-limits';
 import { scheduleProblem } from '../scan/schedule';
+import { parseCron } from './cron';
+import { scheduleConflicts } from '../decision/schedule-fit';
 
 /** `auto` = sized from observed demand with headroom; a number = exactly this much. */
 const autoOr = (number: z.ZodNumber) => z.union([z.literal('auto'), number]);
@@ -158,6 +160,35 @@ const budgetsSchema = z.strictObject({
   monthlyCeilingUSD: z.number().min(0).default(100),
 });
 
+// Planned critical windows (issue 15 part 3): flip the matched volumes before each window, revert after it.
+const scheduleSchema = z.strictObject({
+  name: z.string().min(1),
+  cron: z
+    .string()
+    .superRefine((text, ctx) => {
+      const parsed = parseCron(text);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+    })
+    .describe('when each window starts: 5-field cron in UTC (minute hour day-of-month month day-of-week)'),
+  durationMinutes: z.number().int().positive().max(10_080).describe('how long each window lasts; the revert is asked for when it ends'),
+  leadMinutes: z.number().int().min(0).max(1_440).default(30).describe('flip this long before the window starts, so the modification has applied'),
+  match: z
+    .strictObject({ tags: tagMatch.optional(), volumeIds: z.array(z.string().regex(/^vol-[0-9a-f]+$/)).optional() })
+    .refine((m) => m.tags !== undefined || m.volumeIds !== undefined, 'match needs tags or volumeIds')
+    .describe('which of the selected volumes the window is for'),
+  target: targetSchema.describe('what the volumes run on during the window'),
+});
+
+/** Refuses schedules whose flips and reverts could not fit the modification ledger (decision/schedule-fit.ts). */
+function checkSchedulesFitLedger(policy: { schedules: z.output<typeof scheduleSchema>[]; modificationRule: 'four-per-24h' | 'six-hour-cooldown' }, ctx: z.RefinementCtx): void {
+  const windows = policy.schedules.flatMap((s) => {
+    const parsed = parseCron(s.cron);
+    return 'cron' in parsed ? [{ ...s, cron: parsed.cron }] : [];
+  });
+  if (windows.length !== policy.schedules.length) return;
+  for (const c of scheduleConflicts(windows, policy.modificationRule)) ctx.addIssue({ code: 'custom', path: ['schedules', c.index, c.field], message: c.message });
+}
+
 /** The policy file schema (input: YAML; output: every default applied). */
 export const PolicySchema = z.strictObject({
   version: z.literal(1),
@@ -183,7 +214,8 @@ export const PolicySchema = z.strictObject({
   revert: revertSchema.prefault({}),
   overrides: z.array(overrideSchema).default([]),
   budgets: budgetsSchema.prefault({}),
-});
+  schedules: z.array(scheduleSchema).default([]).describe('planned critical windows: flip before, revert after, within the ledger'),
+}).superRefine(checkSchedulesFitLedger);
 
 /** A validated policy with every default applied. */
 export type Policy = z.output<typeof PolicySchema>;
@@ -193,5 +225,7 @@ export type PolicyTarget = Policy['rescue']['target'];
 export type PolicyFallbackTarget = PolicyTarget['fallback'];
 /** One per-match override. */
 export type PolicyOverride = Policy['overrides'][number];
+/** One planned critical window. */
+export type PolicySchedule = Policy['schedules'][number];
 /** Tag key → allowed values (empty list = key present). */
 export type TagMatch = z.output<typeof tagMatch>;
