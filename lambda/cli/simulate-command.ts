@@ -34,16 +34,20 @@ export const SIMULATE_OPTIONS = {
   policy: { type: 'string' },
   act: { type: 'boolean', default: false },
   'report-html': { type: 'string' },
+  volumes: { type: 'string', default: '1' },
+  tag: { type: 'string', multiple: true },
   ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = `usage: burst-guardian simulate (--trace FILE.csv | --scenario NAME[:ARG]) --size-gib N
          [--type gp2|st1|sc1] [--horizon-minutes 30] [--interval-minutes 5]
          [--metric-delay-minutes 2] [--duration-hours N] [--seed N]
-         [--output table|json|text] [--json] [--policy FILE [--act] [--report-html FILE]]
+         [--output table|json|text] [--json]
+         [--policy FILE [--act] [--report-html FILE] [--volumes N] [--tag KEY=VALUE]...]
 --output json (or --json) prints one JSON document; table and text print the readable summary.
 --policy runs the whole guardian loop (forecast, decide, modify, notify) on the simulated volume;
 it modifies only when the policy says dryRun: false or --act is given (--act overrides the dry run).
+--volumes N simulates N identical volumes on one fleet; --tag adds a tag to each (e.g. role=etcd for a schedule).
 scenarios: constant:IOPS, diurnal[:peakIOPS], ci-host[:startsPerMinute], nightly-batch[:IOPS], spikes[:IOPS], step[:IOPS]
 trace CSV: header t_seconds,read_ops,write_ops; ops per row interval at a fixed step
 `;
@@ -66,6 +70,10 @@ export interface SimulateArgs {
   readonly act: boolean;
   /** `--report-html FILE`: write finance's HTML report of the simulated run. */
   readonly reportHtmlFile?: string;
+  /** `--volumes N`: identical volumes on the fleet (guardian loop only). */
+  readonly volumes: number;
+  /** `--tag KEY=VALUE`: extra tags on every simulated volume (guardian loop only). */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Parses `simulate` arguments; throws `UsageError` naming the problem. Returns undefined for `--help`. */
@@ -87,8 +95,15 @@ export function parseSimulateArgs(argv: readonly string[], cwd: string): Simulat
     ? (traceSeconds ?? DEFAULT_SCENARIO_HOURS * 3600)
     : 3600 * numberOption('--duration-hours', values['duration-hours'], { min: 1 / 60, max: MAX_DURATION_HOURS });
   if (values.policy === undefined && (values.act || values['report-html'] !== undefined)) throw new UsageError('--act and --report-html need --policy FILE');
+  const volumes = numberOption('--volumes', values.volumes, { min: 1, max: 50, integer: true });
+  const tags = Object.fromEntries((values.tag ?? []).map((t) => {
+    const m = /^([^=]+)=(.*)$/.exec(t);
+    if (m === null) throw new UsageError(`--tag must be KEY=VALUE, got '${t}'`);
+    return [m[1], m[2]];
+  }));
+  if (values.policy === undefined && (volumes > 1 || Object.keys(tags).length > 0)) throw new UsageError('--volumes and --tag need --policy FILE');
   return {
-    source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json, act: values.act,
+    source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json, act: values.act, volumes, tags,
     ...(values.policy === undefined ? {} : { policyFile: values.policy }),
     ...(values['report-html'] === undefined ? {} : { reportHtmlFile: values['report-html'] }),
   };

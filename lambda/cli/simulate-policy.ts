@@ -44,12 +44,23 @@ export interface ActingSimulationArgs {
   readonly durationSeconds: number;
   readonly seed: number;
   readonly startEpochSeconds: number;
+  /** Identical volumes on the fleet. @default 1 */
+  readonly volumes?: number;
+  /** Tags added to every simulated volume. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Runs the guardian loop with `policy` on the simulated volume. */
+/** Id of the n-th simulated volume (1-based). */
+export function simulatedVolumeId(n: number): string {
+  return `vol-0c1host${n.toString(16).padStart(10, '0')}`;
+}
+
+/** Runs the guardian loop with `policy` on the simulated volume(s). */
 export async function runActingSimulation(args: ActingSimulationArgs, policy: Policy, act: boolean): Promise<GuardianRun> {
+  const tags = { ...SIMULATED_VOLUME_TAGS, ...args.tags };
+  const volume = (n: number) => ({ type: args.type, sizeGiB: args.sizeGiB, volumeId: simulatedVolumeId(n), tags });
   return runGuardianSimulation({
-    volume: { type: args.type, sizeGiB: args.sizeGiB, volumeId: 'vol-0c1host0000000001', tags: SIMULATED_VOLUME_TAGS },
+    volume: volume(1), extraVolumes: Array.from({ length: (args.volumes ?? 1) - 1 }, (_, i) => volume(i + 2)),
     workload: args.workload, startEpochSeconds: args.startEpochSeconds, durationSeconds: args.durationSeconds,
     intervalSeconds: args.intervalSeconds, metricDelaySeconds: args.metricDelaySeconds, seed: args.seed, policy, act,
   });
@@ -79,7 +90,7 @@ export function writeActingSummary(io: CliIo, sourceLabel: string, run: Guardian
   const { report, result } = run;
   const balance = result.intervals.map((i) => ({ tSeconds: i.endSeconds, value: i.balancePercentAtEnd }));
   const lines = [
-    `${result.volume.type} ${result.volume.sizeGiB} GiB, ${sourceLabel}, ${formatHours(result.durationSeconds / 3600)} simulated, guardian ${report.dryRun ? 'in DRY RUN (nothing modified)' : 'acting'}`,
+    `${report.volumeIds.length > 1 ? `${report.volumeIds.length} × ` : ''}${result.volume.type} ${result.volume.sizeGiB} GiB, ${sourceLabel}, ${formatHours(result.durationSeconds / 3600)} simulated, guardian ${report.dryRun ? 'in DRY RUN (nothing modified)' : 'acting'}`,
     '',
     renderBalanceChart({
       title: 'BurstBalance at each guardian run (blank = not on gp2)   N = notification   F = modification',
@@ -88,7 +99,7 @@ export function writeActingSummary(io: CliIo, sourceLabel: string, run: Guardian
     }),
     '',
     report.modifications.length === 0 ? 'no modifications' : `${report.modifications.length} modification(s):`,
-    ...report.modifications.map((m) => `  ${clock(m.tSeconds)} ${m.from} -> ${m.to}${m.iops === null ? '' : ` ${m.iops} IOPS`}${m.throughputMiBps === null ? '' : ` ${m.throughputMiBps} MiB/s`} (${m.state}): ${m.reason}`),
+    ...report.modifications.map((m) => `  ${clock(m.tSeconds)}${report.volumeIds.length > 1 ? ` ${m.volumeId}` : ''} ${m.from} -> ${m.to}${m.iops === null ? '' : ` ${m.iops} IOPS`}${m.throughputMiBps === null ? '' : ` ${m.throughputMiBps} MiB/s`} (${m.state}): ${m.reason}`),
     report.notifications.length === 0 ? 'no notifications' : `${report.notifications.length} notification(s):`,
     ...report.notifications.slice(0, 20).map((n) => `  ${clock(n.tSeconds)} ${n.subject}`),
     ...(report.notifications.length > 20 ? [`  … ${report.notifications.length - 20} more`] : []),

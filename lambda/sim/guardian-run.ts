@@ -26,6 +26,7 @@ export interface GuardianRunOptions extends Omit<SimulationOptions, 'onInterval'
 
 /** One modification the fleet accepted, with the guardian's reason. */
 export interface GuardianModification {
+  readonly volumeId: string;
   readonly tSeconds: number;
   readonly from: VolumeType;
   readonly to: VolumeType;
@@ -51,7 +52,9 @@ export interface GuardianRunReport {
   readonly scanErrors: number;
   readonly modifications: readonly GuardianModification[];
   readonly notifications: readonly GuardianNotificationRecord[];
-  /** Seconds in which demand exceeded what was served, with the guardian. */
+  /** Every simulated volume (the first is `volumeId`; more with `extraVolumes`). */
+  readonly volumeIds: readonly string[];
+  /** Seconds in which demand exceeded what was served, with the guardian (all volumes). */
   readonly throttledSeconds: number;
   /** The same, same workload and seed, without the guardian. */
   readonly unaidedThrottledSeconds: number;
@@ -94,7 +97,8 @@ export async function runGuardianSimulation(options: GuardianRunOptions): Promis
     },
   });
   const unaided = await runSimulation({ ...simulation, fleet: fleetOptions });
-  const report = await buildReport({ result, unaided, history, notifier, scanReports, policy, region });
+  const extraIds = (simulation.extraVolumes ?? []).flatMap((v) => (v.volumeId === undefined ? [] : [v.volumeId]));
+  const report = await buildReport({ result, unaided, history, notifier, scanReports, policy, region, volumeIds: [result.volumeId, ...extraIds] });
   return { report, result, unaided, history, notifier, scanReports };
 }
 
@@ -106,34 +110,51 @@ interface ReportInput {
   readonly scanReports: readonly ScanReport[];
   readonly policy: Policy;
   readonly region: string;
+  readonly volumeIds: readonly string[];
 }
 
 async function buildReport(input: ReportInput): Promise<GuardianRunReport> {
   const { result, unaided, policy, region } = input;
   const start = result.startEpochSeconds;
   const end = start + result.durationSeconds;
-  const log = result.fleet.volume(result.volumeId).history;
-  const ledger = (await input.history.listModifications(result.volumeId)).filter((r) => !r.dryRun);
-  const initial = { type: result.volume.type, sizeGiB: result.volume.sizeGiB, ...(result.volume.iops === undefined || result.volume.type === 'gp2' ? {} : { iops: result.volume.iops }) };
+  const perVolume = await Promise.all(input.volumeIds.map(async (volumeId) => volumeFigures(input, volumeId)));
   return {
     volumeId: result.volumeId,
     dryRun: input.scanReports[0]?.dryRun ?? policy.dryRun,
     scans: input.scanReports.length,
     scanErrors: input.scanReports.reduce((n, r) => n + r.errors.length, 0),
-    modifications: log.map((m) => {
-      // The ledger's record for this modification: the latest one requested at or before its start.
-      const record = ledger.filter((r) => r.requestedEpochSeconds <= m.startEpochSeconds + 1e-6).at(-1);
-      return {
-        tSeconds: m.startEpochSeconds - start, from: m.originalType, to: m.targetType,
-        iops: m.targetIops ?? null, throughputMiBps: m.targetThroughputMiBps ?? null,
-        reason: record === undefined ? 'not in the guardian ledger' : `${record.kind}: ${record.reason}`, state: m.state,
-      };
-    }),
+    modifications: perVolume.flatMap((v) => v.modifications).sort((a, b) => a.tSeconds - b.tSeconds),
     notifications: input.notifier.notifications.map((n) => ({ tSeconds: n.tEpochSeconds - start, kind: n.kind, subject: n.subject })),
-    throttledSeconds: result.throttledSeconds,
-    unaidedThrottledSeconds: unaided.throttledSeconds,
-    costUSD: costOfSpans(billedSpans(initial, start, log), end, region),
-    unaidedCostUSD: costOfSpans(billedSpans(initial, start, []), end, region),
-    ledgerViolations: findLedgerViolations(log, policy.modificationRule),
+    volumeIds: input.volumeIds,
+    throttledSeconds: sum(input.volumeIds.map((id) => result.fleet.volume(id).counters.throttledSeconds)),
+    unaidedThrottledSeconds: sum(input.volumeIds.map((id) => unaided.fleet.volume(id).counters.throttledSeconds)),
+    costUSD: sum(perVolume.map((v) => costOfSpans(billedSpans(v.initial, start, v.log), end, region))),
+    unaidedCostUSD: sum(perVolume.map((v) => costOfSpans(billedSpans(v.initial, start, []), end, region))),
+    ledgerViolations: perVolume.flatMap((v) => findLedgerViolations(v.log, policy.modificationRule)),
   };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** One volume's modifications (with the guardian's reason for each), its initial configuration and AWS's log. */
+async function volumeFigures(input: ReportInput, volumeId: string) {
+  const { result } = input;
+  const start = result.startEpochSeconds;
+  const log = result.fleet.volume(volumeId).history;
+  const ledger = (await input.history.listModifications(volumeId)).filter((r) => !r.dryRun);
+  const first = volumeId === result.volumeId ? result.volume : result.fleet.describeVolume(volumeId);
+  const original = log[0] === undefined ? first : { ...first, type: log[0].originalType, iops: log[0].originalIops };
+  const initial = { type: original.type, sizeGiB: original.sizeGiB, ...(original.iops === undefined || original.type === 'gp2' ? {} : { iops: original.iops }) };
+  const modifications: GuardianModification[] = log.map((m) => {
+    // The ledger's record for this modification: the latest one requested at or before its start.
+    const record = ledger.filter((r) => r.requestedEpochSeconds <= m.startEpochSeconds + 1e-6).at(-1);
+    return {
+      volumeId, tSeconds: m.startEpochSeconds - start, from: m.originalType, to: m.targetType,
+      iops: m.targetIops ?? null, throughputMiBps: m.targetThroughputMiBps ?? null,
+      reason: record === undefined ? 'not in the guardian ledger' : `${record.kind}: ${record.reason}`, state: m.state,
+    };
+  });
+  return { initial, log, modifications };
 }

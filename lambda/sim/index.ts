@@ -48,6 +48,8 @@ export interface IntervalContext {
 /** Options of `runSimulation`. */
 export interface SimulationOptions {
   readonly volume: SimulationVolume;
+  /** More volumes on the same fleet with the same workload (a guardian loop sees them all; the ground truth below is `volume`'s). */
+  readonly extraVolumes?: readonly SimulationVolume[];
   readonly workload: WorkloadFactory;
   readonly startEpochSeconds: number;
   readonly durationSeconds: number;
@@ -113,6 +115,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   });
   const { volume: v } = options;
   const volumeId = fleet.addVolume({ ...v, workload: options.workload });
+  for (const extra of options.extraVolumes ?? []) fleet.addVolume({ ...extra, workload: options.workload });
   const sim = fleet.volume(volumeId);
   const initial = fleet.describeVolume(volumeId);
   const lookback = options.seriesLookbackSeconds ?? 21_600;

@@ -77,7 +77,9 @@ function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
       const text = dryRun
         ? `would rescue it to ${describeConfiguration(change.to)} (dry run: nothing was modified)`
         : `is rescuing it now: ModifyVolume to ${describeConfiguration(change.to)} was requested`;
-      return { event: 'rescue', severity: 'warning', action: !dryRun, open: true, text, ...(d.forecast === undefined ? {} : { forecast: d.forecast }), monthlyCostDeltaUSD: d.cost.monthlyUSD, change };
+      // A planned window's flip is routine (info), and nothing is in danger, so no `recovered` follows it.
+      const scheduled = d.schedule === undefined ? '' : `for schedule '${d.schedule}': `;
+      return { event: 'rescue', severity: d.schedule === undefined ? 'warning' : 'info', action: !dryRun, open: d.schedule === undefined, text: scheduled + text, ...(d.forecast === undefined ? {} : { forecast: d.forecast }), monthlyCostDeltaUSD: d.cost.monthlyUSD, change };
     }
     case 'revert': {
       const change = { from: configurationOf(d.from), to: configurationOf(d.target) };
