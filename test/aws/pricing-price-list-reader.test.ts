@@ -109,7 +109,7 @@ describe('PriceListPriceReader', () => {
     expect(book.ebs.gp3.origins.storage).toBe('bundled');
     expect(describePriceBook(book)[0]).toBe('gp2: $0.1/GB-mo (Price List API)');
     expect(describePriceBook(book)[1]).toMatch(/^gp3: \$0\.08\/GB-mo \(bundled us-east-1\)/);
-    expect(priceBookSummary(book, isoUtc)).toBe('AWS Price List API us-east-1 fetched 2025-12-01T00:00:00Z for 1 of 10 figures (EBS gp2/gp3/io1/io2, RDS storage), bundled us-east-1 for the rest');
+    expect(priceBookSummary(book, isoUtc)).toBe('AWS Price List API us-east-1 fetched 2025-12-01T00:00:00Z for 1 of 10 figures (EBS gp2/gp3/io1/io2, RDS storage), bundled us-east-1 for the rest (st1, sc1, standard, and any figure the API did not give)');
   });
 });
 

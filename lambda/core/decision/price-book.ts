@@ -105,7 +105,9 @@ export function describePriceBook(book: PriceBook): string[] {
     if (p.perMiBpsMonthUSD !== undefined && p.origins.throughput !== undefined) parts.push(`$${p.perMiBpsMonthUSD}/MiBps-mo (${label(p.origins.throughput)})`);
     return `${type}: ${parts.join(', ')}`;
   });
-  lines.push(`RDS storage: gp2 $${book.rdsStorage.gp2.perGBMonthUSD}/GB-mo (${label(book.rdsStorage.gp2.origin)}), gp3 $${book.rdsStorage.gp3.perGBMonthUSD}/GB-mo (${label(book.rdsStorage.gp3.origin)})`);
+  // The bundled RDS figure is us-east-1's for every region (BUNDLED_RDS_STORAGE): say so.
+  const rds = (o: PriceOrigin) => (o === 'price-list-api' ? 'Price List API' : 'bundled us-east-1, unconfirmed');
+  lines.push(`RDS storage: gp2 $${book.rdsStorage.gp2.perGBMonthUSD}/GB-mo (${rds(book.rdsStorage.gp2.origin)}), gp3 $${book.rdsStorage.gp3.perGBMonthUSD}/GB-mo (${rds(book.rdsStorage.gp3.origin)})`);
   return lines;
 }
 
@@ -118,5 +120,5 @@ export function priceBookSummary(book: PriceBook, isoUtc: (epochSeconds: number)
   const regionNote = book.bundledRegion === book.region ? '' : ` (no bundled prices for ${book.region}: ${book.bundledRegion}'s)`;
   if (api === 0) return `bundled ${book.bundledRegion} list prices${regionNote}${book.fallbackReason === undefined ? '' : `; Price List API unavailable: ${book.fallbackReason}`}`;
   const when = book.fetchedAtEpochSeconds === undefined ? '' : ` fetched ${isoUtc(book.fetchedAtEpochSeconds)}`;
-  return `AWS Price List API ${book.region}${when} for ${api} of ${origins.length} figures (EBS gp2/gp3/io1/io2, RDS storage), bundled ${book.bundledRegion} for the rest${regionNote}`;
+  return `AWS Price List API ${book.region}${when} for ${api} of ${origins.length} figures (EBS gp2/gp3/io1/io2, RDS storage), bundled ${book.bundledRegion} for the rest (st1, sc1, standard, and any figure the API did not give)${regionNote}`;
 }
