@@ -3,6 +3,7 @@
  * against AWS SDK v3, `lambda/sim/` against the simulated fleet (DESIGN.md §3, STYLE.md §1).
  */
 import type {
+  MetricPoint,
   ModificationRequest,
   VolumeDescription,
   VolumeMetricSeries,
@@ -37,6 +38,18 @@ export interface BurstMetricsReader {
    * held in memory at once (the scan keeps only the series a decision needs).
    */
   streamMetrics?(request: MetricsRequest, onVolume: (outcome: VolumeMetricsOutcome) => void): Promise<{ metricsRequested: number }>;
+}
+
+/** An instance's own EBS burst balances (AWS/EC2 `EBSIOBalance%`, `EBSByteBalance%`, 5-minute points, oldest first). */
+export interface InstanceEbsBalance {
+  readonly instanceId: string;
+  readonly ioBalancePercent: readonly MetricPoint[];
+  readonly byteBalancePercent: readonly MetricPoint[];
+}
+
+/** Reads the EBS burst balances of the instances the scanned volumes are attached to (one batched read per scan). */
+export interface InstanceEbsBalanceReader {
+  readInstanceBalances(request: { readonly instanceIds: readonly string[]; readonly startEpochSeconds: number; readonly endEpochSeconds: number }): Promise<Map<string, InstanceEbsBalance>>;
 }
 
 /** One volume's metrics, or why they could not be read. */

@@ -15,6 +15,7 @@ import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
 import { addScanMetrics, addStageErrorMetrics, summarizeReport } from './scan-metrics';
 import { PortObserver } from './port-observer';
 import { CloudWatchBurstMetricsReader } from '../aws/cloudwatch-burst-metrics-reader';
+import { CloudWatchInstanceEbsReader } from '../aws/cloudwatch-instance-ebs-reader';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
@@ -121,13 +122,14 @@ export function createGuardianClients(config: { readonly region?: string; readon
 }
 
 /** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
-export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history'>;
+export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs'>;
 
 /** Builds the adapters over the clients (their retries are the clients'). */
 export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'dashboardName'>): AwsPorts {
   return {
     inventory: new Ec2VolumeInventory({ client: clients.ec2 }),
     metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch }),
+    instanceEbs: new CloudWatchInstanceEbsReader({ client: clients.cloudwatch }),
     modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
     notifier: new SnsNotifier({
       client: clients.sns,

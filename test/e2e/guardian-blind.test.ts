@@ -174,7 +174,8 @@ describe('the guardian failing is visible to on-call', () => {
     const runs = [await run(), await run(), await run()];
     for (const docs of runs) {
       expect(emitted(docs, GUARDIAN_METRICS.scanSucceeded)).toBeUndefined();
-      expect(emitted(docs, GUARDIAN_STAGE_ERROR_METRICS.metrics)).toBe(5);
+      // Five volumes' reads, plus the one read of their instances' EBS balances (EBSIOBalance%/EBSByteBalance%).
+      expect(emitted(docs, GUARDIAN_STAGE_ERROR_METRICS.metrics)).toBe(6);
     }
     expect(aws.calls.GetMetricData).toBeGreaterThan(0);
     expect(aws.calls.ModifyVolume).toBe(0);

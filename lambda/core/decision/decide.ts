@@ -36,6 +36,7 @@ export function decide(input: DecideInput): Decision[] {
       metrics: input.metrics.get(volume.volumeId),
       records,
       latest: input.awsModifications.get(volume.volumeId),
+      ...(volume.instanceId === undefined || input.instanceBalances?.get(volume.instanceId) === undefined ? {} : { instanceBalance: input.instanceBalances.get(volume.instanceId) }),
     };
     return decideVolume(ctx);
   });

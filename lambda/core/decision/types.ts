@@ -4,7 +4,7 @@
  */
 import type { LedgerBlock } from './ledger';
 import type { Policy, PolicyOverride } from '../policy/schema';
-import type { ModificationRecord } from '../ports';
+import type { InstanceEbsBalance, ModificationRecord } from '../ports';
 import type { PriceBook } from './price-book';
 import type { CostDelta } from './pricing';
 import type { SizedTarget, SizingResult } from './sizing';
@@ -36,6 +36,8 @@ export interface DecideInput {
   /** AWS's latest modification per volume (DescribeVolumesModifications). */
   readonly awsModifications: ReadonlyMap<string, VolumeModification>;
   readonly budget: BudgetState;
+  /** EBS burst balances of the volumes' instances, by instance id (absent = not read). */
+  readonly instanceBalances?: ReadonlyMap<string, InstanceEbsBalance>;
 }
 
 /** A configuration a volume is modified to. */
@@ -46,7 +48,7 @@ export interface ModificationTarget {
 }
 
 /** Why a wanted modification did not happen. */
-export type BlockReason = LedgerBlock | 'budget-per-run' | 'budget-flipped' | 'budget-monthly' | 'revert-window' | 'no-target';
+export type BlockReason = LedgerBlock | 'budget-per-run' | 'budget-flipped' | 'budget-monthly' | 'revert-window' | 'no-target' | 'instance-bucket';
 
 /** Why a volume is not looked at. */
 export type SkipReason = 'not-selected' | 'not-burstable' | 'no-data';
@@ -121,4 +123,6 @@ export interface VolumeContext {
   readonly metrics: VolumeMetricSeries | undefined;
   readonly records: readonly ModificationRecord[];
   readonly latest: VolumeModification | undefined;
+  /** The EBS burst balance of the volume's instance, when read. */
+  readonly instanceBalance?: InstanceEbsBalance;
 }

@@ -8,6 +8,7 @@ import { demandPoints, replayShadowBucket } from './shadow';
 import type { Decision, ModificationTarget, VolumeContext } from './types';
 import { checkLedger } from './ledger';
 import { decideScheduled } from './schedule';
+import { instanceBottleneck } from './instance-bottleneck';
 import { isoUtc } from '../iso-time';
 import { startOf, type ModificationRecord } from '../ports';
 import { modificationCostDelta, priceOf } from './pricing';
@@ -71,6 +72,8 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
   if (ledger.kind === 'blocked') {
     return { ...base(ctx, [why, ledger.reason]), kind: 'blocked', wanted: 'rescue', block: ledger.block, severity, ...(ledger.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: ledger.nextAllowedEpochSeconds }) };
   }
+  const bottleneck = instanceBottleneck(ctx.instanceBalance, ctx.now);
+  if (bottleneck !== undefined) return { ...base(ctx, [why, bottleneck]), kind: 'blocked', wanted: 'rescue', block: 'instance-bucket', severity };
   const target = ctx.override?.target ?? ctx.policy.rescue.target;
   // gp2 demand is in IOPS; st1/sc1 demand is throughput (MiB/s), which gp3 must match.
   const observed = observedDemand(ctx, sourceType);

@@ -3,6 +3,7 @@
  * record. Pure orchestration over the ports: the Lambda, the `scan` CLI and the simulated fleet all
  * run this one function. One volume's failure is recorded and the scan goes on.
  */
+import { readInstanceBalances } from './instance-balances';
 import { decide, intentRecordFor, isActing, modificationRequestFor, type ActingDecision, type Decision } from '../decision/decide';
 import { activeRescue } from '../decision/volume';
 import { forecastExhaustion } from '../forecast/forecast';
@@ -65,6 +66,7 @@ export async function runScan(deps: ScanDeps, nowEpochSeconds: number): Promise<
     errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
   }
   await recordExternalModifications(deps, { volumes: decidable, ledger, latest: awsModifications, notificationStates, policy, region, now: nowEpochSeconds }, errors);
+  const instanceBalances = await readInstanceBalances(deps, decidable, nowEpochSeconds, errors);
   const flipped = decidable.filter((v) => activeRescue({ volume: v, records: ledger.get(v.volumeId) ?? [] }) !== undefined).length;
   const decisions = decide({
     policy,
@@ -76,6 +78,7 @@ export async function runScan(deps: ScanDeps, nowEpochSeconds: number): Promise<
     metrics: series,
     ledger,
     awsModifications,
+    instanceBalances,
     budget: { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: monthToDateSpendUSD([...ledger.values()].flat(), nowEpochSeconds) },
   });
 

@@ -5,7 +5,7 @@
 import type { Decision } from '../decision/types';
 import type { PriceBook } from '../decision/price-book';
 import type { Policy } from '../policy/schema';
-import type { BurstMetricsReader, GuardianNotification, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
+import type { BurstMetricsReader, GuardianNotification, InstanceEbsBalanceReader, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
 import type { Forecast, VolumeDescription } from '../types';
 
 /** What one scan talks to, each a port (STYLE.md §1). */
@@ -22,6 +22,8 @@ export interface ScanDeps {
   readonly region?: string;
   /** The region's prices, each figure with its origin (Price List API or bundled); absent = bundled. */
   readonly prices?: PriceBook;
+  /** Reads the instances' own EBS burst balances (AWS/EC2 EBSIOBalance%/EBSByteBalance%); absent = not read. */
+  readonly instanceEbs?: InstanceEbsBalanceReader;
   /** The on-host probe's namespace, to read container-start latency with the same GetMetricData calls. */
   readonly probeNamespace?: string;
   /** Override of the dry-run flag (the CLI's `--execute` can only make it stricter or equal to the policy). */
