@@ -91,6 +91,13 @@ export class FakeAws {
   private readonly faults: Record<Operation, Fault[]> = { DescribeVolumes: [], ModifyVolume: [], DescribeVolumesModifications: [], GetMetricData: [], Publish: [] };
   /** DescribeVolumes page size the fake answers with (below 500 so tests see several pages). */
   pageSize = 2;
+  /**
+   * Instances whose EBS bandwidth bursts, with their `EBSIOBalance%` / `EBSByteBalance%` now (AWS/EC2,
+   * per InstanceId, 5-minute basic monitoring:
+   * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html). Other
+   * instances publish nothing, as sizes that do not burst.
+   */
+  readonly instanceEbsBalance = new Map<string, { ioPercent: number; bytePercent: number }>();
 
   constructor(volumes: readonly FakeVolume[], private readonly nowEpochSeconds: () => number = () => NOW_EPOCH_SECONDS) {
     for (const v of volumes) this.volumes.set(v.volumeId, { ...v });
@@ -269,6 +276,13 @@ export class FakeAws {
       const period = stat?.Period ?? 60;
       const timestamps: Date[] = [];
       const values: number[] = [];
+      const instance = this.instanceEbsBalance.get(stat?.Metric?.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value ?? '');
+      if (instance !== undefined && stat?.Metric?.Namespace === 'AWS/EC2') {
+        for (let t = startSeconds; t + period <= endSeconds; t += period) {
+          timestamps.push(new Date(t * 1000));
+          values.push(stat.Metric.MetricName === 'EBSIOBalance%' ? instance.ioPercent : instance.bytePercent);
+        }
+      }
       if (volume !== undefined && stat?.Metric?.Namespace === 'AWS/EBS') {
         for (let t = startSeconds; t + period <= endSeconds; t += period) {
           const value = metricValue(volume, stat.Metric.MetricName ?? '', (this.nowEpochSeconds() - t) / 60);
