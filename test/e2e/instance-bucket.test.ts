@@ -36,7 +36,6 @@ describe('a host whose instance EBS bucket, not its volume, is the wall', () => 
       clients: () => aws.clients(dynalite.documentClient),
       logger: new Logger({ serviceName: 'ebs-burst-guardian', logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
-      retry: { sleep: async () => undefined, baseDelayMs: 0 },
       nowEpochSeconds: () => NOW_EPOCH_SECONDS,
     });
     await handler({}, { awsRequestId: 'req-instance' });
