@@ -42,7 +42,8 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     return value === undefined || value === null || value === '' ? undefined : String(value);
   };
   const policyPath = options.policyPath ?? ctx('policy') ?? 'policy.yaml';
-  const policy = parsePolicy(readPolicyText(policyPath), policyPath);
+  const policyText = readPolicyText(policyPath);
+  const policy = parsePolicy(policyText, policyPath);
   const region = ctx('region') ?? policy.region;
   const account = ctx('account');
   const stack = new GuardianStack(app, ctx('stackName') ?? 'EbsBurstGuardian', {
@@ -50,6 +51,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     ...(region === undefined && account === undefined ? {} : { env: { region, account } }),
     description: 'ebs-burst-guardian: forecasts EBS burst-credit exhaustion and flips volumes before the wall',
     policy,
+    policyText,
     alertEmail: ctx('alertEmail'),
     scanIntervalSeconds: optionalInteger('scanIntervalSeconds', ctx('scanIntervalSeconds')),
     tableRemovalPolicy: removalPolicy(ctx('tableRemovalPolicy')),

@@ -18,6 +18,7 @@ import { GuardianAlarms, HEARTBEAT_MISSED_INTERVALS } from './guardian-alarms';
 import { GuardianChatbot } from './guardian-chatbot';
 import { GuardianDashboard } from './guardian-dashboard';
 import { GuardianFunction } from './guardian-function';
+import { GuardianPolicyParameter } from './guardian-policy-parameter';
 import { GUARDIAN_METRICS_NAMESPACE, GUARDIAN_SERVICE_NAME } from '../lambda/shared/guardian-metric-names';
 import { grantEventPermissions, grantScanPermissions } from './guardian-permissions';
 import { heartbeatPeriodSeconds, parseScanSchedule } from './guardian-schedule';
@@ -47,6 +48,8 @@ export class BurstGuardian extends Construct {
   readonly dashboard: GuardianDashboard;
   /** The Slack/Teams channels, when `chatbot` is set. */
   readonly chatbot?: GuardianChatbot;
+  /** The policy's runtime home in Parameter Store, when `policyText` was given. */
+  readonly policyParameter?: GuardianPolicyParameter;
 
   constructor(scope: Construct, id: string, props: BurstGuardianProps) {
     super(scope, id);
@@ -67,6 +70,7 @@ export class BurstGuardian extends Construct {
     // dashboard (which graphs the functions) and the functions depend on each other.
     const dashboardName = Fn.join('-', [Aws.STACK_NAME, Aws.REGION, 'burst-guardian', this.node.addr.slice(0, 8)]);
     if (props.chatbot !== undefined) this.chatbot = new GuardianChatbot(this, 'Chatbot', { ...props.chatbot, topic: this.topic });
+    this.policyParameter = props.policyText === undefined ? undefined : new GuardianPolicyParameter(this, 'Policy', { text: props.policyText });
     const functions = this.createFunctions(props, { metricsNamespace, probeNamespace, scanTimeout, logRetention, dashboardName });
     this.scanFunction = functions.scan;
     this.eventFunction = functions.event;
@@ -78,6 +82,7 @@ export class BurstGuardian extends Construct {
       topic: this.topic,
       metricsNamespace,
       heartbeatPeriodSeconds: heartbeatPeriodSeconds(schedule, HEARTBEAT_MISSED_INTERVALS),
+      watchPolicyLoads: this.policyParameter !== undefined,
     });
     this.dashboard = new GuardianDashboard(this, 'Dashboard', {
       scanFunction: this.scanFunction.function,
@@ -106,6 +111,7 @@ export class BurstGuardian extends Construct {
       PRICE_SOURCE: 'price-list-api',
       POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
       DASHBOARD_NAME: settings.dashboardName,
+      ...this.policyParameter?.environment(),
     };
     const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic };
     const scan = new GuardianFunction(this, 'Scan', {
@@ -122,6 +128,7 @@ export class BurstGuardian extends Construct {
       reservedConcurrentExecutions: 1,
     });
     grantScanPermissions(scan, permissionTargets);
+    this.policyParameter?.grantRead(scan.role);
     const event = new GuardianFunction(this, 'ModificationEvent', {
       entry: 'lambda/handlers/modification-event.ts',
       description: 'ebs-burst-guardian modifyVolume event handler',
@@ -132,6 +139,7 @@ export class BurstGuardian extends Construct {
       logRetention,
     });
     grantEventPermissions(event, permissionTargets);
+    this.policyParameter?.grantRead(event.role);
     return { scan, event };
   }
 

@@ -51,6 +51,8 @@ export interface GuardianAlarmsProps {
   readonly metricsNamespace: string;
   /** One scan interval rounded up to a minute (see `heartbeatPeriodSeconds`): the heartbeat's and the stage alarms' period. */
   readonly heartbeatPeriodSeconds: number;
+  /** Alarm on `PolicyLoadErrors` (the stored policy is invalid or unreadable). @default false */
+  readonly watchPolicyLoads?: boolean;
 }
 
 /** The alarms, wired to the topic. */
@@ -65,6 +67,8 @@ export class GuardianAlarms extends Construct {
   readonly heartbeat: cloudwatch.Alarm;
   /** One per stage: errors in `STAGE_ERROR_RUNS[stage]` scan intervals in a row. */
   readonly stageErrors: Readonly<Record<GuardianStage, cloudwatch.Alarm>>;
+  /** A run could not use the policy in Parameter Store and ran on the last good one (when `watchPolicyLoads`). */
+  readonly policyLoadErrors?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: GuardianAlarmsProps) {
     super(scope, id);
@@ -93,6 +97,17 @@ export class GuardianAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.stageErrors = Object.fromEntries(GUARDIAN_STAGES.map((stage) => [stage, this.stageAlarm(props, stage)])) as Record<GuardianStage, cloudwatch.Alarm>;
+    if (props.watchPolicyLoads === true) {
+      this.policyLoadErrors = this.ownMetric(props, GUARDIAN_METRICS.policyLoadErrors).createAlarm(this, 'PolicyLoadErrors', {
+        alarmDescription:
+          'The policy in Parameter Store is invalid or unreadable: the guardian runs on the last good policy. The scan log names file, line and field; fix it with burst-guardian policy push.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // Emitted only when a run falls back: silence means the stored policy is in use.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     const action = new SnsAction(props.topic);
     for (const alarm of this.all()) {
       alarm.addAlarmAction(action);
@@ -102,7 +117,14 @@ export class GuardianAlarms extends Construct {
 
   /** Every alarm of the guardian (for the dashboard). */
   all(): cloudwatch.Alarm[] {
-    return [this.scanErrors, this.eventErrors, this.deadLetters, this.heartbeat, ...GUARDIAN_STAGES.map((stage) => this.stageErrors[stage])];
+    return [
+      this.scanErrors,
+      this.eventErrors,
+      this.deadLetters,
+      this.heartbeat,
+      ...GUARDIAN_STAGES.map((stage) => this.stageErrors[stage]),
+      ...(this.policyLoadErrors === undefined ? [] : [this.policyLoadErrors]),
+    ];
   }
 
   /** Errors of one stage in `STAGE_ERROR_RUNS[stage]` consecutive intervals; no datum means no errors. */

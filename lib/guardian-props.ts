@@ -13,6 +13,12 @@ import type { GuardianChatbotSettings } from './guardian-chatbot';
 export interface BurstGuardianProps {
   /** The validated policy (`parsePolicy`); embedded in both functions' bundles. */
   readonly policy: Policy;
+  /**
+   * The policy file's text: stored in an SSM parameter the functions read at run time, so a
+   * `policy push` changes the policy without a redeploy (lib/guardian-policy-parameter.ts).
+   * @default - no parameter: the embedded policy only
+   */
+  readonly policyText?: string;
   /** EventBridge schedule expression of the scan. @default - the policy's `schedule` */
   readonly schedule?: string;
   /** Seconds between scans, required when the schedule is a `cron(...)`. @default - derived from `rate(...)` */

@@ -5,6 +5,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BurstGuardian, type BurstGuardianProps } from './burst-guardian';
+import { POLICY_PARAMETER_OUTPUT_KEY } from '../lambda/shared/policy-parameter';
 import { ProbeDistribution, type ProbeDistributionProps } from './probe-distribution';
 
 /**
@@ -40,6 +41,9 @@ export class GuardianStack extends Stack {
       new CfnOutput(this, 'ProbeLayerVersionArnArm64', { value: probe.layers.aarch64.layerVersionArn, description: 'Probe with its Node runtime for aarch64 hosts (layer version)' });
       new CfnOutput(this, 'ProbeInstallDocumentName', { value: probe.installDocument.ref, description: 'SSM document installing the probe' });
       new CfnOutput(this, 'ProbeInstancePolicyArn', { value: probe.instancePolicy.managedPolicyArn, description: "Attach to the instances' role" });
+    }
+    if (this.guardian.policyParameter !== undefined) {
+      new CfnOutput(this, POLICY_PARAMETER_OUTPUT_KEY, { value: this.guardian.policyParameter.parameter.parameterName, description: 'SSM parameter holding the policy (burst-guardian policy push)' });
     }
     new CfnOutput(this, 'DashboardName', { value: this.guardian.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard' });
   }

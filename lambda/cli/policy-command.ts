@@ -11,12 +11,22 @@ import { HELP_OPTION, parseCommandArgs } from './args';
 
 const HELP = `usage: burst-guardian policy validate FILE   check a policy file (prints ok or the errors)
        burst-guardian policy print FILE      print the policy with defaults applied (JSON)
+       burst-guardian policy push FILE ...   store it where the deployed guardian reads it (--help)
   The same schema as \`cdk synth\` and the Lambda: a policy passes here exactly when it deploys.
   Exit codes: 0 valid, 1 invalid or unreadable (every problem with file:line:column and field), 2 usage.
 `;
 
 /** Runs the `policy` sub-command. */
 export async function runPolicy(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'push') {
+    // push has its own options (--stack, --parameter, --execute): parsed in policy-push-command.ts.
+    const { runPolicyPush, POLICY_PUSH_HELP } = await import('./policy-push-command');
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(POLICY_PUSH_HELP);
+      return 0;
+    }
+    return runPolicyPush(argv.slice(1), io);
+  }
   const { values, positionals } = parseCommandArgs(argv, HELP_OPTION, HELP, true);
   if (values.help) {
     io.stdout(HELP);

@@ -27,6 +27,10 @@ import { runScan } from '../core/scan/scan';
 import { reconcileOpenModifications } from '../core/scan/reconcile';
 import { assessScanWatch } from '../core/scan/watch';
 import type { ScanDeps, ScanError, ScanReport } from '../core/scan/types';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SsmPolicySource, type PolicyTextSource } from '../aws/ssm-policy-source';
+import { POLICY_PARAMETER_ENV } from '../shared/policy-parameter';
+import { policyForRun, RuntimePolicy } from './runtime-policy';
 
 /** The four SDK clients a scan talks through. */
 export interface GuardianClients {
@@ -48,6 +52,8 @@ export interface GuardianEnvironment {
   readonly dashboardName?: string;
   /** `price-list-api` (PRICE_SOURCE) to price with the AWS Price List Query API; otherwise the bundled table. */
   readonly priceSource?: 'price-list-api' | 'bundled';
+  /** The Parameter Store parameter holding the policy text; unset: the embedded policy only. */
+  readonly policyParameterName?: string;
 }
 
 /**
@@ -83,6 +89,7 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(env.DASHBOARD_NAME ? { dashboardName: env.DASHBOARD_NAME } : {}),
     ...(env.PRICE_SOURCE === 'price-list-api' ? { priceSource: 'price-list-api' as const } : {}),
+    ...(env[POLICY_PARAMETER_ENV] ? { policyParameterName: env[POLICY_PARAMETER_ENV] } : {}),
   };
 }
 
@@ -156,6 +163,8 @@ export interface HandlerOptions {
   readonly metrics?: Metrics;
   readonly nowEpochSeconds?: () => number;
   readonly nowMs?: () => number;
+  /** Where the runtime policy text comes from; defaults to Parameter Store when `POLICY_PARAMETER_NAME` is set. */
+  readonly policySource?: () => PolicyTextSource;
 }
 
 /** One scan run by a handler. */
@@ -176,6 +185,7 @@ interface Wired {
   readonly policy: Policy;
   readonly env: GuardianEnvironment;
   readonly prices?: PriceBookSource;
+  readonly runtimePolicy?: RuntimePolicy;
 }
 
 /**
@@ -201,11 +211,14 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const env = readGuardianEnvironment(options.env ?? process.env);
     const clients = options.clients?.() ?? createGuardianClients(env.region === undefined ? {} : { region: env.region });
     const prices = env.priceSource === 'price-list-api' && clients.pricing !== undefined ? new PriceListPriceReader({ client: clients.pricing }) : undefined;
-    wired = { ports: createAwsPorts(clients, env), policy, env, ...(prices === undefined ? {} : { prices }) };
+    const source = options.policySource?.() ?? defaultPolicySource(env);
+    const runtimePolicy = source === undefined ? undefined : new RuntimePolicy(policy, source);
+    wired = { ports: createAwsPorts(clients, env), policy, env, ...(prices === undefined ? {} : { prices }), ...(runtimePolicy === undefined ? {} : { runtimePolicy }) };
     return wired;
   };
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {
-    const { ports, policy, env, prices } = deps();
+    const { ports, env, prices, ...held } = deps();
+    const policy = await policyForRun(held.runtimePolicy, held.policy, { logger, metrics });
     const startedMs = nowMs();
     const observer = new PortObserver();
     const priceRegion = env.region ?? policy.region ?? 'us-east-1';
@@ -240,7 +253,8 @@ export function createWiredScan(options: HandlerOptions = {}): {
   };
   // Reconciliation only: DescribeVolumesModifications and the table, the event function's permissions.
   const reconcile = async (runId: string): Promise<ReconcileOutcome> => {
-    const { ports, policy } = deps();
+    const { ports, ...held } = deps();
+    const policy = await policyForRun(held.runtimePolicy, held.policy, { logger, metrics });
     const errors: ScanError[] = [];
     const reconciled = await reconcileOpenModifications({ ...ports, policy, runId, log: toScanLog(logger) }, nowEpochSeconds(), errors);
     metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, errors.length);
@@ -250,4 +264,10 @@ export function createWiredScan(options: HandlerOptions = {}): {
     return { reconciled, errors };
   };
   return { run, reconcile, logger };
+}
+
+function defaultPolicySource(env: GuardianEnvironment): PolicyTextSource | undefined {
+  if (env.policyParameterName === undefined) return undefined;
+  const client = new SSMClient({ requestHandler: SDK_REQUEST_HANDLER, ...(env.region === undefined ? {} : { region: env.region }) });
+  return new SsmPolicySource({ client, parameterName: env.policyParameterName });
 }

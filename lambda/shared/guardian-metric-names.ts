@@ -29,6 +29,11 @@ export const GUARDIAN_METRICS = {
   alertsSent: 'AlertsSent',
   /** Volumes whose processing failed within a scan (the scan itself went on). Count. */
   volumeErrors: 'VolumeErrors',
+  /**
+   * 1 per run that could not use the policy stored in Parameter Store (invalid or unreadable) and ran
+   * on the last good one (lambda/handlers/runtime-policy.ts). Emitted only when it happens. Count.
+   */
+  policyLoadErrors: 'PolicyLoadErrors',
 } as const;
 
 /** The stages a guardian run can fail in, each with its own error metric and alarm. */

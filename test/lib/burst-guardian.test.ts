@@ -279,8 +279,9 @@ describe('least-privilege IAM', () => {
 describe('alarms and dashboard', () => {
   it('sends every alarm and its recovery to the alert topic', () => {
     const topic = { Ref: logicalIdOf('AWS::SNS::Topic') };
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 4 + GUARDIAN_STAGES.length);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + GUARDIAN_STAGES.length);
+    // 4 + one per stage + PolicyLoadErrors (the app stores the policy in Parameter Store).
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 5 + GUARDIAN_STAGES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + GUARDIAN_STAGES.length);
   });
 
   it.each(GUARDIAN_STAGES.map((stage) => [stage, GUARDIAN_STAGE_ERROR_METRICS[stage]]))(
