@@ -52,6 +52,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     description: 'ebs-burst-guardian: forecasts EBS burst-credit exhaustion and flips volumes before the wall',
     policy,
     policyText,
+    accountName: ctx('accountName'),
     alertEmail: ctx('alertEmail'),
     scanIntervalSeconds: optionalInteger('scanIntervalSeconds', ctx('scanIntervalSeconds')),
     tableRemovalPolicy: removalPolicy(ctx('tableRemovalPolicy')),

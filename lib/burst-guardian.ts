@@ -112,6 +112,7 @@ export class BurstGuardian extends Construct {
       POWERTOOLS_SERVICE_NAME: GUARDIAN_SERVICE_NAME,
       DASHBOARD_NAME: settings.dashboardName,
       ...this.policyParameter?.environment(),
+      ...(props.accountName === undefined ? {} : { ACCOUNT_NAME: props.accountName }),
     };
     const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic };
     const scan = new GuardianFunction(this, 'Scan', {

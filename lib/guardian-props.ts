@@ -19,6 +19,8 @@ export interface BurstGuardianProps {
    * @default - no parameter: the embedded policy only
    */
   readonly policyText?: string;
+  /** The account's human name in notifications (`account 123456789012 (prod-payments), eu-west-1`). @default - the id only */
+  readonly accountName?: string;
   /** EventBridge schedule expression of the scan. @default - the policy's `schedule` */
   readonly schedule?: string;
   /** Seconds between scans, required when the schedule is a `cron(...)`. @default - derived from `rate(...)` */

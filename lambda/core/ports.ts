@@ -116,6 +116,8 @@ export interface GuardianNotification {
   readonly nameTag?: string;
   readonly instanceId?: string;
   readonly region?: string;
+  /** The account the volume is in (organization deployments: every spoke says whose volume it is). */
+  readonly account?: AccountIdentity;
   readonly balancePercent?: number;
   readonly secondsToEmpty?: number;
   readonly containerStartP90Ms?: number;
@@ -231,6 +233,9 @@ export interface ModificationRecord {
   readonly runId: string;
   /** The policy schedule (planned critical window) that asked for it; absent for rescues and shadow reverts. */
   readonly schedule?: string;
+  /** Account and region of the volume (stamped by `withOrigin`; absent on records written before). */
+  readonly accountId?: string;
+  readonly region?: string;
 }
 
 /** Kinds of events in the history. */
@@ -255,6 +260,15 @@ export interface HistoryEvent {
   readonly summary: string;
   /** JSON-serializable details (forecast, decision, costs). */
   readonly details: Readonly<Record<string, unknown>>;
+  /** Account and region of the volume (stamped by `withOrigin`; absent on events written before). */
+  readonly accountId?: string;
+  readonly region?: string;
+}
+
+/** An AWS account as people name it: the 12-digit id and, when known, a name (`prod-payments`). */
+export interface AccountIdentity {
+  readonly id: string;
+  readonly name?: string;
 }
 
 /** Per-volume notification state, for dedup and escalation; `version` guards concurrent writers. */

@@ -16,11 +16,13 @@ export interface ScanHandlerResult {
 }
 
 /** Builds the scheduled-scan handler; tests inject clients, env and policy, Lambda uses the defaults. */
-export function createScanHandler(options: HandlerOptions = {}): (event: unknown, context: Pick<Context, 'awsRequestId'>) => Promise<ScanHandlerResult> {
+export function createScanHandler(
+  options: HandlerOptions = {},
+): (event: unknown, context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'invokedFunctionArn'>>) => Promise<ScanHandlerResult> {
   const { run, logger } = createWiredScan(options);
   return async (_event, context) => {
     logger.addContext(context as Context);
-    const report = await run({ runId: context.awsRequestId, heartbeat: true });
+    const report = await run({ runId: context.awsRequestId, heartbeat: true, functionArn: context.invokedFunctionArn });
     return { runId: report.runId, dryRun: report.dryRun, volumesScanned: report.volumesScanned, counts: { ...report.counts }, errors: report.errors.length };
   };
 }

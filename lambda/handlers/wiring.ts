@@ -31,6 +31,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmPolicySource, type PolicyTextSource } from '../aws/ssm-policy-source';
 import { POLICY_PARAMETER_ENV } from '../shared/policy-parameter';
 import { policyForRun, RuntimePolicy } from './runtime-policy';
+import { scanOrigin } from './scan-origin';
 
 /** The four SDK clients a scan talks through. */
 export interface GuardianClients {
@@ -172,6 +173,8 @@ export interface WiredScanRequest {
   readonly runId: string;
   /** Emit `ScanSucceeded` (the scheduled scan): the heartbeat alarm reads it. */
   readonly heartbeat: boolean;
+  /** The invoked function's ARN (Lambda context): its account is the scan's account. */
+  readonly functionArn?: string;
 }
 
 /** What a reconciliation-only run did. */
@@ -234,6 +237,7 @@ export function createWiredScan(options: HandlerOptions = {}): {
         ...(env.region === undefined ? {} : { region: env.region }),
         ...(book === undefined ? {} : { prices: book }),
         ...(env.probeNamespace === undefined ? {} : { probeNamespace: env.probeNamespace }),
+        ...scanOrigin(options.env ?? process.env, request.functionArn),
       },
       nowEpochSeconds(),
     );

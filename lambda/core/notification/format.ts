@@ -128,7 +128,7 @@ function volumeLine(n: GuardianNotification): string {
 
 /** The fact lines shared by the text body, the Chatbot description and the CLI's printout. */
 export function formatFacts(n: GuardianNotification): string[] {
-  const account = n.deployment?.accountId;
+  const account = accountLabel(n);
   const region = regionOf(n);
   const lines = [`Volume: ${volumeLine(n)}`];
   const where = [n.instanceId === undefined ? 'not attached' : `instance ${n.instanceId}`, account === undefined ? undefined : `account ${account}`, region === undefined ? undefined : `region ${region}`];
@@ -193,7 +193,21 @@ export function formatMessageAttributes(n: GuardianNotification): Record<string,
     event: { DataType: 'String', StringValue: n.event },
     volume_id: { DataType: 'String', StringValue: n.volumeId },
     dry_run: { DataType: 'String', StringValue: String(n.dryRun) },
+    ...optionalAttribute('account_id', n.account?.id ?? n.deployment?.accountId),
+    ...optionalAttribute('region', regionOf(n)),
   };
+}
+
+function optionalAttribute(name: string, value: string | undefined): Record<string, { DataType: 'String'; StringValue: string }> {
+  return value === undefined || value === '' ? {} : { [name]: { DataType: 'String', StringValue: value } };
+}
+
+/** `123456789012 (prod-payments)`: the scan's account (organization spokes) or the notifier's deployment. */
+function accountLabel(n: GuardianNotification): string | undefined {
+  const id = n.account?.id ?? n.deployment?.accountId;
+  if (id === undefined) return undefined;
+  const name = n.account?.name;
+  return name === undefined || name === '' ? id : `${id} (${name})`;
 }
 
 /** UTF-8 byte length of a string (no TextEncoder needed: counts code points by range). */

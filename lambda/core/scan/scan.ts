@@ -18,6 +18,7 @@ import { reconcileOpenModifications, recordRoundTrips } from './reconcile';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types';
 import { mapWithConcurrency, messageOf, monthToDateSpendUSD, scheduleIntervalSeconds } from './support';
 import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetricSeries, type VolumeModification } from '../types';
+import { withOriginDeps } from './origin';
 
 export type { ScanDeps, ScanReport, VolumeScanResult, ScanError } from './types';
 
@@ -28,10 +29,11 @@ const FLIPPED_LOOKBACK_SECONDS = 24 * 3600;
 const LEDGER_CONCURRENCY = 16;
 
 /** Runs one scan at `nowEpochSeconds` and returns what it saw, decided and did. */
-export async function runScan(deps: ScanDeps, nowEpochSeconds: number): Promise<ScanReport> {
+export async function runScan(input: ScanDeps, nowEpochSeconds: number): Promise<ScanReport> {
+  const deps = withOriginDeps(input);
   const dryRun = deps.policy.dryRun || deps.dryRun === true;
   const policy: Policy = { ...deps.policy, dryRun };
-  const region = deps.region ?? policy.region;
+  const region = deps.region ?? deps.origin?.region ?? policy.region;
   const errors: ScanError[] = [];
   const reconciled = await reconcileOpenModifications(deps, nowEpochSeconds, errors);
 

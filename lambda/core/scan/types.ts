@@ -7,6 +7,7 @@ import type { PriceBook } from '../decision/price-book';
 import type { Policy } from '../policy/schema';
 import type { BurstMetricsReader, GuardianNotification, InstanceEbsBalanceReader, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
 import type { Forecast, VolumeDescription } from '../types';
+import type { ScanOrigin } from './origin';
 
 /** What one scan talks to, each a port (STYLE.md §1). */
 export interface ScanDeps {
@@ -18,12 +19,14 @@ export interface ScanDeps {
   readonly policy: Policy;
   /** Unique per run (the Lambda request id, or a generated one). */
   readonly runId: string;
-  /** Region for prices and console links; falls back to the policy's region. */
+  /** Region for prices and console links; falls back to the origin's region, then the policy's. */
   readonly region?: string;
   /** The region's prices, each figure with its origin (Price List API or bundled); absent = bundled. */
   readonly prices?: PriceBook;
   /** Reads the instances' own EBS burst balances (AWS/EC2 EBSIOBalance%/EBSByteBalance%); absent = not read. */
   readonly instanceEbs?: InstanceEbsBalanceReader;
+  /** Account and region this guardian watches: stamped on every record and notification it writes. */
+  readonly origin?: ScanOrigin;
   /** The on-host probe's namespace, to read container-start latency with the same GetMetricData calls. */
   readonly probeNamespace?: string;
   /** Override of the dry-run flag (the CLI's `--execute` can only make it stricter or equal to the policy). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatChatbotMessage } from '../../../lambda/core/notification/chatbot';
 import {
   formatBody,
+  formatFacts,
   formatDuration,
   formatMessageAttributes,
   formatSubject,
@@ -152,13 +153,25 @@ describe('formatBody', () => {
 });
 
 describe('formatMessageAttributes', () => {
-  it('exposes severity, event, volume_id and dry_run as String attributes', () => {
+  it('exposes severity, event, volume_id, dry_run, account_id and region as String attributes', () => {
     expect(formatMessageAttributes(BASE)).toEqual({
       severity: { DataType: 'String', StringValue: 'critical' },
       event: { DataType: 'String', StringValue: 'forecast-alert' },
       volume_id: { DataType: 'String', StringValue: 'vol-0123456789abcdef0' },
       dry_run: { DataType: 'String', StringValue: 'false' },
+      account_id: { DataType: 'String', StringValue: '123456789012' },
+      region: { DataType: 'String', StringValue: 'eu-west-1' },
     });
+  });
+
+  it.each([
+    [{ id: '210987654321', name: 'prod-payments' }, 'account 210987654321 (prod-payments), region eu-west-1'],
+    [{ id: '210987654321' }, 'account 210987654321, region eu-west-1'],
+    [undefined, 'account 123456789012, region eu-west-1'],
+  ])("names the scan's account %o over the notifier's deployment", (account, where) => {
+    const n = { ...BASE, ...(account === undefined ? {} : { account }) };
+    expect(formatFacts(n)).toContain(`Where: instance i-0abc1234def567890, ${where}`);
+    expect(formatMessageAttributes(n).account_id?.StringValue).toBe(account?.id ?? '123456789012');
   });
 });
 
