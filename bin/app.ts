@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { GuardianPropsError, PolicyValidationError } from '../lambda/core/errors';
 import { parsePolicy, type Policy } from '../lambda/core/policy/policy';
 import { GuardianStack, type GuardianStackProps } from '../lib/guardian-stack';
+import { buildOrgApp } from './org-app';
 import type { ProbeDistributionProps } from '../lib/probe-distribution';
 
 /** Options of `buildApp`; anything not given comes from the CDK context. */
@@ -107,7 +108,8 @@ function removalPolicy(value: string | undefined): RemovalPolicy | undefined {
 /** Entry point: synthesizes, or prints the policy/context problem and exits 1. */
 export function main(): number {
   try {
-    buildApp().app.synth();
+    // The organization shape when the context names OUs (bin/org-app.ts), else the single account.
+    (buildOrgApp()?.app ?? buildApp().app).synth();
     return 0;
   } catch (error) {
     if (error instanceof PolicyValidationError || error instanceof GuardianPropsError) {

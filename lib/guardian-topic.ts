@@ -33,6 +33,10 @@ export interface GuardianTopicProps {
   readonly displayName?: string;
   /** Description of the topic's KMS key. @default 'ebs-burst-guardian alert topic' */
   readonly keyDescription?: string;
+  /** A fixed topic name (other accounts' templates name it). @default - generated */
+  readonly topicName?: string;
+  /** An alias of the key (other accounts' grants name it through kms:ResourceAliases). @default - none */
+  readonly keyAlias?: string;
 }
 
 /** A KMS-encrypted, TLS-only SNS topic that CloudWatch alarms of this account and region can publish to. */
@@ -51,6 +55,7 @@ export class GuardianTopic extends Construct {
       // with the stack instead of leaving a billed key behind (7 days is KMS's minimum waiting period).
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
+      ...(props.keyAlias === undefined ? {} : { alias: props.keyAlias }),
     });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -64,6 +69,7 @@ export class GuardianTopic extends Construct {
     );
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: props.displayName ?? 'EBS burst guardian',
+      ...(props.topicName === undefined ? {} : { topicName: props.topicName }),
       masterKey: this.key,
       // Adds a Deny on aws:SecureTransport=false to the topic policy (AwsSolutions-SNS3).
       enforceSSL: true,
