@@ -32,6 +32,7 @@ import { SsmPolicySource, type PolicyTextSource } from '../aws/ssm-policy-source
 import { POLICY_PARAMETER_ENV } from '../shared/policy-parameter';
 import { policyForRun, RuntimePolicy } from './runtime-policy';
 import { scanOrigin } from './scan-origin';
+import { hubSinksFromEnv, withHub, type HubSinks } from './hub-ports';
 
 /** The four SDK clients a scan talks through. */
 export interface GuardianClients {
@@ -166,6 +167,8 @@ export interface HandlerOptions {
   readonly nowMs?: () => number;
   /** Where the runtime policy text comes from; defaults to Parameter Store when `POLICY_PARAMETER_NAME` is set. */
   readonly policySource?: () => PolicyTextSource;
+  /** The hub copies of an organization spoke; defaults to the `HUB_*` environment (none when unset). */
+  readonly hubSinks?: () => HubSinks;
 }
 
 /** One scan run by a handler. */
@@ -216,7 +219,15 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const prices = env.priceSource === 'price-list-api' && clients.pricing !== undefined ? new PriceListPriceReader({ client: clients.pricing }) : undefined;
     const source = options.policySource?.() ?? defaultPolicySource(env);
     const runtimePolicy = source === undefined ? undefined : new RuntimePolicy(policy, source);
-    wired = { ports: createAwsPorts(clients, env), policy, env, ...(prices === undefined ? {} : { prices }), ...(runtimePolicy === undefined ? {} : { runtimePolicy }) };
+    const ports = createAwsPorts(clients, env);
+    const hub = options.hubSinks?.() ?? hubSinksFromEnv(options.env ?? process.env, { logger, metrics });
+    wired = {
+      ports: hub === undefined ? ports : withHub(ports, hub),
+      policy,
+      env,
+      ...(prices === undefined ? {} : { prices }),
+      ...(runtimePolicy === undefined ? {} : { runtimePolicy }),
+    };
     return wired;
   };
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {

@@ -7,7 +7,10 @@
  */
 
 /** Environment variables of a spoke's functions naming the hub. */
-export const HUB_ENV = { tableName: 'HUB_TABLE_NAME', tableRegion: 'HUB_TABLE_REGION', topicArn: 'HUB_TOPIC_ARN' } as const;
+export const HUB_ENV = { tableName: 'HUB_TABLE', tableRegion: 'HUB_REGION', topicArn: 'HUB_TOPIC_ARN', spokeAccount: 'SPOKE_ACCOUNT_ID' } as const;
+
+/** Copies to the hub that failed (the spoke's own write succeeded), in the guardian's namespace. Count. */
+export const HUB_WRITE_ERRORS_METRIC = 'HubWriteErrors';
 
 /** The hub partition key of an item whose own partition key is `pk`. */
 export function hubPartitionKey(accountId: string, region: string, pk: string): string {

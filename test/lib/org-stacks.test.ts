@@ -77,7 +77,9 @@ describe('the spoke template', () => {
     spoke.resourceCountIs('AWS::Events::Rule', 2);
     spoke.resourceCountIs('AWS::DynamoDB::Table', 1);
     spoke.resourceCountIs('AWS::SSM::Parameter', 1);
-    spoke.resourceCountIs('AWS::CloudWatch::Alarm', 5 + GUARDIAN_STAGES.length);
+    // The single-account guardian's alarms plus HubWriteErrors.
+    spoke.resourceCountIs('AWS::CloudWatch::Alarm', 6 + GUARDIAN_STAGES.length);
+    spoke.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HubWriteErrors', Namespace: 'EbsBurstGuardian' });
   });
 
   it('takes its code from the regional asset bucket of the region it is deployed in', () => {

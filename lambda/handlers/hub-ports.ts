@@ -1,0 +1,90 @@
+/**
+ * A spoke's ports also feed the hub: every event and modification the guardian records in its own
+ * table is copied to the central table, and every notification is also published to the central
+ * topic. The spoke's own write always comes first and decides the outcome; a failed copy never
+ * fails the scan (the guardian must not stop because the hub is unreachable): it is logged and
+ * counted as `HubWriteErrors` (alarmed in the spoke, lib/guardian-spoke-stack.ts).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HubHistoryWriter } from '../aws/hub-history-writer';
+import { SnsNotifier } from '../aws/sns-notifier';
+import type { HistoryStore, Notifier } from '../core/ports';
+import { HUB_ENV, HUB_WRITE_ERRORS_METRIC } from '../shared/hub-history';
+import type { AwsPorts } from './wiring';
+
+/** Where the copies go, and who hears about a failed one. */
+export interface HubSinks {
+  readonly writer: Pick<HubHistoryWriter, 'putEvent' | 'putModification' | 'updateModification'>;
+  readonly notifier: Notifier;
+  readonly logger: Pick<Logger, 'warn'>;
+  readonly metrics: Pick<Metrics, 'addMetric'>;
+}
+
+/** The ports with the hub copies added. */
+export function withHub(ports: AwsPorts, hub: HubSinks): AwsPorts {
+  const copy = async (what: string, action: () => Promise<void>): Promise<void> => {
+    try {
+      await action();
+    } catch (error) {
+      hub.logger.warn('hub copy failed (the guardian goes on)', { what, error: error instanceof Error ? error.message : String(error) });
+      hub.metrics.addMetric(HUB_WRITE_ERRORS_METRIC, MetricUnit.Count, 1);
+    }
+  };
+  const local = ports.history;
+  const history: HistoryStore = {
+    ...bind(local),
+    appendEvent: async (event) => {
+      await local.appendEvent(event);
+      await copy('event', () => hub.writer.putEvent(event));
+    },
+    putIntent: async (record) => {
+      await local.putIntent(record);
+      await copy('intent', () => hub.writer.putModification(record));
+    },
+    updateModification: async (volumeId, modificationId, expectedStatus, patch) => {
+      await local.updateModification(volumeId, modificationId, expectedStatus, patch);
+      await copy('modification update', () => hub.writer.updateModification(volumeId, modificationId, patch));
+    },
+  };
+  const notifier: Notifier = {
+    notify: async (notification) => {
+      await ports.notifier.notify(notification);
+      await copy('notification', () => hub.notifier.notify(notification));
+    },
+  };
+  return { ...ports, history, notifier };
+}
+
+/** The hub sinks from the spoke's environment, or undefined outside an organization deployment. */
+export function hubSinksFromEnv(env: Readonly<Record<string, string | undefined>>, report: Pick<HubSinks, 'logger' | 'metrics'>): HubSinks | undefined {
+  const table = env[HUB_ENV.tableName];
+  const topicArn = env[HUB_ENV.topicArn];
+  const hubRegion = env[HUB_ENV.tableRegion];
+  const accountId = env[HUB_ENV.spokeAccount];
+  const region = env.AWS_REGION;
+  if (!table || !topicArn || !hubRegion || !accountId || !region) return undefined;
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: hubRegion }), { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    writer: new HubHistoryWriter({ client: dynamo, tableName: table, accountId, region }),
+    notifier: new SnsNotifier({ client: new SNSClient({ region: hubRegion }), topicArn }),
+    ...report,
+  };
+}
+
+function bind(store: HistoryStore): HistoryStore {
+  return {
+    appendEvent: (e) => store.appendEvent(e),
+    putIntent: (r) => store.putIntent(r),
+    updateModification: (...args) => store.updateModification(...args),
+    listModifications: (...args) => store.listModifications(...args),
+    listOpenModifications: () => store.listOpenModifications(),
+    listEvents: (...args) => store.listEvents(...args),
+    listMonth: (month) => store.listMonth(month),
+    getNotificationState: (volumeId) => store.getNotificationState(volumeId),
+    putNotificationState: (state) => store.putNotificationState(state),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * An organization spoke copies its records to the hub table (keys prefixed with its account and
+ * region) and its alerts to the hub topic; a hub that cannot be written never stops the guardian:
+ * the spoke's own records are complete, and HubWriteErrors is emitted.
+ */
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
+import { HubHistoryWriter } from '../../lambda/aws/hub-history-writer';
+import type { GuardianNotification } from '../../lambda/core/ports';
+import { parsePolicy } from '../../lambda/core/policy/policy';
+import type { HubSinks } from '../../lambda/handlers/hub-ports';
+import { createScanHandler } from '../../lambda/handlers/scan';
+import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
+import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+
+const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
+const ACCOUNT = '222222222222';
+
+let dynalite: DynaliteHandle;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function setup(hubFails: boolean) {
+  const aws = new FakeAws([drainingVolume(1), idleVolume(2)]);
+  const tableName = await dynalite.createHistoryTable();
+  const hubTable = await dynalite.createHistoryTable();
+  const hubAlerts: GuardianNotification[] = [];
+  const writer = new HubHistoryWriter({ client: dynalite.documentClient, tableName: hubTable, accountId: ACCOUNT, region: 'eu-west-1' });
+  const denied = async () => {
+    // What DynamoDB answers when the resource policy does not allow the call.
+    throw Object.assign(new Error('User is not authorized to perform: dynamodb:PutItem'), { name: 'AccessDeniedException' });
+  };
+  const metrics = new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' });
+  const logger = new Logger({ logLevel: 'SILENT' });
+  const sinks = (): HubSinks => ({
+    writer: hubFails ? { putEvent: denied, putModification: denied, updateModification: denied } : writer,
+    notifier: { notify: async (n) => void hubAlerts.push(n) },
+    logger,
+    metrics,
+  });
+  const handler = createScanHandler({
+    env: { TABLE_NAME: tableName, TOPIC_ARN: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardian`, AWS_REGION: 'eu-west-1' },
+    policyJson: POLICY_JSON,
+    clients: () => aws.clients(dynalite.documentClient),
+    hubSinks: sinks,
+    logger,
+    metrics,
+    nowEpochSeconds: () => NOW_EPOCH_SECONDS,
+  });
+  return { aws, handler, tableName, hubTable, hubAlerts };
+}
+
+async function hubItems(hubTable: string, pk: string) {
+  const answer = await dynalite.documentClient.send(new QueryCommand({ TableName: hubTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+  return answer.Items ?? [];
+}
+
+function emfNames(written: string[]): string[] {
+  return written
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{') && l.includes('_aws'))
+    .flatMap((l) => Object.keys(JSON.parse(l) as Record<string, unknown>));
+}
+
+describe('an organization spoke and its hub', () => {
+  it('copies events, intents and alerts to the hub under its own account and region', async () => {
+    const { handler, hubTable, hubAlerts } = await setup(false);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await handler({}, { awsRequestId: 'r1', invokedFunctionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:scan` });
+    vi.restoreAllMocks();
+    const volumeId = drainingVolume(1).volumeId;
+    const items = await hubItems(hubTable, `${ACCOUNT}#eu-west-1#VOL#${volumeId}`);
+    expect(items.map((i) => i.itemType).sort()).toEqual(expect.arrayContaining(['event', 'modification']));
+    expect(items.find((i) => i.itemType === 'modification')).toMatchObject({ kind: 'rescue', status: 'modifying', accountId: ACCOUNT, region: 'eu-west-1' });
+    // The hub never reconciles: no open-index keys.
+    expect(items.some((i) => 'openPk' in i)).toBe(false);
+    expect(hubAlerts.map((a) => a.volumeId)).toContain(volumeId);
+    expect(hubAlerts[0]?.account?.id).toBe(ACCOUNT);
+  });
+
+  it('goes on when the hub denies every write: own records complete, HubWriteErrors emitted', async () => {
+    const { handler, tableName, aws } = await setup(true);
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const result = await handler({}, { awsRequestId: 'r2' });
+    vi.restoreAllMocks();
+    expect(result.errors).toBe(0);
+    expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
+    const local = new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName });
+    expect((await local.listModifications(drainingVolume(1).volumeId)).map((r) => r.status)).toEqual(['modifying']);
+    expect(emfNames(written)).toContain('HubWriteErrors');
+    expect(emfNames(written)).toContain('ScanSucceeded');
+  });
+
+  it('refuses to invent a hub modification whose intent copy is missing', async () => {
+    const hubTable = await dynalite.createHistoryTable();
+    const writer = new HubHistoryWriter({ client: dynalite.documentClient, tableName: hubTable, accountId: ACCOUNT, region: 'eu-west-1' });
+    await expect(writer.updateModification('vol-1', '0000000001#rescue', { status: 'completed' })).rejects.toThrow(/conditional/i);
+  });
+});
