@@ -280,6 +280,8 @@ async function appendEvent(deps: ScanDeps, now: number, volume: VolumeDescriptio
   const details: Record<string, unknown> = {
     volumeType: volume.type,
     sizeGiB: volume.sizeGiB,
+    // Finance groups by a tag (`report --by tag:team`): the tags as the volume had them then.
+    tags: volume.tags,
     decision,
     ...(f === undefined ? {} : { forecast: f }),
     ...(f !== undefined && f.kind === 'draining' ? { secondsToEmpty: f.secondsToEmpty, demandPerSecond: f.demandPerSecond } : {}),

@@ -1,0 +1,113 @@
+/**
+ * Finance's organization view: the report's volumes grouped by account, region or one tag
+ * (`--by account|region|tag:KEY`), each group with its cost, the net saving against doing nothing
+ * (what the volumes would have cost unaided minus what they cost), flips and prevented throttling.
+ * Every volume lands in exactly one group (`(unknown)` when the history does not say), so the
+ * groups always add up to the organization total.
+ */
+import { UsageError } from '../errors';
+import type { HistoryEvent, ModificationRecord } from '../ports';
+import type { FinanceReport, VolumeReport } from './types';
+
+/** What the report is broken down by. */
+export type BreakdownKey = { readonly kind: 'account' } | { readonly kind: 'region' } | { readonly kind: 'tag'; readonly tagKey: string };
+
+/** Where a volume is and how it is tagged, as its history records say. */
+export interface VolumeLabels {
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One group's figures (USD, seconds, counts). */
+export interface BreakdownGroup {
+  readonly key: string;
+  readonly volumes: number;
+  readonly rescues: number;
+  readonly reverts: number;
+  readonly actualUSD: number;
+  readonly unaidedUSD: number;
+  /** `unaidedUSD - actualUSD`: positive when the guardian saved money against doing nothing. */
+  readonly netSavingUSD: number;
+  readonly volumesWithoutCost: number;
+  readonly preventedThrottlingSeconds: number;
+  readonly alertsSent: number;
+}
+
+/** The groups, largest cost first, and their total. */
+export interface Breakdown {
+  readonly by: string;
+  readonly groups: readonly BreakdownGroup[];
+  readonly total: BreakdownGroup;
+}
+
+/** The label of volumes the history says nothing about (records written before accounts were stamped). */
+export const UNKNOWN_GROUP = '(unknown)';
+
+/** Parses `account`, `region` or `tag:KEY`; throws `UsageError` naming the bad value. */
+export function parseBreakdownKey(text: string): BreakdownKey {
+  if (text === 'account' || text === 'region') return { kind: text };
+  if (text.startsWith('tag:') && text.length > 4) return { kind: 'tag', tagKey: text.slice(4) };
+  // `team` alone reads as the tag, as finance says it (`--by team`).
+  if (/^[\w.:/=+@-]+$/.test(text) && !text.includes(':')) return { kind: 'tag', tagKey: text };
+  throw new UsageError(`--by must be account, region or tag:KEY, got '${text}'`);
+}
+
+/** The latest account, region and tags each volume's records carry (events hold tags in `details.tags`). */
+export function labelsFromHistory(events: readonly HistoryEvent[], modifications: readonly ModificationRecord[]): Map<string, VolumeLabels> {
+  const dated = [
+    ...modifications.map((r) => ({ volumeId: r.volumeId, t: r.requestedEpochSeconds, accountId: r.accountId, region: r.region, tags: undefined })),
+    ...events.map((e) => ({ volumeId: e.volumeId, t: e.tEpochSeconds, accountId: e.accountId, region: e.region, tags: tagsOf(e.details.tags) })),
+  ].sort((a, b) => a.t - b.t);
+  const labels = new Map<string, VolumeLabels>();
+  for (const d of dated) {
+    const previous = labels.get(d.volumeId) ?? {};
+    labels.set(d.volumeId, {
+      ...previous,
+      ...(d.accountId === undefined ? {} : { accountId: d.accountId }),
+      ...(d.region === undefined ? {} : { region: d.region }),
+      ...(d.tags === undefined ? {} : { tags: d.tags }),
+    });
+  }
+  return labels;
+}
+
+/** Groups the report's volumes by `by`; the total is over every volume of the report. */
+export function breakDown(report: FinanceReport, labels: ReadonlyMap<string, VolumeLabels>, by: BreakdownKey): Breakdown {
+  const groups = new Map<string, VolumeReport[]>();
+  for (const volume of report.volumes) {
+    const key = groupKey(labels.get(volume.volumeId), by) ?? UNKNOWN_GROUP;
+    groups.set(key, [...(groups.get(key) ?? []), volume]);
+  }
+  const rows = [...groups.entries()].map(([key, volumes]) => sumGroup(key, volumes)).sort((a, b) => b.actualUSD - a.actualUSD || a.key.localeCompare(b.key));
+  return { by: by.kind === 'tag' ? `tag:${by.tagKey}` : by.kind, groups: rows, total: sumGroup('total', report.volumes) };
+}
+
+function groupKey(labels: VolumeLabels | undefined, by: BreakdownKey): string | undefined {
+  if (by.kind === 'account') return labels?.accountId;
+  if (by.kind === 'region') return labels?.region;
+  return labels?.tags?.[by.tagKey];
+}
+
+function sumGroup(key: string, volumes: readonly VolumeReport[]): BreakdownGroup {
+  const actualUSD = volumes.reduce((s, v) => s + (v.cost?.actualUSD ?? 0), 0);
+  const unaidedUSD = volumes.reduce((s, v) => s + (v.cost?.unaidedUSD ?? 0), 0);
+  return {
+    key,
+    volumes: volumes.length,
+    rescues: volumes.reduce((n, v) => n + v.modifications.rescue, 0),
+    reverts: volumes.reduce((n, v) => n + v.modifications.revert, 0),
+    actualUSD,
+    unaidedUSD,
+    netSavingUSD: unaidedUSD - actualUSD,
+    volumesWithoutCost: volumes.filter((v) => v.cost === undefined).length,
+    preventedThrottlingSeconds: volumes.reduce((s, v) => s + v.preventedThrottling.seconds, 0),
+    alertsSent: volumes.reduce((n, v) => n + v.alertsSent, 0),
+  };
+}
+
+function tagsOf(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return Object.fromEntries(entries);
+}
