@@ -19,6 +19,8 @@ import { renderReportJson } from '../report/json';
 import { createProgress } from '../report/progress';
 import { bookPrices, bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
+import { parseBreakdownKey, type BreakdownKey } from '../core/report/breakdown';
+import { queryBreakdown, renderBreakdownCsv, renderBreakdownTable, withBreakdownJson } from '../report/breakdown';
 import type { CliCommand, CliIo } from '../shared/cli-io';
 import { AWS_SESSION_HELP, HELP_OPTION, parseCommandArgs } from './args';
 
@@ -31,12 +33,15 @@ const OPTIONS = {
   until: { type: 'string' },
   format: { type: 'string', default: 'table' },
   out: { type: 'string' },
+  by: { type: 'string' },
   'lookback-months': { type: 'string', default: String(DEFAULT_LOOKBACK_MONTHS) },
   ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--since DATE] [--until DATE]
          [--format table|csv|json|html] [--out FILE] [--region R] [--profile P] [--lookback-months 3]
+         [--by account|region|tag:KEY]
+  --by: totals per account, region or tag value (e.g. --by tag:team), adding up to the organization total.
   DATE: YYYY-MM, YYYY-MM-DD or an ISO-8601 instant, UTC unless it carries an offset.
   The period is [since, until): --since 2026-09 --until 2026-12 covers September to November.
   Defaults: until = now, since = the start of the UTC month until falls in. Prices: today's AWS Price List API
@@ -76,6 +81,7 @@ export interface ReportArgs {
   readonly format: keyof typeof FORMATS;
   readonly out?: string;
   readonly lookbackMonths: number;
+  readonly by?: BreakdownKey;
 }
 
 /** Parses `report` arguments against `now`; throws `UsageError` naming the problem. Undefined for `--help`. */
@@ -83,6 +89,7 @@ export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number
   const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
   if (values.help) return undefined;
   if (!(values.format in FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, not '${values.format}'`);
+  if (values.by !== undefined && values.format === 'html') throw new UsageError(`--by works with --format table, csv or json, not '${values.format}'`);
   const locator = tableLocatorOf(values);
   const until = dateOption('until', values.until, nowEpochSeconds);
   // The month `until` falls in (at exactly a month start: the month that just ended).
@@ -100,6 +107,7 @@ export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number
     period: { sinceEpochSeconds: since, untilEpochSeconds: until },
     format: values.format as keyof typeof FORMATS,
     out: values.out,
+    ...(values.by === undefined ? {} : { by: parseBreakdownKey(values.by) }),
   };
 }
 
@@ -128,7 +136,11 @@ export function createReportCommand(deps: ReportCommandDeps): CliCommand {
     } finally {
       progress.done();
     }
-    const text = FORMATS[args.format](report);
+    let text = FORMATS[args.format](report);
+    if (args.by !== undefined) {
+      const breakdown = await queryBreakdown(store, report, args.by);
+      text = args.format === 'json' ? withBreakdownJson(text, breakdown) : text + (args.format === 'csv' ? renderBreakdownCsv(breakdown) : renderBreakdownTable(breakdown));
+    }
     if (args.out === undefined) {
       io.stdout(text);
       return 0;

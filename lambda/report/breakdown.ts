@@ -1,0 +1,48 @@
+/**
+ * `report --by account|region|tag:KEY`: reads the labels (account, region, tags) the history
+ * records carry for the period's months and renders the breakdown after the report, as a table,
+ * CSV rows, or a `breakdown` field of the JSON document. Every group is a row; the last row is the
+ * organization total, which the groups add up to.
+ */
+import { breakDown, labelsFromHistory, type Breakdown, type BreakdownKey } from '../core/report/breakdown';
+import { monthsOfPeriod } from '../core/report/calendar';
+import type { FinanceReport } from '../core/report/report';
+import type { HistoryEvent, HistoryStore, ModificationRecord } from '../core/ports';
+
+/** The breakdown of `report` by `by`, labels read from the store's months of the period. */
+export async function queryBreakdown(store: Pick<HistoryStore, 'listMonth'>, report: FinanceReport, by: BreakdownKey): Promise<Breakdown> {
+  const events: HistoryEvent[] = [];
+  const modifications: ModificationRecord[] = [];
+  for (const month of monthsOfPeriod(report.period.sinceEpochSeconds, report.period.untilEpochSeconds)) {
+    const page = await store.listMonth(month);
+    events.push(...page.events);
+    modifications.push(...page.modifications);
+  }
+  return breakDown(report, labelsFromHistory(events, modifications), by);
+}
+
+const COLUMNS = ['volumes', 'rescues', 'reverts', 'actual USD', 'unaided USD', 'net saving USD', 'throttled s prevented', 'alerts'] as const;
+
+function cells(g: Breakdown['total']): string[] {
+  return [g.volumes, g.rescues, g.reverts, g.actualUSD.toFixed(2), g.unaidedUSD.toFixed(2), g.netSavingUSD.toFixed(2), Math.round(g.preventedThrottlingSeconds), g.alertsSent].map(String);
+}
+
+/** Text table: one row per group and the total, right-aligned numbers. */
+export function renderBreakdownTable(b: Breakdown): string {
+  const rows = [[b.by, ...COLUMNS], ...b.groups.map((g) => [g.key, ...cells(g)]), ['organization total', ...cells(b.total)]];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return `\nBy ${b.by}:\n${rows.map(line).join('\n')}\n`;
+}
+
+/** CSV section: a blank line, a header, the groups and the total; CRLF like the report's CSV (RFC 4180). */
+export function renderBreakdownCsv(b: Breakdown): string {
+  const quote = (c: string) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  const rows = [[b.by, ...COLUMNS], ...b.groups.map((g) => [g.key, ...cells(g)]), ['organization total', ...cells(b.total)]];
+  return `\r\n${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The JSON document with a `breakdown` field added. */
+export function withBreakdownJson(json: string, b: Breakdown): string {
+  return `${JSON.stringify({ ...(JSON.parse(json) as Record<string, unknown>), breakdown: b }, null, 2)}\n`;
+}
