@@ -3,7 +3,7 @@
  * that appears after the deploy shows up without redeploying
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-search-expressions.html).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -41,6 +41,10 @@ export class GuardianDashboard extends Construct {
       defaultInterval: Duration.days(1),
       ...(props.dashboardName === undefined ? {} : { dashboardName: props.dashboardName }),
     });
+    // Which account and region this guardian watches: in an organization the same dashboard exists in every one.
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: `**ebs-burst-guardian** · account ${Aws.ACCOUNT_ID} · ${Aws.REGION}`, width: 24, height: 1 }),
+    );
     this.dashboard.addWidgets(...forecastRow(props.metricsNamespace));
     this.dashboard.addWidgets(...activityRow(props));
     this.dashboard.addWidgets(

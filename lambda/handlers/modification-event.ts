@@ -47,7 +47,7 @@ export function createModificationEventHandler(
       return { kind: 'ignored', reason: target.reason };
     }
     logger.info('modifyVolume event', { volumeId: target.volumeId, result: event.detail?.result, cause: event.detail?.cause });
-    const outcome = await reconcile(context.awsRequestId);
+    const outcome = await reconcile(context.awsRequestId, (context as Partial<Pick<Context, 'invokedFunctionArn'>>).invokedFunctionArn);
     return { kind: 'reconciled', volumeId: target.volumeId, reconciled: outcome.reconciled, errors: outcome.errors.length };
   };
 }

@@ -32,6 +32,7 @@ import { SsmPolicySource, type PolicyTextSource } from '../aws/ssm-policy-source
 import { POLICY_PARAMETER_ENV } from '../shared/policy-parameter';
 import { policyForRun, RuntimePolicy } from './runtime-policy';
 import { scanOrigin } from './scan-origin';
+import { withOrigin } from '../core/scan/origin';
 import { hubSinksFromEnv, withHub, type HubSinks } from './hub-ports';
 
 /** The four SDK clients a scan talks through. */
@@ -203,7 +204,7 @@ interface Wired {
  */
 export function createWiredScan(options: HandlerOptions = {}): {
   run: (request: WiredScanRequest) => Promise<ScanReport>;
-  reconcile: (runId: string) => Promise<ReconcileOutcome>;
+  reconcile: (runId: string, functionArn?: string) => Promise<ReconcileOutcome>;
   logger: Logger;
 } {
   const logger = options.logger ?? new Logger();
@@ -267,8 +268,10 @@ export function createWiredScan(options: HandlerOptions = {}): {
     return report;
   };
   // Reconciliation only: DescribeVolumesModifications and the table, the event function's permissions.
-  const reconcile = async (runId: string): Promise<ReconcileOutcome> => {
-    const { ports, ...held } = deps();
+  const reconcile = async (runId: string, functionArn?: string): Promise<ReconcileOutcome> => {
+    const { ports: unstamped, ...held } = deps();
+    // Events reconciliation writes carry the account and region too (core/scan/origin.ts).
+    const ports = { ...unstamped, history: withOrigin(unstamped.history, scanOrigin(options.env ?? process.env, functionArn).origin) };
     const policy = await policyForRun(held.runtimePolicy, held.policy, { logger, metrics });
     const errors: ScanError[] = [];
     const reconciled = await reconcileOpenModifications({ ...ports, policy, runId, log: toScanLog(logger) }, nowEpochSeconds(), errors);
