@@ -26,7 +26,8 @@ export interface BuiltOrgApp {
 
 /** Builds the organization app, or returns undefined when the context asks for no organization (no `organizationalUnits`). */
 export function buildOrgApp(options: BuildAppOptions = {}): BuiltOrgApp | undefined {
-  const app = new App({ context: { ...options.context }, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
+  // No auto-synth: when this returns undefined, an empty app must not overwrite the single-account assembly at exit.
+  const app = new App({ autoSynth: false, context: { ...options.context }, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
   const ctx = (key: string): string | undefined => {
     const value: unknown = app.node.tryGetContext(key);
     return value === undefined || value === null || value === '' ? undefined : String(value);

@@ -5,7 +5,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,5 +78,26 @@ describe('bin/app.ts as cdk runs it', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${badPolicyPath}:4:`);
     expect(result.stderr).toContain('selection.volumeTypo');
+  });
+
+  it.each([
+    ['the single-account stack by default', SKIP_BUNDLING, ['EbsBurstGuardian']],
+    [
+      'the asset buckets and the hub with organizationalUnits',
+      { organizationalUnits: 'ou-abc1-aaaaaaaa', regions: 'eu-west-1', organizationId: 'o-abcdefghij', account: '111111111111', region: 'us-east-1' },
+      ['EbsBurstGuardianAssets-eu-west-1', 'EbsBurstGuardianHub'],
+    ],
+  ])('writes %s to the assembly', (_label, context, stacks) => {
+    const outdir = join(dir, `out-${stacks.length}`);
+    const result = spawnSync(join('node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+      encoding: 'utf8',
+      // The organization shape bundles for real: cdk-stacksets copies the bundles, placeholders cannot stand in.
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ policy: goodPolicyPath, ...context }), CDK_OUTDIR: outdir },
+      timeout: 120_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
+    const written = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id);
+    expect(written.sort()).toEqual(stacks);
   });
 });
