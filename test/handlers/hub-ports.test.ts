@@ -88,6 +88,11 @@ describe('an organization spoke and its hub', () => {
     expect(items.some((i) => 'openPk' in i)).toBe(false);
     expect(hubAlerts.map((a) => a.volumeId)).toContain(volumeId);
     expect(hubAlerts[0]?.account?.id).toBe(ACCOUNT);
+    // Finance reads the hub like any history table: by month, records keep their volume and origin.
+    const month = new Date(NOW_EPOCH_SECONDS * 1000).toISOString().slice(0, 7);
+    const page = await new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName: hubTable }).listMonth(month);
+    expect(page.modifications.find((r) => r.volumeId === volumeId)).toMatchObject({ kind: 'rescue', accountId: ACCOUNT, region: 'eu-west-1' });
+    expect(page.events.filter((e) => e.volumeId === volumeId).length).toBeGreaterThan(0);
   });
 
   it('goes on when the hub denies every write: own records complete, HubWriteErrors emitted', async () => {
