@@ -14,7 +14,7 @@ import { HubHistoryWriter } from '../aws/hub-history-writer';
 import { SnsNotifier } from '../aws/sns-notifier';
 import type { HistoryStore, Notifier } from '../core/ports';
 import { HUB_ENV, HUB_WRITE_ERRORS_METRIC } from '../shared/hub-history';
-import type { AwsPorts } from './wiring';
+import { SDK_REQUEST_HANDLER, SDK_RETRY, type AwsPorts } from './wiring';
 
 /** Where the copies go, and who hears about a failed one. */
 export interface HubSinks {
@@ -67,10 +67,12 @@ export function hubSinksFromEnv(env: Readonly<Record<string, string | undefined>
   const accountId = env[HUB_ENV.spokeAccount];
   const region = env.AWS_REGION;
   if (!table || !topicArn || !hubRegion || !accountId || !region) return undefined;
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: hubRegion }), { marshallOptions: { removeUndefinedValues: true } });
+  // The same timeouts and retries as the guardian's own clients: a hung hub must not hold the scan.
+  const base = { region: hubRegion, requestHandler: SDK_REQUEST_HANDLER, ...SDK_RETRY };
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } });
   return {
     writer: new HubHistoryWriter({ client: dynamo, tableName: table, accountId, region }),
-    notifier: new SnsNotifier({ client: new SNSClient({ region: hubRegion }), topicArn }),
+    notifier: new SnsNotifier({ client: new SNSClient(base), topicArn }),
     ...report,
   };
 }

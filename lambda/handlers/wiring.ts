@@ -286,6 +286,6 @@ export function createWiredScan(options: HandlerOptions = {}): {
 
 function defaultPolicySource(env: GuardianEnvironment): PolicyTextSource | undefined {
   if (env.policyParameterName === undefined) return undefined;
-  const client = new SSMClient({ requestHandler: SDK_REQUEST_HANDLER, ...(env.region === undefined ? {} : { region: env.region }) });
+  const client = new SSMClient({ requestHandler: SDK_REQUEST_HANDLER, ...SDK_RETRY, ...(env.region === undefined ? {} : { region: env.region }) });
   return new SsmPolicySource({ client, parameterName: env.policyParameterName });
 }

@@ -12,7 +12,7 @@ import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { HubHistoryWriter } from '../../lambda/aws/hub-history-writer';
 import type { GuardianNotification } from '../../lambda/core/ports';
 import { parsePolicy } from '../../lambda/core/policy/policy';
-import type { HubSinks } from '../../lambda/handlers/hub-ports';
+import { hubSinksFromEnv, type HubSinks } from '../../lambda/handlers/hub-ports';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
@@ -116,5 +116,16 @@ describe('an organization spoke and its hub', () => {
     const hubTable = await dynalite.createHistoryTable();
     const writer = new HubHistoryWriter({ client: dynalite.documentClient, tableName: hubTable, accountId: ACCOUNT, region: 'eu-west-1' });
     await expect(writer.updateModification('vol-1', '0000000001#rescue', { status: 'completed' })).rejects.toThrow(/conditional/i);
+  });
+});
+
+describe('hubSinksFromEnv', () => {
+  const report = { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'EbsBurstGuardian' }) };
+  const FULL = { HUB_TABLE: 'arn:aws:dynamodb:us-east-1:111111111111:table/ebs-burst-guardian-org-history', HUB_REGION: 'us-east-1', HUB_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:ebs-burst-guardian-org-alerts', SPOKE_ACCOUNT_ID: ACCOUNT, AWS_REGION: 'eu-west-1' };
+  it.each(['HUB_TABLE', 'HUB_REGION', 'HUB_TOPIC_ARN', 'SPOKE_ACCOUNT_ID', 'AWS_REGION'])('is off (a single-account guardian) without %s', (name) => {
+    expect(hubSinksFromEnv({ ...FULL, [name]: undefined }, report)).toBeUndefined();
+  });
+  it('is on with the whole hub environment', () => {
+    expect(hubSinksFromEnv(FULL, report)?.writer).toBeInstanceOf(HubHistoryWriter);
   });
 });
