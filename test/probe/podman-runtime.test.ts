@@ -1,7 +1,9 @@
 /**
  * Against a real Podman + runc: the Docker Engine API adapter, passive and active, and the CLI end
- * to end. One file on purpose: every podman service reads the same event log, so these tests must
- * not run concurrently with each other (vitest runs one file's tests in sequence).
+ * to end. One file on purpose: every podman service of one store reads the same event log, so these
+ * tests must not run concurrently with each other (vitest runs one file's tests in sequence). The
+ * store is private (podmanWorld), so containers that anything else on the machine starts meanwhile
+ * are not counted here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,18 +16,23 @@ import { main } from '../../lambda/probe/main';
 import { PassiveStartSource } from '../../lambda/probe/passive-source';
 import type { ProbeReport } from '../../lambda/probe/report';
 import { captureIo } from './capture-io';
-import { PROBE_IMAGE, runContainersWithCli, startPodmanService, type PodmanService } from './podman-service';
+import { PROBE_IMAGE, podmanWorld, runContainersWithCli, startPodmanService, type PodmanService, type PodmanWorld } from './podman-service';
 
 const IDS = ['--volume-id', 'vol-0abc1234def567890', '--instance-id', 'i-0123456789abcdef0', '--region', 'eu-west-1'];
 let service: PodmanService;
 let syncDir: string;
+let worldDir: string;
+let world: PodmanWorld;
 beforeAll(async () => {
   syncDir = mkdtempSync(join(tmpdir(), 'probe-podman-'));
-  service = await startPodmanService();
-}, 30_000);
+  worldDir = mkdtempSync(join(tmpdir(), 'probe-podman-world-'));
+  world = podmanWorld(worldDir);
+  service = await startPodmanService(world);
+}, 60_000);
 afterAll(async () => {
   rmSync(syncDir, { recursive: true, force: true });
   await service?.stop();
+  rmSync(worldDir, { recursive: true, force: true });
 }, 30_000);
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -45,7 +52,7 @@ describe('DockerEngineClient against podman system service', () => {
     await subscription.ready;
     const source = new PassiveStartSource(client);
     expect(await source.connect()).toBe(true);
-    await runContainersWithCli(3);
+    await runContainersWithCli(3, world);
     await waitFor(() => seen.filter((s) => s.startsWith('remove:')).length >= 3, 10_000);
     subscription.stop();
     const taken = source.take(BigInt(Date.now()) * 1_000_000n);
@@ -82,7 +89,7 @@ describe('burst-probe --once --dry-run --json (the done-when command)', () => {
     const io = captureIo();
     const run = main(['--once', '--interval', '6s', '--dry-run', '--json', '--socket', service.socketPath, '--sync-dir', syncDir, ...IDS], io);
     await new Promise((r) => setTimeout(r, 700)); // the in-process subscription is up long before this
-    await runContainersWithCli(3);
+    await runContainersWithCli(3, world);
     expect(await run).toBe(0);
     const printed = JSON.parse(io.out.join('')) as { report: ProbeReport; putMetricData: { Namespace: string; MetricData: { MetricName: string; Value: number }[] }[] };
     const starts = printed.report.containerStarts;
