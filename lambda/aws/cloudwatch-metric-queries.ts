@@ -6,10 +6,11 @@
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { MetricsRequest } from '../core/ports';
-import { isBurstableType, type VolumeMetricSeries } from '../core/types';
+import type { MetricField } from '../core/ports';
+import { defaultMetricFields } from '../core/scan/read-plan';
 
 /** Series fields of `VolumeMetricSeries` the reader can fill. */
-export type SeriesField = keyof Omit<VolumeMetricSeries, 'volumeId' | 'periodSeconds'>;
+export type SeriesField = MetricField;
 
 /** One metric to read for one volume. */
 export interface PlannedQuery {
@@ -50,17 +51,13 @@ function ebsQuery(id: string, volumeId: string, metricName: string, stat: string
   };
 }
 
-/** The fields read for a volume of this request, in a stable order. */
+/** The fields read for a volume of this request: the scan's plan when it names them, else the full default set. */
 export function fieldsFor(volume: MetricsRequest['volumes'][number], request: MetricsRequest, options: QueryPlanOptions): SeriesField[] {
-  const fields: SeriesField[] = [];
-  // BurstBalance exists only for gp2/st1/sc1: asking for it elsewhere costs money and returns nothing.
-  if (isBurstableType(volume.type)) fields.push('burstBalancePercent');
-  fields.push('readOps', 'writeOps');
-  // st1/sc1 spend throughput credits, so their demand is in bytes.
-  if (volume.type === 'st1' || volume.type === 'sc1') fields.push('readBytes', 'writeBytes');
-  if (volume.type === 'gp2' && (options.iopsExceededCheck ?? true)) fields.push('iopsExceededCheck');
-  if (request.probeNamespace !== undefined && volume.instanceId !== undefined) fields.push('containerStartP90Ms');
-  return fields;
+  if (volume.fields !== undefined) return [...volume.fields];
+  return defaultMetricFields(volume, {
+    ...(request.probeNamespace === undefined ? {} : { probeNamespace: request.probeNamespace }),
+    ...(options.iopsExceededCheck === undefined ? {} : { iopsExceededCheck: options.iopsExceededCheck }),
+  });
 }
 
 /** Plans every query of a request; ids are `v<volume index>_<metric>`. */

@@ -6,7 +6,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { HistoryConflictError } from '../core/errors';
-import { isOpenStatus, type HistoryEvent, type HistoryStore, type ModificationRecord, type ModificationRecordStatus, type NotificationState } from '../core/ports';
+import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor } from '../core/ports';
 import { conflictOr, mapDynamoError } from './dynamodb-errors';
 import { errorCode } from './ec2-errors';
 import {
@@ -20,11 +20,15 @@ import {
 } from './history-items';
 import {
   HISTORY_INDEXES,
+  LEDGER_PARTITION_VALUE,
   LOCK_SORT_KEY,
   modificationSortKey,
+  NOTIFY_PARTITION_VALUE,
   NOTIFY_SORT_KEY,
   OPEN_PARTITION_VALUE,
   padEpochSeconds,
+  SCAN_CURSOR_KEY,
+  toPlainData,
   volumePartitionKey,
 } from '../shared/history-table-schema';
 
@@ -92,13 +96,18 @@ export class DynamoDbHistoryStore implements HistoryStore {
       values[`:${key}`] = value;
       sets.push(`#${key} = :${key}`);
     }
-    const remove = isOpenStatus(newStatus) ? '' : ' REMOVE openPk, openSk';
+    // A closed record moves from the open partition to the ledger partition of the same sparse index.
+    if (!isOpenStatus(newStatus)) {
+      names['#openPk'] = 'openPk';
+      values[':ledgerPk'] = LEDGER_PARTITION_VALUE;
+      sets.push('#openPk = :ledgerPk');
+    }
     try {
       await this.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: volumePartitionKey(volumeId), sk: modificationSortKey(modificationId) },
-          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'attribute_exists(pk) AND #status = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -110,11 +119,11 @@ export class DynamoDbHistoryStore implements HistoryStore {
     if (isOpenStatus(expectedStatus) && !isOpenStatus(newStatus)) await this.releaseLock(volumeId, modificationId);
   }
 
-  /** A volume's modifications in id (= request time) order, optionally requested since a time. */
+  /** A volume's modifications in id (= request time) order, optionally requested since a time (bounded in the key condition, so older ones are not read). */
   async listModifications(volumeId: string, sinceEpochSeconds?: number): Promise<ModificationRecord[]> {
     const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :mod)',
-      ExpressionAttributeValues: { ':pk': volumePartitionKey(volumeId), ':mod': 'MOD#' },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': volumePartitionKey(volumeId), ':from': modificationSortKey(padEpochSeconds(sinceEpochSeconds ?? 0)), ':to': `${modificationSortKey('')}\uffff` },
       ConsistentRead: true,
     });
     return items.map(modificationFromItem).filter((m) => sinceEpochSeconds === undefined || m.requestedEpochSeconds >= sinceEpochSeconds);
@@ -128,6 +137,50 @@ export class DynamoDbHistoryStore implements HistoryStore {
       ExpressionAttributeValues: { ':open': OPEN_PARTITION_VALUE },
     });
     return items.map(modificationFromItem).filter((m) => isOpenStatus(m.status));
+  }
+
+  /** The ledger partition, the open partition and open notification states: three Queries on the sparse index. */
+  async readLedger(): Promise<LedgerSnapshot> {
+    const partition = (value: string) =>
+      this.queryAll({ IndexName: HISTORY_INDEXES.openModifications, KeyConditionExpression: 'openPk = :p', ExpressionAttributeValues: { ':p': value } });
+    const [open, closed, notify] = await Promise.all([partition(OPEN_PARTITION_VALUE), partition(LEDGER_PARTITION_VALUE), partition(NOTIFY_PARTITION_VALUE)]);
+    return {
+      modifications: [...open, ...closed].filter((i) => i.itemType === 'modification').map(modificationFromItem),
+      openNotifications: notify.filter((i) => i.itemType === 'notify').map(notificationFromItem).filter((n) => n.open),
+    };
+  }
+
+  /** Removes settled records from the ledger partition; the records themselves stay. Only closed ones move. */
+  async settleLedger(volumeId: string, records: readonly ModificationRecord[]): Promise<void> {
+    for (const record of records) {
+      try {
+        await this.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: volumePartitionKey(volumeId), sk: modificationSortKey(record.modificationId) },
+            UpdateExpression: 'REMOVE openPk, openSk',
+            ConditionExpression: 'openPk = :ledger',
+            ExpressionAttributeValues: { ':ledger': LEDGER_PARTITION_VALUE },
+          }),
+        );
+      } catch (error) {
+        // Already settled, or reopened by nobody (closed records never reopen): nothing to move.
+        if (errorCode(error) !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+  }
+
+  /** Where the last scan that ran out of time stopped. */
+  async getScanCursor(): Promise<ScanCursor | undefined> {
+    const out = await this.send(new GetCommand({ TableName: this.tableName, Key: { ...SCAN_CURSOR_KEY }, ConsistentRead: true }));
+    const item = out.Item;
+    if (item === undefined || typeof item.afterVolumeId !== 'string') return undefined;
+    return { afterVolumeId: item.afterVolumeId, runId: String(item.runId), tEpochSeconds: Number(item.tEpochSeconds), volumesDeferred: Number(item.volumesDeferred) };
+  }
+
+  /** Overwrites the cursor: a position, not history (the scan report logs each one). */
+  async putScanCursor(cursor: ScanCursor): Promise<void> {
+    await this.send(new PutCommand({ TableName: this.tableName, Item: { ...SCAN_CURSOR_KEY, itemType: 'scan-cursor', ...toPlainData(cursor) } }));
   }
 
   /** A volume's events in time order within an optional inclusive range. */

@@ -8,6 +8,8 @@ import {
   eventSortKey,
   modificationMonthSortKey,
   modificationSortKey,
+  LEDGER_PARTITION_VALUE,
+  NOTIFY_PARTITION_VALUE,
   NOTIFY_SORT_KEY,
   OPEN_PARTITION_VALUE,
   openSortKey,
@@ -42,13 +44,16 @@ export function modificationItem(record: ModificationRecord): HistoryItem {
     itemType: 'modification',
     month: utcMonthOf(record.requestedEpochSeconds),
     monthSk: modificationMonthSortKey(record),
-    ...(isOpenStatus(record.status) ? { openPk: OPEN_PARTITION_VALUE, openSk: openSortKey(record) } : {}),
+    // Closed records stay findable in the same sparse index until their volume is settled.
+    openPk: isOpenStatus(record.status) ? OPEN_PARTITION_VALUE : LEDGER_PARTITION_VALUE,
+    openSk: openSortKey(record),
   };
 }
 
 /** The item of a notification state. */
 export function notificationItem(state: NotificationState): HistoryItem {
-  return { ...toPlainData(state), pk: volumePartitionKey(state.volumeId), sk: NOTIFY_SORT_KEY, itemType: 'notify' };
+  const open = state.open ? { openPk: NOTIFY_PARTITION_VALUE, openSk: state.volumeId } : {};
+  return { ...toPlainData(state), pk: volumePartitionKey(state.volumeId), sk: NOTIFY_SORT_KEY, itemType: 'notify', ...open };
 }
 
 function strip(item: HistoryItem): Record<string, unknown> {

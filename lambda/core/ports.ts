@@ -57,9 +57,15 @@ export type VolumeMetricsOutcome =
   | { readonly kind: 'series'; readonly series: VolumeMetricSeries }
   | { readonly kind: 'error'; readonly volumeId: string; readonly error: Error };
 
+/** A series of `VolumeMetricSeries` a reader can fill: one CloudWatch metric per volume. */
+export type MetricField = keyof Omit<VolumeMetricSeries, 'volumeId' | 'periodSeconds'>;
+
+/** One volume of a metrics request; `fields` names exactly what to read (the scan's read plan), else the reader's default set. */
+export type MetricsRequestVolume = Pick<VolumeDescription, 'volumeId' | 'type' | 'instanceId'> & { readonly fields?: readonly MetricField[] };
+
 /** One window for all volumes. */
 export interface MetricsRequest {
-  readonly volumes: readonly Pick<VolumeDescription, 'volumeId' | 'type' | 'instanceId'>[];
+  readonly volumes: readonly MetricsRequestVolume[];
   readonly startEpochSeconds: number;
   readonly endEpochSeconds: number;
   readonly periodSeconds: number;
@@ -323,4 +329,31 @@ export interface HistoryStore {
   getNotificationState(volumeId: string): Promise<NotificationState | undefined>;
   /** Writes the state if the stored version is `state.version - 1` (or absent when `version` is 1). */
   putNotificationState(state: NotificationState): Promise<void>;
+  /**
+   * Optional: in one read, every modification a decision may need (at least every record of every
+   * volume that is not settled: see `isLedgerSettled`) and every open notification state. Without
+   * it the scan reads the ledger and notification state volume by volume.
+   */
+  readLedger?(): Promise<LedgerSnapshot>;
+  /** Optional: takes a settled volume's records out of what `readLedger` returns (they stay in the history). */
+  settleLedger?(volumeId: string, records: readonly ModificationRecord[]): Promise<void>;
+  /** Optional: where the last scan that ran out of time stopped. */
+  getScanCursor?(): Promise<ScanCursor | undefined>;
+  /** Optional: records where this scan stopped (overwrites the previous cursor: it is a position, not history). */
+  putScanCursor?(cursor: ScanCursor): Promise<void>;
+}
+
+/** What `HistoryStore.readLedger` returns. */
+export interface LedgerSnapshot {
+  readonly modifications: readonly ModificationRecord[];
+  readonly openNotifications: readonly NotificationState[];
+}
+
+/** A scan that ran out of time stopped after this volume (in volume-id order); the next resumes after it. */
+export interface ScanCursor {
+  readonly afterVolumeId: string;
+  readonly runId: string;
+  readonly tEpochSeconds: number;
+  /** Volumes left unscanned when it stopped. */
+  readonly volumesDeferred: number;
 }

@@ -8,7 +8,11 @@
  * - `sk = LOCK`: the per-volume lock naming the one open modification (conditional update);
  * - `sk = NOTIFY`: its notification state (versioned);
  * - GSI `by-month` (`month` = `YYYY-MM`, `monthSk`): finance's events + modifications per UTC month;
- * - GSI `open-modifications` (`openPk`, `openSk`): sparse, only modifications still open.
+ * - GSI `open-modifications` (`openPk`, `openSk`): sparse. `openPk = OPEN` on modifications still
+ *   open; `LEDGER` on closed ones until their volume is settled (no open record, no active rescue,
+ *   nothing since 48 h and this month: the scan then removes the keys); `NOTIFY` on open
+ *   notification states. One Query per value gives a scan its whole ledger (issue 12, lever 4).
+ * - `pk = SCAN`, `sk = CURSOR`: where the last scan that ran out of time stopped.
  */
 
 /** Attribute names of the keys. */
@@ -72,6 +76,15 @@ export const HISTORY_TABLE_SCHEMA: HistoryTableSchema = {
 
 /** Value of `openPk` on every open modification (a sparse index needs only presence). */
 export const OPEN_PARTITION_VALUE = 'OPEN';
+
+/** Value of `openPk` on a closed modification whose volume is not settled yet. */
+export const LEDGER_PARTITION_VALUE = 'LEDGER';
+
+/** Value of `openPk` on an open notification state. */
+export const NOTIFY_PARTITION_VALUE = 'NOTIFY';
+
+/** Key of the scan cursor item. */
+export const SCAN_CURSOR_KEY = { pk: 'SCAN', sk: 'CURSOR' } as const;
 
 /** Fixed-width seconds so string order is time order (12 digits last until year 33658). */
 export function padEpochSeconds(epochSeconds: number): string {

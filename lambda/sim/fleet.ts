@@ -5,6 +5,7 @@
  */
 import { InvalidModificationError, VolumeNotFoundError } from '../core/errors';
 import type {
+  MetricField,
   BurstMetricsReader,
   InventoryFilter,
   MetricsRequest,
@@ -14,6 +15,7 @@ import type {
 } from '../core/ports';
 import type { ModificationRequest, VolumeDescription, VolumeMetricSeries, VolumeModification, VolumeType } from '../core/types';
 import { SimulatedCloudWatch, type MetricGap } from './cloudwatch';
+import { defaultMetricFields } from '../core/scan/read-plan';
 import { aggregateSeries } from './metric-aggregation';
 import { checkModificationAllowed, validateModificationRequest, type ModificationRule } from './modification-rules';
 import { createRng, type Rng } from './rng';
@@ -160,16 +162,20 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
   async readMetrics(request: MetricsRequest): Promise<MetricsResult> {
     const series = new Map<string, VolumeMetricSeries>();
     const errors = new Map<string, Error>();
-    for (const { volumeId } of request.volumes) {
-      const entry = this.volumes.get(volumeId);
+    let metricsRequested = 0;
+    for (const volume of request.volumes) {
+      // Billed per metric requested, as GetMetricData is, whether or not the volume answers.
+      const fields = volume.fields ?? defaultMetricFields(volume, request.probeNamespace === undefined ? {} : { probeNamespace: request.probeNamespace });
+      metricsRequested += fields.length;
+      const entry = this.volumes.get(volume.volumeId);
       if (entry === undefined) {
-        errors.set(volumeId, new VolumeNotFoundError(`InvalidVolume.NotFound: ${volumeId}`));
+        errors.set(volume.volumeId, new VolumeNotFoundError(`InvalidVolume.NotFound: ${volume.volumeId}`));
         continue;
       }
       const raw = entry.volume.cloudWatch.series(this.clockEpochSeconds, request.startEpochSeconds);
-      series.set(volumeId, aggregateSeries(raw, request.endEpochSeconds, request.periodSeconds));
+      series.set(volume.volumeId, onlyFields(aggregateSeries(raw, request.endEpochSeconds, request.periodSeconds), fields));
     }
-    return { series, errors, metricsRequested: request.volumes.length * 3 };
+    return { series, errors, metricsRequested };
   }
 
   /**
@@ -236,4 +242,21 @@ function matches(volume: VolumeDescription, filter: InventoryFilter): boolean {
     if (value === undefined || (values.length > 0 && !values.includes(value))) return false;
   }
   return true;
+}
+
+/** What GetMetricData answers for the queried metrics only: the others were not asked for. */
+function onlyFields(series: VolumeMetricSeries, fields: readonly MetricField[]): VolumeMetricSeries {
+  const wanted = new Set(fields);
+  const pick = (field: MetricField) => (wanted.has(field) ? { [field]: series[field] ?? [] } : {});
+  return {
+    volumeId: series.volumeId,
+    periodSeconds: series.periodSeconds,
+    burstBalancePercent: wanted.has('burstBalancePercent') ? series.burstBalancePercent : [],
+    readOps: wanted.has('readOps') ? series.readOps : [],
+    writeOps: wanted.has('writeOps') ? series.writeOps : [],
+    ...pick('readBytes'),
+    ...pick('writeBytes'),
+    ...pick('iopsExceededCheck'),
+    ...pick('containerStartP90Ms'),
+  };
 }

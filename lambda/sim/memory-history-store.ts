@@ -3,7 +3,7 @@
  * for the simulator and tests. One shared contract suite runs against both.
  */
 import { HistoryConflictError } from '../core/errors';
-import { isOpenStatus, type HistoryEvent, type HistoryStore, type ModificationRecord, type ModificationRecordStatus, type NotificationState } from '../core/ports';
+import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor } from '../core/ports';
 import { eventMonthSortKey, eventSortKey, modificationMonthSortKey, openSortKey, toPlainData, utcMonthOf } from '../shared/history-table-schema';
 
 type Patch = Parameters<HistoryStore['updateModification']>[3];
@@ -17,6 +17,9 @@ export class MemoryHistoryStore implements HistoryStore {
   private readonly events = new Map<string, Map<string, HistoryEvent>>();
   private readonly modifications = new Map<string, Map<string, ModificationRecord>>();
   private readonly notifications = new Map<string, NotificationState>();
+  /** Records taken out of the ledger view (`settleLedger`), as the DynamoDB store drops their index keys. */
+  private readonly settled = new Set<string>();
+  private cursor: ScanCursor | undefined;
 
   /** Appends an event; the same (volume, second, kind, run) twice is a conflict. */
   async appendEvent(event: HistoryEvent): Promise<void> {
@@ -68,6 +71,35 @@ export class MemoryHistoryStore implements HistoryStore {
       .filter((m) => isOpenStatus(m.status))
       .sort(byKey(openSortKey))
       .map(toPlainData);
+  }
+
+  /** Every open record, every closed record not settled, and the open notification states. */
+  async readLedger(): Promise<LedgerSnapshot> {
+    const modifications = [...this.modifications.values()]
+      .flatMap((perVolume) => [...perVolume.values()])
+      .filter((m) => isOpenStatus(m.status) || !this.settled.has(`${m.volumeId}#${m.modificationId}`))
+      .sort(byKey(openSortKey))
+      .map(toPlainData);
+    const openNotifications = [...this.notifications.values()].filter((n) => n.open).map(toPlainData);
+    return { modifications, openNotifications };
+  }
+
+  /** Takes closed records out of the ledger view; open ones stay (as the index's condition keeps them). */
+  async settleLedger(volumeId: string, records: readonly ModificationRecord[]): Promise<void> {
+    for (const record of records) {
+      const current = this.modifications.get(volumeId)?.get(record.modificationId);
+      if (current !== undefined && !isOpenStatus(current.status)) this.settled.add(`${volumeId}#${record.modificationId}`);
+    }
+  }
+
+  /** Where the last scan that ran out of time stopped. */
+  async getScanCursor(): Promise<ScanCursor | undefined> {
+    return this.cursor === undefined ? undefined : toPlainData(this.cursor);
+  }
+
+  /** Overwrites the cursor. */
+  async putScanCursor(cursor: ScanCursor): Promise<void> {
+    this.cursor = toPlainData(cursor);
   }
 
   /** A volume's events in time order within an optional inclusive range. */

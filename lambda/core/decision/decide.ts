@@ -19,8 +19,17 @@ export { intentRecordFor, isActing, modificationIdFor, modificationRequestFor, t
 
 /** Decides for every volume; the result has one decision per input volume, in input order. */
 export function decide(input: DecideInput): Decision[] {
+  return applyBudgets(decideEach(input), input.policy, input.budget);
+}
+
+/**
+ * Each volume's decision before the run's budgets: a scan that reads its fleet in chunks decides
+ * each chunk with this, then applies the budgets once to the rescues and reverts of all chunks, so
+ * the most urgent rescue of the whole fleet still goes first.
+ */
+export function decideEach(input: Omit<DecideInput, 'budget'>): Decision[] {
   const region = input.region ?? input.policy.region ?? 'us-east-1';
-  const decisions = input.volumes.map((volume): Decision => {
+  return input.volumes.map((volume): Decision => {
     const records = input.ledger.get(volume.volumeId) ?? [];
     const rescue = activeRescue({ volume, records });
     const selection = selectVolume(input.policy, volume, rescue?.from.type ?? volume.type);
@@ -40,7 +49,6 @@ export function decide(input: DecideInput): Decision[] {
     };
     return decideVolume(ctx);
   });
-  return applyBudgets(decisions, input.policy, input.budget);
 }
 
 /** Cost a rescue commits to before it may be reverted: its hourly delta over the minimum hold (at least 1 h), USD. */

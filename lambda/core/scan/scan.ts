@@ -3,30 +3,21 @@
  * record. Pure orchestration over the ports: the Lambda, the `scan` CLI and the simulated fleet all
  * run this one function. One volume's failure is recorded and the scan goes on.
  */
-import { readInstanceBalances } from './instance-balances';
-import { decide, intentRecordFor, isActing, modificationRequestFor, type ActingDecision, type Decision } from '../decision/decide';
-import { activeRescue } from '../decision/volume';
-import { forecastExhaustion } from '../forecast/forecast';
+import { intentRecordFor, isActing, modificationRequestFor, type ActingDecision, type Decision } from '../decision/decide';
 import { nextNotification } from '../notification/state';
 import type { Policy } from '../policy/schema';
-import type { HistoryEventKind, InventoryFilter, ModificationRecord, NotificationState, VolumeMetricsOutcome } from '../ports';
+import type { HistoryEventKind, InventoryFilter } from '../ports';
 import { rescueFailedNotification } from '../notification/failure';
 import { closeFailedIntent, failureSummary, recordAccepted } from './act-record';
-import { recordExternalModifications } from './external';
+import { scanReport, walkFleet, type VolumeHandling } from './fleet-loop';
 import { classifyModifyFailure, type ModifyFailure } from './modify-failure';
-import { reconcileOpenModifications, recordRoundTrips } from './reconcile';
+import { reconcileOpenModifications } from './reconcile';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types';
-import { mapWithConcurrency, messageOf, monthToDateSpendUSD, scheduleIntervalSeconds } from './support';
-import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetricSeries, type VolumeModification } from '../types';
+import { messageOf } from './support';
+import { isBurstableType, type Forecast, type VolumeDescription } from '../types';
 import { withOriginDeps } from './origin';
 
 export type { ScanDeps, ScanReport, VolumeScanResult, ScanError } from './types';
-
-/** How far back a flipped volume's I/O is read for the revert replay, seconds. */
-const FLIPPED_LOOKBACK_SECONDS = 24 * 3600;
-
-/** DynamoDB/ledger reads in flight at once. */
-const LEDGER_CONCURRENCY = 16;
 
 /** Runs one scan at `nowEpochSeconds` and returns what it saw, decided and did. */
 export async function runScan(input: ScanDeps, nowEpochSeconds: number): Promise<ScanReport> {
@@ -42,59 +33,10 @@ export async function runScan(input: ScanDeps, nowEpochSeconds: number): Promise
     volumes = await listManagedVolumes(deps, policy);
   } catch (error) {
     errors.push({ stage: 'inventory', message: messageOf(error) });
-    return report(deps.runId, nowEpochSeconds, dryRun, [], errors, 0, reconciled);
+    return scanReport({ runId: deps.runId, now: nowEpochSeconds, dryRun, results: [], errors, metricsRequested: 0, reconciled, volumesDeferred: 0 });
   }
-
-  const { series, forecasts, metricsRequested } = await readSeries(deps, policy, volumes, nowEpochSeconds, errors);
-
-  const ledger = new Map<string, ModificationRecord[]>();
-  const notificationStates = new Map<string, NotificationState | undefined>();
-  await mapWithConcurrency(volumes, LEDGER_CONCURRENCY, async (volume) => {
-    try {
-      ledger.set(volume.volumeId, await deps.history.listModifications(volume.volumeId));
-      notificationStates.set(volume.volumeId, await deps.history.getNotificationState(volume.volumeId));
-    } catch (error) {
-      errors.push({ stage: 'record', volumeId: volume.volumeId, message: `history unreadable: ${messageOf(error)}` });
-    }
-  });
-  // A volume whose ledger could not be read is never acted on: without its ledger the limits are unknown.
-  const decidable = volumes.filter((v) => ledger.has(v.volumeId));
-  await recordRoundTrips(deps, decidable, ledger, series, errors);
-
-  let awsModifications = new Map<string, VolumeModification>();
-  try {
-    awsModifications = await deps.modifier.describeModifications(decidable.map((v) => v.volumeId));
-  } catch (error) {
-    errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
-  }
-  await recordExternalModifications(deps, { volumes: decidable, ledger, latest: awsModifications, notificationStates, policy, region, now: nowEpochSeconds }, errors);
-  const instanceBalances = await readInstanceBalances(deps, decidable, nowEpochSeconds, errors);
-  const flipped = decidable.filter((v) => activeRescue({ volume: v, records: ledger.get(v.volumeId) ?? [] }) !== undefined).length;
-  const decisions = decide({
-    policy,
-    ...(region === undefined ? {} : { region }),
-    ...(deps.prices === undefined ? {} : { prices: deps.prices }),
-    now: nowEpochSeconds,
-    volumes: decidable,
-    forecasts,
-    metrics: series,
-    ledger,
-    awsModifications,
-    instanceBalances,
-    budget: { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: monthToDateSpendUSD([...ledger.values()].flat(), nowEpochSeconds) },
-  });
-
-  const results: VolumeScanResult[] = [];
-  for (const [index, decision] of decisions.entries()) {
-    const volume = decidable[index];
-    if (volume === undefined) continue;
-    const context = { volume, decision, forecast: forecasts.get(volume.volumeId) ?? insufficient('no forecast'), previous: notificationStates.get(volume.volumeId), p90: latestValue(series.get(volume.volumeId)?.containerStartP90Ms) };
-    results.push(await handleVolume(deps, policy, region, nowEpochSeconds, context, errors));
-  }
-  for (const volume of volumes.filter((v) => !ledger.has(v.volumeId))) {
-    results.push({ volume, forecast: forecasts.get(volume.volumeId) ?? insufficient('no forecast'), decision: { volumeId: volume.volumeId, kind: 'skip', skip: 'no-data', reasons: ['history unreadable: not acting without the ledger'] }, action: 'failed', error: 'history unreadable' });
-  }
-  return report(deps.runId, nowEpochSeconds, dryRun, results, errors, metricsRequested, reconciled);
+  // Chunks with bounded memory, the read plan, a time guard and a resume cursor (fleet-loop.ts).
+  return walkFleet({ deps, policy, region, now: nowEpochSeconds, volumes, errors, reconciled, handle: (h) => handleVolume(deps, policy, region, nowEpochSeconds, h, errors) });
 }
 
 /** Lists the burstable volumes the policy selects, plus the rescue-target types (flipped volumes are gp3/io1/io2 now). */
@@ -110,83 +52,8 @@ async function listManagedVolumes(deps: ScanDeps, policy: Policy): Promise<Volum
   return deps.inventory.listVolumes(filter);
 }
 
-async function readSeries(deps: ScanDeps, policy: Policy, volumes: readonly VolumeDescription[], now: number, errors: ScanError[]): Promise<{ series: Map<string, VolumeMetricSeries>; forecasts: Map<string, Forecast>; metricsRequested: number }> {
-  // The revert replay needs the trailing window; the forecaster needs about an hour. GetMetricData
-  // bills per metric requested, not per datapoint, so a longer window costs nothing extra.
-  const lookbackSeconds = Math.max(3 * 3600, (policy.revert.shadowBucket.trailingWindowMinutes + 60) * 60);
-  const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
-  const byId = new Map(volumes.map((v) => [v.volumeId, v]));
-  const series = new Map<string, VolumeMetricSeries>();
-  const forecasts = new Map<string, Forecast>();
-  const onVolume = (outcome: VolumeMetricsOutcome): void => {
-    if (outcome.kind === 'error') {
-      errors.push({ stage: 'metrics', volumeId: outcome.volumeId, message: messageOf(outcome.error) });
-      return;
-    }
-    const volume = byId.get(outcome.series.volumeId);
-    if (volume === undefined) return;
-    const forecast = forecastSafely(outcome.series, volume, now, intervalSeconds);
-    forecasts.set(volume.volumeId, forecast);
-    // Keeping every series of a 10,000-volume fleet would cost hundreds of MB (docs/scan-benchmark.md).
-    // Their BurstBalance is kept for the round-trip record (the first balance after a revert).
-    series.set(volume.volumeId, forecast.kind === 'full' && isBurstableType(volume.type) ? balanceOnly(outcome.series) : outcome.series);
-  };
-  // Flipped (gp3/io1/io2) volumes need the I/O since the flip for the revert's shadow-bucket replay:
-  // a day of it. They are few; the burstable fleet keeps the short window.
-  const groups = [
-    { volumes: volumes.filter((v) => isBurstableType(v.type)), lookbackSeconds },
-    { volumes: volumes.filter((v) => !isBurstableType(v.type)), lookbackSeconds: Math.max(lookbackSeconds, FLIPPED_LOOKBACK_SECONDS) },
-  ];
-  let metricsRequested = 0;
-  for (const group of groups.filter((g) => g.volumes.length > 0)) {
-    const request = {
-      volumes: group.volumes.map((v) => ({ volumeId: v.volumeId, type: v.type, ...(v.instanceId === undefined ? {} : { instanceId: v.instanceId }) })),
-      startEpochSeconds: Math.floor((now - group.lookbackSeconds) / 60) * 60,
-      endEpochSeconds: Math.floor(now / 60) * 60,
-      periodSeconds: 60,
-      ...(deps.probeNamespace === undefined ? {} : { probeNamespace: deps.probeNamespace }),
-    };
-    try {
-      if (deps.metrics.streamMetrics !== undefined) {
-        metricsRequested += (await deps.metrics.streamMetrics(request, onVolume)).metricsRequested;
-      } else {
-        const result = await deps.metrics.readMetrics(request);
-        for (const s of result.series.values()) onVolume({ kind: 'series', series: s });
-        for (const [volumeId, error] of result.errors) onVolume({ kind: 'error', volumeId, error });
-        metricsRequested += result.metricsRequested;
-      }
-    } catch (error) {
-      errors.push({ stage: 'metrics', message: `metrics unreadable, no volume is acted on for lack of data: ${messageOf(error)}` });
-    }
-  }
-  for (const volume of volumes) {
-    if (!forecasts.has(volume.volumeId)) forecasts.set(volume.volumeId, forecastSafely(undefined, volume, now, intervalSeconds));
-  }
-  return { series, forecasts, metricsRequested };
-}
-
-/** A full bucket triggers nothing: its ops series are not needed for sizing or replay. */
-function balanceOnly(s: VolumeMetricSeries): VolumeMetricSeries {
-  return { volumeId: s.volumeId, periodSeconds: s.periodSeconds, burstBalancePercent: s.burstBalancePercent, readOps: [], writeOps: [] };
-}
-
-function forecastSafely(series: VolumeMetricSeries | undefined, volume: VolumeDescription, now: number, intervalSeconds: number): Forecast {
-  if (!isBurstableType(volume.type)) return { kind: 'not-burstable', reason: `${volume.type} has no burst bucket` };
-  if (series === undefined) return insufficient('no metrics for this volume');
-  try {
-    return forecastExhaustion(series, volume, now, { intervalSeconds });
-  } catch (error) {
-    return insufficient(`forecast failed: ${messageOf(error)}`);
-  }
-}
-
-interface VolumeContext {
-  readonly volume: VolumeDescription;
-  readonly decision: Decision;
-  readonly forecast: Forecast;
-  readonly previous: NotificationState | undefined;
-  readonly p90: number | undefined;
-}
+/** What handling one volume needs (fleet-loop.ts collects it). */
+type VolumeContext = VolumeHandling;
 
 /** Acts on one decision, notifies and records; never throws. */
 async function handleVolume(deps: ScanDeps, policy: Policy, region: string | undefined, now: number, ctx: VolumeContext, errors: ScanError[]): Promise<VolumeScanResult> {
@@ -315,36 +182,4 @@ function eventKindOf(decision: Decision, event: string): HistoryEventKind | unde
 function fail(errors: ScanError[], volumeId: string, message: string): string {
   errors.push({ stage: 'act', volumeId, message });
   return message;
-}
-
-function insufficient(reason: string): Forecast {
-  return { kind: 'insufficient-data', reason };
-}
-
-function latestValue(points: VolumeMetricSeries['containerStartP90Ms']): number | undefined {
-  const last = points === undefined || points.length === 0 ? undefined : points.reduce((a, b) => (b.tEpochSeconds > a.tEpochSeconds ? b : a));
-  return last !== undefined && Number.isFinite(last.value) ? last.value : undefined;
-}
-
-
-function report(runId: string, now: number, dryRun: boolean, results: VolumeScanResult[], errors: ScanError[], metricsRequested: number, reconciled: number): ScanReport {
-  const count = (kinds: readonly string[]) => results.filter((r) => kinds.includes(r.decision.kind)).length;
-  return {
-    runId,
-    nowEpochSeconds: now,
-    dryRun,
-    volumesScanned: results.length,
-    results,
-    errors,
-    metricsRequested,
-    reconciled,
-    counts: {
-      alerts: count(['alert']),
-      rescues: count(['rescue']),
-      reverts: count(['revert']),
-      blocked: count(['blocked']),
-      notifications: results.filter((r) => r.notification !== undefined).length,
-      errors: errors.length,
-    },
-  };
 }

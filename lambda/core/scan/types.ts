@@ -31,6 +31,11 @@ export interface ScanDeps {
   readonly probeNamespace?: string;
   /** Override of the dry-run flag (the CLI's `--execute` can only make it stricter or equal to the policy). */
   readonly dryRun?: boolean;
+  /**
+   * Milliseconds this run may still take (the Lambda's `context.getRemainingTimeInMillis`). Without
+   * it the scan walks the whole fleet; with it, it stops in time and resumes there next run.
+   */
+  readonly remainingTimeMs?: () => number;
   /** Structured log sink (Powertools Logger in the Lambda, nothing in the simulator). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -65,6 +70,8 @@ export interface ScanReport {
   readonly metricsRequested: number;
   /** Open modifications whose state was refreshed before deciding. */
   readonly reconciled: number;
+  /** Volumes listed but left for the next scan because time ran out (0 when the whole fleet was scanned). */
+  readonly volumesDeferred?: number;
   readonly counts: {
     readonly alerts: number;
     readonly rescues: number;

@@ -1,0 +1,195 @@
+/**
+ * The scan's walk over the fleet with bounded memory and time (issue 11 item 7): volumes in
+ * volume-id order, in chunks (metrics → forecast → decide → notify → release), starting after the
+ * volume where the last scan that ran out of time stopped. Rescues and reverts of every chunk wait
+ * for the end, where the run's budgets are applied once (most urgent rescue of the whole fleet
+ * first) and they are acted on. When the remaining time (injected: the Lambda's
+ * `getRemainingTimeInMillis`; the core reads no clock) no longer covers another chunk and the
+ * acting, the walk stops cleanly and records where; the next scan resumes there.
+ */
+import { activeRescue, applyBudgets, decideEach, type Decision } from '../decision/decide';
+import type { Policy } from '../policy/schema';
+import type { NotificationState, ScanCursor } from '../ports';
+import { readChunkMetrics } from './chunk-metrics';
+import { readLedgerView, type LedgerView } from './ledger-view';
+import { recordRoundTrips } from './reconcile';
+import { mapWithConcurrency, messageOf, monthToDateSpendUSD } from './support';
+import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types';
+import type { Forecast, VolumeDescription, VolumeMetricSeries, VolumeModification } from '../types';
+
+/** Volumes per chunk: 2,000 BurstBalance queries are 4 GetMetricData calls, one per call in flight. */
+export const CHUNK_VOLUMES = 2000;
+
+/** Notifications (and their history writes) in flight at once. */
+export const NOTIFY_CONCURRENCY = 8;
+
+/** Time kept for acting on the collected rescues and reverts and writing the cursor, ms. */
+export const TIME_RESERVE_MS = 20_000;
+
+/** What handling one decided volume needs (scan.ts acts, notifies and records it). */
+export interface VolumeHandling {
+  readonly volume: VolumeDescription;
+  readonly decision: Decision;
+  readonly forecast: Forecast;
+  readonly previous: NotificationState | undefined;
+  readonly p90: number | undefined;
+}
+
+/** The walk's input: the listed volumes and how to handle each decision. */
+export interface FleetWalk {
+  readonly deps: ScanDeps;
+  readonly policy: Policy;
+  readonly region: string | undefined;
+  readonly now: number;
+  readonly volumes: readonly VolumeDescription[];
+  readonly errors: ScanError[];
+  readonly reconciled: number;
+  readonly handle: (handling: VolumeHandling) => Promise<VolumeScanResult>;
+}
+
+type Candidate = Omit<VolumeHandling, 'previous'>;
+
+/** Walks the fleet and returns the scan report. Never throws. */
+export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
+  const { deps, policy, now, errors } = walk;
+  const view = await readLedgerView(deps, walk.volumes, now, errors);
+  const cursor = await readCursor(deps, errors);
+  const ordered = ringOrder(walk.volumes, cursor?.afterVolumeId);
+  const flipped = walk.volumes.filter((v) => activeRescue({ volume: v, records: view.records.get(v.volumeId) ?? [] }) !== undefined).length;
+  const budget = { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: monthToDateSpendUSD([...view.records.values()].flat(), now) };
+  const guard = timeGuard(deps.remainingTimeMs);
+  const results: VolumeScanResult[] = [];
+  const candidates: Candidate[] = [];
+  let processed = 0;
+  let metricsRequested = 0;
+  for (let start = 0; start < ordered.length; start += CHUNK_VOLUMES) {
+    if (guard.outOfTime()) break;
+    guard.chunkStarted();
+    const chunk = ordered.slice(start, start + CHUNK_VOLUMES);
+    metricsRequested += await walkChunk(walk, view, chunk, results, candidates);
+    processed += chunk.length;
+    guard.chunkDone();
+  }
+  const decisions = applyBudgets(candidates.map((c) => c.decision), policy, budget);
+  for (const [i, candidate] of candidates.entries()) {
+    const decision = decisions[i] ?? candidate.decision;
+    results.push(await walk.handle({ ...candidate, decision, previous: await previousState(deps, view, candidate.volume.volumeId, errors) }));
+  }
+  // Results in the order the volumes were visited, whether handled in their chunk or at the end.
+  const position = new Map(ordered.map((v, i) => [v.volumeId, i]));
+  results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
+  const deferred = ordered.length - processed;
+  const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
+  if (stoppedAfter !== undefined) await writeCursor(deps, { afterVolumeId: stoppedAfter, runId: deps.runId, tEpochSeconds: now, volumesDeferred: deferred }, errors);
+  if (deferred > 0) deps.log?.('warn', 'scan out of time: volumes deferred to the next scan', { volumesDeferred: deferred, volumesListed: ordered.length, resumesAfter: stoppedAfter ?? cursor?.afterVolumeId });
+  return scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred });
+}
+
+/** One chunk: metrics, round trips, decisions; the quiet ones handled now, rescues and reverts kept for the end. */
+async function walkChunk(walk: FleetWalk, view: LedgerView, chunk: readonly VolumeDescription[], results: VolumeScanResult[], candidates: Candidate[]): Promise<number> {
+  const { deps, policy, now, errors } = walk;
+  const readable = chunk.filter((v) => !view.unreadable.has(v.volumeId));
+  for (const volume of chunk.filter((v) => view.unreadable.has(v.volumeId))) {
+    results.push({ volume, forecast: { kind: 'insufficient-data', reason: 'history unreadable' }, decision: { volumeId: volume.volumeId, kind: 'skip', skip: 'no-data', reasons: ['history unreadable: not acting without the ledger'] }, action: 'failed', error: 'history unreadable' });
+  }
+  const metrics = await readChunkMetrics({ deps, policy, now, records: view.records, errors }, readable);
+  await recordRoundTrips(deps, readable, view.records, metrics.series, errors);
+  let awsModifications = new Map<string, VolumeModification>();
+  const watched = readable.filter((v) => metrics.read.has(v.volumeId) || view.records.has(v.volumeId));
+  try {
+    if (watched.length > 0) awsModifications = await deps.modifier.describeModifications(watched.map((v) => v.volumeId));
+  } catch (error) {
+    errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
+  }
+  const decisions = decideEach({ policy, ...(walk.region === undefined ? {} : { region: walk.region }), now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger: view.records, awsModifications });
+  const quiet: VolumeHandling[] = [];
+  for (const [i, decision] of decisions.entries()) {
+    const volume = readable[i];
+    if (volume === undefined) continue;
+    const forecast = metrics.forecasts.get(volume.volumeId) ?? { kind: 'insufficient-data', reason: 'no forecast' };
+    const p90 = latestValue(metrics.series.get(volume.volumeId)?.containerStartP90Ms);
+    if (decision.kind === 'rescue' || decision.kind === 'revert') candidates.push({ volume, decision, forecast, p90 });
+    else quiet.push({ volume, decision, forecast, p90, previous: undefined });
+  }
+  results.push(...(await mapWithConcurrency(quiet, NOTIFY_CONCURRENCY, async (h) => walk.handle({ ...h, previous: await previousState(deps, view, h.volume.volumeId, errors, h.decision) }))));
+  return metrics.metricsRequested;
+}
+
+const SPEAKING = new Set(['alert', 'rescue', 'revert', 'stay-recommendation', 'blocked']);
+
+/** The volume's notification state, read only when a notification can follow: the decision speaks, or an alert is open. */
+async function previousState(deps: ScanDeps, view: LedgerView, volumeId: string, errors: ScanError[], decision?: Decision): Promise<NotificationState | undefined> {
+  const open = view.openNotifications;
+  if (open !== undefined && decision !== undefined && !SPEAKING.has(decision.kind)) return open.get(volumeId);
+  try {
+    return await deps.history.getNotificationState(volumeId);
+  } catch (error) {
+    errors.push({ stage: 'record', volumeId, message: `notification state unreadable: ${messageOf(error)}` });
+    return open?.get(volumeId);
+  }
+}
+
+/** Volumes in id order, starting after `afterVolumeId` and wrapping round: each is visited once. */
+export function ringOrder(volumes: readonly VolumeDescription[], afterVolumeId: string | undefined): VolumeDescription[] {
+  const sorted = [...volumes].sort((a, b) => (a.volumeId < b.volumeId ? -1 : a.volumeId > b.volumeId ? 1 : 0));
+  if (afterVolumeId === undefined) return sorted;
+  const start = sorted.findIndex((v) => v.volumeId > afterVolumeId);
+  return start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)];
+}
+
+/** Stops when what is left no longer covers two of the slowest chunks so far plus the reserve. */
+function timeGuard(remainingTimeMs: (() => number) | undefined): { outOfTime(): boolean; chunkStarted(): void; chunkDone(): void } {
+  let slowest = 0;
+  let startedAt = 0;
+  return {
+    outOfTime: () => remainingTimeMs !== undefined && remainingTimeMs() < TIME_RESERVE_MS + 2 * slowest,
+    chunkStarted: () => void (startedAt = remainingTimeMs?.() ?? 0),
+    chunkDone: () => void (slowest = Math.max(slowest, startedAt - (remainingTimeMs?.() ?? 0))),
+  };
+}
+
+async function readCursor(deps: ScanDeps, errors: ScanError[]): Promise<ScanCursor | undefined> {
+  try {
+    return await deps.history.getScanCursor?.();
+  } catch (error) {
+    errors.push({ stage: 'record', message: `scan cursor unreadable, starting from the first volume: ${messageOf(error)}` });
+    return undefined;
+  }
+}
+
+async function writeCursor(deps: ScanDeps, cursor: ScanCursor, errors: ScanError[]): Promise<void> {
+  try {
+    await deps.history.putScanCursor?.(cursor);
+  } catch (error) {
+    errors.push({ stage: 'record', message: `scan cursor not written, the next scan starts from the first volume: ${messageOf(error)}` });
+  }
+}
+
+function latestValue(points: VolumeMetricSeries['containerStartP90Ms']): number | undefined {
+  const last = points === undefined || points.length === 0 ? undefined : points.reduce((a, b) => (b.tEpochSeconds > a.tEpochSeconds ? b : a));
+  return last !== undefined && Number.isFinite(last.value) ? last.value : undefined;
+}
+
+/** The report of a scan from its results. */
+export function scanReport(r: { runId: string; now: number; dryRun: boolean; results: VolumeScanResult[]; errors: ScanError[]; metricsRequested: number; reconciled: number; volumesDeferred: number }): ScanReport {
+  const count = (kinds: readonly string[]) => r.results.filter((x) => kinds.includes(x.decision.kind)).length;
+  return {
+    runId: r.runId,
+    nowEpochSeconds: r.now,
+    dryRun: r.dryRun,
+    volumesScanned: r.results.length,
+    results: r.results,
+    errors: r.errors,
+    metricsRequested: r.metricsRequested,
+    reconciled: r.reconciled,
+    volumesDeferred: r.volumesDeferred,
+    counts: {
+      alerts: count(['alert']),
+      rescues: count(['rescue']),
+      reverts: count(['revert']),
+      blocked: count(['blocked']),
+      notifications: r.results.filter((x) => x.notification !== undefined).length,
+      errors: r.errors.length,
+    },
+  };
+}
