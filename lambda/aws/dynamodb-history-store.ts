@@ -26,6 +26,7 @@ import {
   NOTIFY_PARTITION_VALUE,
   NOTIFY_SORT_KEY,
   OPEN_PARTITION_VALUE,
+  openSortKey,
   padEpochSeconds,
   SCAN_CURSOR_KEY,
   toPlainData,
@@ -99,8 +100,10 @@ export class DynamoDbHistoryStore implements HistoryStore {
     // A closed record moves from the open partition to the ledger partition of the same sparse index.
     if (!isOpenStatus(newStatus)) {
       names['#openPk'] = 'openPk';
+      names['#openSk'] = 'openSk';
       values[':ledgerPk'] = LEDGER_PARTITION_VALUE;
-      sets.push('#openPk = :ledgerPk');
+      values[':openSk'] = openSortKey({ volumeId, modificationId });
+      sets.push('#openPk = :ledgerPk', '#openSk = :openSk');
     }
     try {
       await this.send(

@@ -13,17 +13,20 @@ export interface ScanHandlerResult {
   readonly volumesScanned: number;
   readonly counts: Record<string, number>;
   readonly errors: number;
+  /** Volumes left for the next scan because time ran out. */
+  readonly volumesDeferred: number;
 }
 
 /** Builds the scheduled-scan handler; tests inject clients, env and policy, Lambda uses the defaults. */
 export function createScanHandler(
   options: HandlerOptions = {},
-): (event: unknown, context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'invokedFunctionArn'>>) => Promise<ScanHandlerResult> {
+): (event: unknown, context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>>) => Promise<ScanHandlerResult> {
   const { run, logger } = createWiredScan(options);
   return async (_event, context) => {
     logger.addContext(context as Context);
-    const report = await run({ runId: context.awsRequestId, heartbeat: true, functionArn: context.invokedFunctionArn });
-    return { runId: report.runId, dryRun: report.dryRun, volumesScanned: report.volumesScanned, counts: { ...report.counts }, errors: report.errors.length };
+    const remaining = context.getRemainingTimeInMillis?.bind(context);
+    const report = await run({ runId: context.awsRequestId, heartbeat: true, functionArn: context.invokedFunctionArn, ...(remaining === undefined ? {} : { remainingTimeMs: remaining }) });
+    return { runId: report.runId, dryRun: report.dryRun, volumesScanned: report.volumesScanned, counts: { ...report.counts }, errors: report.errors.length, volumesDeferred: report.volumesDeferred ?? 0 };
   };
 }
 

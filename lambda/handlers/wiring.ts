@@ -179,6 +179,8 @@ export interface WiredScanRequest {
   readonly heartbeat: boolean;
   /** The invoked function's ARN (Lambda context): its account is the scan's account. */
   readonly functionArn?: string;
+  /** The Lambda's `getRemainingTimeInMillis`: the scan stops in time and resumes there next run. */
+  readonly remainingTimeMs?: () => number;
 }
 
 /** What a reconciliation-only run did. */
@@ -246,6 +248,7 @@ export function createWiredScan(options: HandlerOptions = {}): {
         policy,
         runId: request.runId,
         log: toScanLog(logger),
+        ...(request.remainingTimeMs === undefined ? {} : { remainingTimeMs: request.remainingTimeMs }),
         ...(env.region === undefined ? {} : { region: env.region }),
         ...(book === undefined ? {} : { prices: book }),
         ...(env.probeNamespace === undefined ? {} : { probeNamespace: env.probeNamespace }),

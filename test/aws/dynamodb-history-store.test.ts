@@ -6,6 +6,7 @@ import { DynamoDbHistoryStore, STALE_LOCK_SECONDS } from '../../lambda/aws/dynam
 import { HISTORY_INDEXES } from '../../lambda/shared/history-table-schema';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 import { describeHistoryStoreContract, modification } from './history-store-contract';
+import { describeLedgerContract } from './ledger-store-contract';
 
 let dynamo: DynaliteHandle;
 beforeAll(async () => {
@@ -21,6 +22,7 @@ async function freshStore(): Promise<DynamoDbHistoryStore> {
 }
 
 describeHistoryStoreContract('DynamoDbHistoryStore on dynalite', freshStore);
+describeLedgerContract('DynamoDbHistoryStore on dynalite', freshStore);
 
 describe('DynamoDbHistoryStore specifics', () => {
   it('creates the table with the schema\'s keys and both indexes', async () => {

@@ -62,10 +62,11 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const candidates: Candidate[] = [];
   let processed = 0;
   let metricsRequested = 0;
-  for (let start = 0; start < ordered.length; start += CHUNK_VOLUMES) {
+  const chunkVolumes = Math.max(1, deps.chunkVolumes ?? CHUNK_VOLUMES);
+  for (let start = 0; start < ordered.length; start += chunkVolumes) {
     if (guard.outOfTime()) break;
     guard.chunkStarted();
-    const chunk = ordered.slice(start, start + CHUNK_VOLUMES);
+    const chunk = ordered.slice(start, start + chunkVolumes);
     metricsRequested += await walkChunk(walk, view, chunk, results, candidates);
     processed += chunk.length;
     guard.chunkDone();

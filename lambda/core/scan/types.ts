@@ -36,6 +36,8 @@ export interface ScanDeps {
    * it the scan walks the whole fleet; with it, it stops in time and resumes there next run.
    */
   readonly remainingTimeMs?: () => number;
+  /** Volumes per chunk (metrics → decide → notify → release). @default CHUNK_VOLUMES (2,000) */
+  readonly chunkVolumes?: number;
   /** Structured log sink (Powertools Logger in the Lambda, nothing in the simulator). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }

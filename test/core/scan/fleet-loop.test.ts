@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../../lambda/core/policy/policy';
+import type { BurstMetricsReader, GuardianNotification, MetricField, MetricsRequest, ModificationRecord, Notifier } from '../../../lambda/core/ports';
+import { isLedgerSettled, SETTLE_AFTER_SECONDS } from '../../../lambda/core/scan/ledger-view';
+import { runScan } from '../../../lambda/core/scan/scan';
+import type { ScanDeps } from '../../../lambda/core/scan/types';
+import { SimulatedFleet } from '../../../lambda/sim/fleet';
+import { MemoryHistoryStore } from '../../../lambda/sim/memory-history-store';
+import { scenarioWorkload } from '../../../lambda/sim/workloads';
+import { modification } from '../../aws/history-store-contract';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const START = 1_767_571_200; // 2026-01-05T00:00:00Z
+const policy = parsePolicy(readFileSync(join(ROOT, 'test/fixtures/policies/rescue-live.yaml'), 'utf8'), 'rescue-live.yaml');
+
+class ListNotifier implements Notifier {
+  readonly sent: GuardianNotification[] = [];
+  async notify(n: GuardianNotification): Promise<void> {
+    this.sent.push(n);
+  }
+}
+
+/** Counts what was asked of the fleet's metrics, per volume, and how many GetMetricData rounds. */
+function countingReader(fleet: SimulatedFleet): BurstMetricsReader & { fields: Map<string, MetricField[]>; rounds: number } {
+  const fields = new Map<string, MetricField[]>();
+  const reader = {
+    fields,
+    rounds: 0,
+    async readMetrics(request: MetricsRequest) {
+      reader.rounds++;
+      for (const v of request.volumes) fields.set(v.volumeId, [...(fields.get(v.volumeId) ?? []), ...(v.fields ?? [])]);
+      return fleet.readMetrics(request);
+    },
+  };
+  return reader;
+}
+
+function fleetOf(volumes: { scenario: string; type?: 'gp2' | 'gp3'; tags?: Record<string, string> }[]) {
+  const fleet = new SimulatedFleet({ startEpochSeconds: START, seed: 11 });
+  const ids = volumes.map((v) => fleet.addVolume({ type: v.type ?? 'gp2', sizeGiB: 100, workload: scenarioWorkload(v.scenario), tags: v.tags ?? {}, instanceId: 'i-0123456789abcdef0' }));
+  fleet.advanceTo(START + 3 * 3600);
+  return { fleet, ids };
+}
+
+describe('the scan reads only what each decision needs', () => {
+  it('reads BurstBalance alone for an idle full gp2 volume, its I/O for a draining one, nothing for a gp3 volume it never flipped', async () => {
+    const { fleet, ids } = fleetOf([{ scenario: 'constant:50' }, { scenario: 'constant:600' }, { scenario: 'constant:50', type: 'gp3' }]);
+    const [idle, draining, gp3] = ids as [string, string, string];
+    const metrics = countingReader(fleet);
+    const report = await runScan({ inventory: fleet, metrics, modifier: fleet, notifier: new ListNotifier(), history: new MemoryHistoryStore(), policy: { ...policy, dryRun: true }, runId: 'run' }, START + 3 * 3600);
+    expect(metrics.fields.get(idle)).toEqual(['burstBalancePercent']);
+    expect(metrics.fields.get(draining)).toEqual(['burstBalancePercent', 'readOps', 'writeOps']);
+    expect(metrics.fields.has(gp3)).toBe(false);
+    expect(report.metricsRequested).toBe(4);
+    expect(report.results.find((r) => r.volume.volumeId === idle)?.forecast.kind).toBe('full');
+    expect(report.results.find((r) => r.volume.volumeId === draining)?.forecast.kind).toBe('draining');
+  });
+});
+
+describe('the scan stops in time and resumes where it stopped', () => {
+  it('defers the volumes it has no time for, records where it stopped, and the next scan starts there', async () => {
+    const { fleet, ids } = fleetOf(Array.from({ length: 20 }, () => ({ scenario: 'constant:50' })));
+    const history = new MemoryHistoryStore();
+    const metrics = countingReader(fleet);
+    // Each GetMetricData round "takes" 12 s of the Lambda's remaining time.
+    const remainingTimeMs = () => 100_000 - 12_000 * metrics.rounds;
+    const deps: ScanDeps = { inventory: fleet, metrics, modifier: fleet, notifier: new ListNotifier(), history, policy, runId: 'run-1', chunkVolumes: 2, remainingTimeMs };
+    const first = await runScan(deps, START + 3 * 3600);
+    expect(first.volumesScanned).toBe(10);
+    expect(first.volumesDeferred).toBe(10);
+    expect(first.results.map((r) => r.volume.volumeId)).toEqual(ids.slice(0, 10));
+    expect(await history.getScanCursor()).toMatchObject({ afterVolumeId: ids[9], runId: 'run-1', volumesDeferred: 10 });
+    const second = await runScan({ ...deps, runId: 'run-2', remainingTimeMs: undefined }, START + 3 * 3600 + 300);
+    expect(second.results.map((r) => r.volume.volumeId)).toEqual([...ids.slice(10), ...ids.slice(0, 10)]);
+    expect(second.volumesDeferred).toBe(0);
+  });
+
+  it('scans nothing and keeps the cursor when no chunk fits in the time left', async () => {
+    const { fleet } = fleetOf([{ scenario: 'constant:50' }]);
+    const history = new MemoryHistoryStore();
+    await history.putScanCursor({ afterVolumeId: 'vol-0', runId: 'run-0', tEpochSeconds: START, volumesDeferred: 1 });
+    const report = await runScan({ inventory: fleet, metrics: fleet, modifier: fleet, notifier: new ListNotifier(), history, policy, runId: 'run-1', remainingTimeMs: () => 5_000 }, START + 3 * 3600);
+    expect(report.volumesScanned).toBe(0);
+    expect(report.volumesDeferred).toBe(1);
+    expect((await history.getScanCursor())?.runId).toBe('run-0');
+  });
+});
+
+describe('a volume\'s ledger is settled once nothing in it can change a decision', () => {
+  const now = START + 40 * 86_400; // 2026-02-14
+  const old = now - 30 * 86_400; // 2026-01-15: before this month and older than 48 h
+  it.each<[string, ModificationRecord[], boolean]>([
+    ['nothing recorded', [], true],
+    ['a rejected rescue last month', [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'rejected' })], true],
+    ['an open intent, however old', [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'intent' })], false],
+    ['a live rescue never reverted (the volume is flipped)', [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'completed' })], false],
+    [
+      'a rescue and its revert last month',
+      [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'completed' }), modification({ volumeId: 'v', kind: 'revert', requestedEpochSeconds: old + 3600, status: 'completed', firstBurstBalanceAfterPercent: 3 })],
+      true,
+    ],
+    ['a revert whose round trip is not recorded yet', [modification({ volumeId: 'v', kind: 'revert', requestedEpochSeconds: old, status: 'completed' })], false],
+    ['a rejected rescue this month (month-to-date spend)', [modification({ volumeId: 'v', requestedEpochSeconds: now - 3 * 86_400, status: 'rejected' })], false],
+    ['a rejected rescue in the last 48 h', [modification({ volumeId: 'v', requestedEpochSeconds: now - SETTLE_AFTER_SECONDS + 60, status: 'rejected' })], false],
+  ])('%s', (_name, records, settled) => {
+    expect(isLedgerSettled(records, now)).toBe(settled);
+  });
+});
