@@ -1,123 +1,168 @@
 /**
- * `npm run bench:scan [-- --volumes N] [--latency-ms L] [--throttle-rate P] [--json]` (issue 4
- * item 5): N volumes (default 10,000) through the real inventory and metrics adapters against
- * mocked EC2 and CloudWatch with per-call latency and occasional throttling, then the forecaster.
- * Prints calls per API, metrics requested, projected monthly CloudWatch cost at a 5-minute
- * schedule, wall time and peak RSS, next to the one-GetMetricStatistics-per-volume-per-metric pattern.
- * GetMetricData and GetMetricStatistics both cost $0.01 per 1,000 metrics/requests:
- * https://aws.amazon.com/cloudwatch/pricing/
+ * `npm run bench:scan [-- --volumes 10000,20000,50000] [--scans 8] [--hours 24] [--latency-ms 50]
+ * [--memory-mib 1024] [--timeout-s 300] [--no-ledger-index] [--json]` (issues 11 item 7 and 12).
+ *
+ * The real scan handler path (`createWiredScan` → `runScan`, the shipped default policy, probe
+ * namespace set as the stack sets it) over EC2/CloudWatch/SNS fakes that answer as AWS documents
+ * (scan-bench-aws.ts) and the DynamoDB history on dynalite, on issue 12's fleet mix
+ * (scan-bench-fleet.ts). Each fleet size runs in its own Node process with `--max-old-space-size`
+ * at the Lambda's memory size, and the scan gets the Lambda's remaining time (timeout − elapsed),
+ * so "complete or resume within the timeout at the deployed memory" is what is measured. Scans are
+ * spread over the simulated hours; the month is projected from their averages (scan-bench-cost.ts).
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CloudWatchBurstMetricsReader, MAX_QUERIES_PER_CALL } from '../../lambda/aws/cloudwatch-burst-metrics-reader';
-import { Ec2VolumeInventory } from '../../lambda/aws/ec2-volume-inventory';
-import { forecastExhaustion } from '../../lambda/core/forecast/forecast';
-import { createMockClients } from './scan-bench-mocks';
+import { startDynalite } from '../helpers/dynalite';
+import { countEmfMetrics, monthlyCost, SCANS_PER_MONTH, type MonthlyCost } from './scan-bench-cost';
+import type { ChildFigures } from './scan-bench-run';
 
-/** USD per 1,000 metrics requested (GetMetricData) or requests (GetMetricStatistics). */
-export const USD_PER_1000_METRICS = 0.01;
-/** Scans per month at a 5-minute schedule, on AWS's 730-hour month. */
-export const SCANS_PER_MONTH = (730 * 60) / 5;
-const NOW = 1_767_225_600;
-const LOOKBACK_SECONDS = 3 * 3600;
+/** Options of one benchmark run. */
+export interface ScanBenchOptions {
+  readonly volumes: number;
+  readonly scans: number;
+  readonly hours: number;
+  readonly latencyMs: number;
+  readonly memoryMiB: number;
+  readonly timeoutSeconds: number;
+  /** Turns lever 4 off: the ledger is read per volume. */
+  readonly noLedgerIndex?: boolean;
+}
 
-/** The figures the benchmark reports (also its `--json` output). */
+/** The figures of one fleet size (also the `--json` output, one per size). */
 export interface ScanBenchResult {
   readonly volumes: number;
-  readonly latencyMs: number;
-  readonly calls: { DescribeVolumes: number; GetMetricData: number };
-  readonly throttledCalls: { DescribeVolumes: number; GetMetricData: number };
-  readonly getMetricDataBound: number;
+  readonly volumesInAccount: number;
+  readonly managedGp2Volumes: number;
+  readonly scans: number;
+  readonly simulatedHours: number;
+  readonly setup: { readonly latencyMs: number; readonly memoryMiB: number; readonly timeoutSeconds: number; readonly ledgerIndex: boolean };
+  /** API calls per scan, averaged. */
+  readonly calls: Record<string, number>;
+  /** Metrics requested per scan, averaged. */
   readonly metricsRequested: number;
-  readonly metricsPerVolume: number;
+  readonly metricsRequestedPerVolumeMonth: number;
+  readonly dynamoDbPerScan: { readonly readRequestUnits: number; readonly writeRequestUnits: number; readonly readRequests: number; readonly writeRequests: number };
+  readonly customMetricsPerScan: number;
   readonly monthlyCostUSD: number;
+  readonly monthlyCostBreakdownUSD: MonthlyCost;
+  readonly costPerVolumeMonthUSD: number;
+  /** Slowest scan, ms (the one that must fit the Lambda timeout). */
+  readonly wallMs: number;
+  readonly wallMsMean: number;
+  readonly volumesDeferredMax: number;
+  readonly errorsByStage: Record<string, number>;
   readonly peakQueriesPerCall: number;
   readonly peakDatapointsPerCall: number;
-  readonly volumesWithErrors: number;
-  readonly forecasts: Record<string, number>;
-  readonly peer: { readonly GetMetricStatisticsCallsPerScan: number; readonly monthlyCalls: number; readonly monthlyCostUSD: number };
-  readonly wallMs: number;
-  readonly phasesMs: { readonly inventory: number; readonly metricsAndForecast: number; readonly forecastCpu: number };
+  readonly baselineRssMB: number;
   readonly peakRssMB: number;
 }
 
-/** Runs one benchmark scan. */
-export async function runScanBench(options: { volumes: number; latencyMs: number; throttleRate: number; seed: number }): Promise<ScanBenchResult> {
-  const mocks = createMockClients(options);
-  {
-    const started = performance.now();
-    const inventory = new Ec2VolumeInventory({ client: mocks.ec2 });
-    const reader = new CloudWatchBurstMetricsReader({ client: mocks.cloudWatch, maxConcurrentCalls: 4 });
-    const volumes = await inventory.listVolumes({});
-    const inventoryDone = performance.now();
-    // Stream: forecast each volume as soon as its metrics are in, so the fleet never sits in memory.
-    const forecasts: Record<string, number> = {};
-    const byId = new Map(volumes.map((v) => [v.volumeId, v]));
-    let volumesWithErrors = 0;
-    let forecastMs = 0;
-    const { metricsRequested } = await reader.streamMetrics(
-      { volumes, startEpochSeconds: NOW - LOOKBACK_SECONDS, endEpochSeconds: NOW, periodSeconds: 60 },
-      (outcome) => {
-        if (outcome.kind === 'error') {
-          volumesWithErrors++;
-          return;
-        }
-        const volume = byId.get(outcome.series.volumeId);
-        if (volume === undefined) return;
-        const t0 = performance.now();
-        const kind = forecastExhaustion(outcome.series, volume, NOW).kind;
-        forecastMs += performance.now() - t0;
-        forecasts[kind] = (forecasts[kind] ?? 0) + 1;
-      },
-    );
-    const ended = performance.now();
-    const wallMs = ended - started;
-    const phasesMs = { inventory: Math.round(inventoryDone - started), metricsAndForecast: Math.round(ended - inventoryDone), forecastCpu: Math.round(forecastMs) };
-    // Queries planned once per volume and metric; the peer tool makes one call for each.
-    const queriesPerScan = metricsRequested;
-    const c = mocks.counters;
-    return {
-      volumes: volumes.length,
-      latencyMs: options.latencyMs,
-      calls: { ...c.calls },
-      throttledCalls: { ...c.throttled },
-      getMetricDataBound: Math.ceil(queriesPerScan / MAX_QUERIES_PER_CALL),
-      metricsRequested: metricsRequested,
-      metricsPerVolume: volumes.length === 0 ? 0 : metricsRequested / volumes.length,
-      monthlyCostUSD: round2((metricsRequested * SCANS_PER_MONTH * USD_PER_1000_METRICS) / 1000),
-      peakQueriesPerCall: c.peakQueriesPerCall,
-      peakDatapointsPerCall: c.peakDatapointsPerCall,
-      volumesWithErrors: volumesWithErrors,
-      forecasts,
-      peer: {
-        GetMetricStatisticsCallsPerScan: queriesPerScan,
-        monthlyCalls: queriesPerScan * SCANS_PER_MONTH,
-        monthlyCostUSD: round2((queriesPerScan * SCANS_PER_MONTH * USD_PER_1000_METRICS) / 1000),
-      },
-      wallMs: Math.round(wallMs),
-      phasesMs,
-      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    };
+/** Runs one fleet size in a child process against a fresh history table. */
+export async function runScanBench(options: ScanBenchOptions): Promise<ScanBenchResult> {
+  const dynamo = await startDynalite();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-scan-'));
+  try {
+    const table = await dynamo.createHistoryTable();
+    const out = join(dir, 'figures.json');
+    const args = [
+      `--max-old-space-size=${options.memoryMiB}`, '--import', 'tsx', join(import.meta.dirname, 'scan-bench-run.ts'),
+      '--endpoint', dynamo.endpoint, '--table', table, '--volumes', String(options.volumes), '--scans', String(options.scans),
+      '--hours', String(options.hours), '--latency-ms', String(options.latencyMs), '--timeout-s', String(options.timeoutSeconds), '--out', out,
+      ...(options.noLedgerIndex === true ? ['--no-ledger-index'] : []),
+    ];
+    const stdout = await runChild(args);
+    return summarize(options, JSON.parse(readFileSync(out, 'utf8')) as ChildFigures, stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await dynamo.stop();
   }
 }
 
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
+function runChild(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_DEV: 'false', POWERTOOLS_LOG_LEVEL: 'INFO' } });
+    const chunks: Buffer[] = [];
+    const errors: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => errors.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
+      else reject(new Error(`bench:scan child exited ${code}: ${Buffer.concat(errors).toString('utf8').slice(-2000)}`));
+    });
+  });
 }
 
-/** Human-readable report. */
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function summarize(options: ScanBenchOptions, f: ChildFigures, stdout: string): ScanBenchResult {
+  const scans = f.scans;
+  const emf = countEmfMetrics(stdout);
+  const calls: Record<string, number> = {};
+  for (const key of Object.keys(scans[0]?.calls ?? {})) calls[key] = round(mean(scans.map((s) => (s.calls as Record<string, number>)[key] ?? 0)), 1);
+  const perScan = {
+    metricsRequested: mean(scans.map((s) => s.metricsRequested)),
+    readRequestUnits: mean(scans.map((s) => s.dynamo.readRequestUnits)),
+    writeRequestUnits: mean(scans.map((s) => s.dynamo.writeRequestUnits)),
+    wallMs: mean(scans.map((s) => s.wallMs)),
+    customMetrics: emf.datums / Math.max(1, scans.length),
+    logBytes: emf.bytes / Math.max(1, scans.length),
+  };
+  const cost = monthlyCost(perScan, options.memoryMiB);
+  const errorsByStage: Record<string, number> = {};
+  for (const s of scans) for (const [stage, n] of Object.entries(s.errorsByStage)) errorsByStage[stage] = (errorsByStage[stage] ?? 0) + n;
+  return {
+    volumes: f.volumesListed,
+    volumesInAccount: f.volumesInAccount,
+    managedGp2Volumes: f.gp2Listed,
+    scans: scans.length,
+    simulatedHours: options.hours,
+    setup: { latencyMs: options.latencyMs, memoryMiB: options.memoryMiB, timeoutSeconds: options.timeoutSeconds, ledgerIndex: options.noLedgerIndex !== true },
+    calls,
+    metricsRequested: Math.round(perScan.metricsRequested),
+    metricsRequestedPerVolumeMonth: round((perScan.metricsRequested * SCANS_PER_MONTH) / Math.max(1, f.gp2Listed), 0),
+    dynamoDbPerScan: {
+      readRequestUnits: round(perScan.readRequestUnits, 1), writeRequestUnits: round(perScan.writeRequestUnits, 1),
+      readRequests: round(mean(scans.map((s) => s.dynamo.readRequests)), 1), writeRequests: round(mean(scans.map((s) => s.dynamo.writeRequests)), 1),
+    },
+    customMetricsPerScan: round(perScan.customMetrics, 1),
+    monthlyCostUSD: round(cost.total, 2),
+    monthlyCostBreakdownUSD: { getMetricData: round(cost.getMetricData, 2), dynamoDb: round(cost.dynamoDb, 2), lambda: round(cost.lambda, 2), customMetrics: round(cost.customMetrics, 2), logs: round(cost.logs, 2), total: round(cost.total, 2) },
+    costPerVolumeMonthUSD: round(cost.total / Math.max(1, f.gp2Listed), 4),
+    wallMs: Math.max(0, ...scans.map((s) => s.wallMs)),
+    wallMsMean: Math.round(perScan.wallMs),
+    volumesDeferredMax: Math.max(0, ...scans.map((s) => s.volumesDeferred)),
+    errorsByStage,
+    peakQueriesPerCall: f.peakQueriesPerCall,
+    peakDatapointsPerCall: f.peakDatapointsPerCall,
+    baselineRssMB: f.baselineRssMB,
+    peakRssMB: f.peakRssMB,
+  };
+}
+
+function round(x: number, digits = 2): number {
+  const p = 10 ** digits;
+  return Math.round(x * p) / p;
+}
+
+/** Human-readable report of one size. */
 export function formatReport(r: ScanBenchResult): string {
-  const lines = [
-    `bench:scan  ${r.volumes} volumes, ${r.latencyMs} ms per call`,
-    `  DescribeVolumes  ${r.calls.DescribeVolumes} calls (+${r.throttledCalls.DescribeVolumes} throttled after the SDK's retries)  bar <= 20`,
-    `  GetMetricData    ${r.calls.GetMetricData} calls (+${r.throttledCalls.GetMetricData} throttled after the SDK's retries)  bar <= ceil(${r.metricsRequested} / 500) = ${r.getMetricDataBound}`,
-    `  peak per call    ${r.peakQueriesPerCall} queries, ${r.peakDatapointsPerCall} datapoints (limits 500 / 100,800)`,
-    `  metrics          ${r.metricsRequested} requested (${r.metricsPerVolume.toFixed(2)} per volume), ${r.volumesWithErrors} volumes with errors`,
-    `  cost             $${r.monthlyCostUSD.toFixed(2)}/month at a 5-minute schedule (${SCANS_PER_MONTH} scans)`,
-    `  peer pattern     ${r.peer.GetMetricStatisticsCallsPerScan} GetMetricStatistics calls per scan, ${r.peer.monthlyCalls} a month, $${r.peer.monthlyCostUSD.toFixed(2)}/month`,
-    `  forecasts        ${Object.entries(r.forecasts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
-    `  wall             ${r.wallMs} ms (inventory ${r.phasesMs.inventory}, metrics+forecast ${r.phasesMs.metricsAndForecast}, of which forecast CPU ${r.phasesMs.forecastCpu})   peak RSS ${r.peakRssMB} MB`,
-  ];
-  return `${lines.join('\n')}\n`;
+  const c = r.monthlyCostBreakdownUSD;
+  return [
+    `bench:scan  ${r.volumes} volumes listed (${r.volumesInAccount} in the account, ${r.managedGp2Volumes} managed gp2), ${r.scans} scans over ${r.simulatedHours} simulated h, ${r.setup.latencyMs} ms per AWS call, ${r.setup.memoryMiB} MiB, timeout ${r.setup.timeoutSeconds} s, ledger ${r.setup.ledgerIndex ? 'from the sparse index' : 'per volume'}`,
+    `  calls per scan   ${Object.entries(r.calls).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    `  metrics          ${r.metricsRequested} requested per scan, ${r.metricsRequestedPerVolumeMonth} per managed gp2 volume-month; largest call ${r.peakQueriesPerCall} queries / ${r.peakDatapointsPerCall} datapoints`,
+    `  DynamoDB / scan  ${r.dynamoDbPerScan.readRequestUnits} RRU in ${r.dynamoDbPerScan.readRequests} reads, ${r.dynamoDbPerScan.writeRequestUnits} WRU in ${r.dynamoDbPerScan.writeRequests} writes`,
+    `  month (USD)      ${c.total.toFixed(2)} = GetMetricData ${c.getMetricData.toFixed(2)} + DynamoDB ${c.dynamoDb.toFixed(2)} + Lambda ${c.lambda.toFixed(2)} + custom metrics ${c.customMetrics.toFixed(2)} (${r.customMetricsPerScan} a scan) + logs ${c.logs.toFixed(2)}`,
+    `  per volume-month $${r.costPerVolumeMonthUSD.toFixed(4)} per managed gp2 volume (goal ≤ $0.05)`,
+    `  wall             slowest scan ${r.wallMs} ms, mean ${r.wallMsMean} ms; most deferred ${r.volumesDeferredMax}; errors ${JSON.stringify(r.errorsByStage)}`,
+    `  memory           peak RSS ${r.peakRssMB} MB (${r.baselineRssMB} MB before the first scan)`,
+  ].join('\n') + '\n';
 }
 
 /** CLI entry: returns the exit code (2 on bad usage). */
@@ -127,27 +172,28 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        volumes: { type: 'string', default: '10000' },
-        'latency-ms': { type: 'string', default: '50' },
-        'throttle-rate': { type: 'string', default: '0' },
-        seed: { type: 'string', default: '42' },
-        json: { type: 'boolean', default: false },
+        volumes: { type: 'string', default: '10000' }, scans: { type: 'string', default: '8' }, hours: { type: 'string', default: '24' },
+        'latency-ms': { type: 'string', default: '50' }, 'memory-mib': { type: 'string', default: '1024' }, 'timeout-s': { type: 'string', default: '300' },
+        'no-ledger-index': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
     err(`bench:scan: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const volumes = Number(values.volumes);
-  const latencyMs = Number(values['latency-ms']);
-  const throttleRate = Number(values['throttle-rate']);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(volumes) || volumes < 0 || !(latencyMs >= 0) || !(throttleRate >= 0 && throttleRate < 1) || !Number.isInteger(seed)) {
-    err('bench:scan: --volumes must be an integer >= 0, --latency-ms >= 0, --throttle-rate in [0, 1), --seed an integer\n');
+  const sizes = values.volumes.split(',').map(Number);
+  const numbers = { scans: Number(values.scans), hours: Number(values.hours), latencyMs: Number(values['latency-ms']), memoryMiB: Number(values['memory-mib']), timeoutSeconds: Number(values['timeout-s']) };
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(numbers.scans) || numbers.scans < 1 || !(numbers.hours > 0) || !(numbers.latencyMs >= 0) || !Number.isInteger(numbers.memoryMiB) || numbers.memoryMiB < 128 || !(numbers.timeoutSeconds > 0)) {
+    err('bench:scan: --volumes must be whole numbers ≥ 1 (comma-separated), --scans a whole number ≥ 1, --hours > 0, --latency-ms ≥ 0, --memory-mib ≥ 128, --timeout-s > 0\n');
     return 2;
   }
-  const result = await runScanBench({ volumes, latencyMs, throttleRate, seed });
-  out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+  const results: ScanBenchResult[] = [];
+  for (const volumes of sizes) {
+    const result = await runScanBench({ volumes, ...numbers, noLedgerIndex: values['no-ledger-index'] });
+    results.push(result);
+    if (!values.json) out(formatReport(result));
+  }
+  if (values.json) out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   return 0;
 }
 
