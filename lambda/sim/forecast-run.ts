@@ -4,6 +4,7 @@
  * `simulate` CLI and `npm start`; a policy-driven loop plugs in through `onInterval`.
  */
 import { forecastExhaustion, shouldAlert, type ForecastOptions } from '../core/forecast/forecast';
+import { defaultMetricFields, planBurstableSeries } from '../core/scan/read-plan';
 import type { Forecast, ForecastKind } from '../core/types';
 import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';
 
@@ -11,6 +12,11 @@ import { runSimulation, type IntervalContext, type SimulationOptions, type Simul
 export interface ForecastRunOptions extends Omit<SimulationOptions, 'onInterval'> {
   readonly horizonSeconds: number;
   readonly forecastOptions?: ForecastOptions;
+  /**
+   * What the forecaster sees: `shipping`, the scan's read plan (BurstBalance, then the I/O only when
+   * the bucket is not full and flat), or `full`, every metric every interval. @default 'shipping'
+   */
+  readonly readPlan?: 'shipping' | 'full';
   /** Called after the forecast of every interval (the guardian decision loop hooks in here). */
   readonly onForecast?: (context: IntervalContext, forecast: Forecast) => void | Promise<void>;
 }
@@ -55,6 +61,9 @@ export interface ForecastRunReport {
   readonly horizonSeconds: number;
   readonly metricDelaySeconds: number;
   readonly seed: number;
+  /** The read plan the forecasts used, and the GetMetricData metrics it requested over the run. */
+  readonly readPlan: 'shipping' | 'full';
+  readonly metricsRequested: number;
   /** True BurstBalance at the end of every interval, for charts. */
   readonly balance: readonly { readonly tSeconds: number; readonly balancePercent: number | null }[];
 }
@@ -67,10 +76,16 @@ export async function runForecastSimulation(options: ForecastRunOptions): Promis
   const intervalSeconds = options.intervalSeconds ?? 300;
   const alerts: AlertRecord[] = [];
   const forecastKinds: Partial<Record<ForecastKind, number>> = {};
+  const readPlan = options.readPlan ?? 'shipping';
+  let metricsRequested = 0;
   const result = await runSimulation({
     ...options,
     onInterval: async (context) => {
-      const forecast = forecastExhaustion(context.series, context.volume, context.nowEpochSeconds, { intervalSeconds, ...options.forecastOptions });
+      const planned = readPlan === 'full'
+        ? { series: context.series, metricsRequested: defaultMetricFields(context.volume).length }
+        : planBurstableSeries(context.series, context.volume, context.nowEpochSeconds);
+      metricsRequested += planned.metricsRequested;
+      const forecast = forecastExhaustion(planned.series, context.volume, context.nowEpochSeconds, { intervalSeconds, ...options.forecastOptions });
       forecastKinds[forecast.kind] = (forecastKinds[forecast.kind] ?? 0) + 1;
       if (shouldAlert(forecast, { horizonSeconds: options.horizonSeconds, intervalSeconds })) alerts.push(alertOf(context.tSeconds, forecast));
       await options.onForecast?.(context, forecast);
@@ -94,7 +109,7 @@ export async function runForecastSimulation(options: ForecastRunOptions): Promis
     meanDemandIops: result.demandOps / seconds,
     meanServedIops: result.servedOps / seconds,
     durationSeconds: result.durationSeconds, intervalSeconds, horizonSeconds: options.horizonSeconds,
-    metricDelaySeconds: options.metricDelaySeconds ?? 120, seed: options.seed,
+    metricDelaySeconds: options.metricDelaySeconds ?? 120, seed: options.seed, readPlan, metricsRequested,
     balance: [
       { tSeconds: 0, balancePercent: result.spec === undefined ? null : (options.volume.initialBalancePercent ?? 100) },
       ...result.intervals.map((i) => ({ tSeconds: i.endSeconds, balancePercent: i.balancePercentAtEnd ?? null })),

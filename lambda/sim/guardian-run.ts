@@ -50,6 +50,8 @@ export interface GuardianRunReport {
   readonly dryRun: boolean;
   readonly scans: number;
   readonly scanErrors: number;
+  /** GetMetricData metrics the scans requested under the read plan (as the Lambda would be billed). */
+  readonly metricsRequested: number;
   readonly modifications: readonly GuardianModification[];
   readonly notifications: readonly GuardianNotificationRecord[];
   /** Every simulated volume (the first is `volumeId`; more with `extraVolumes`). */
@@ -123,6 +125,7 @@ async function buildReport(input: ReportInput): Promise<GuardianRunReport> {
     dryRun: input.scanReports[0]?.dryRun ?? policy.dryRun,
     scans: input.scanReports.length,
     scanErrors: input.scanReports.reduce((n, r) => n + r.errors.length, 0),
+    metricsRequested: input.scanReports.reduce((n, r) => n + r.metricsRequested, 0),
     modifications: perVolume.flatMap((v) => v.modifications).sort((a, b) => a.tSeconds - b.tSeconds),
     notifications: input.notifier.notifications.map((n) => ({ tSeconds: n.tEpochSeconds - start, kind: n.kind, subject: n.subject })),
     volumeIds: input.volumeIds,

@@ -29,6 +29,7 @@ interface ActingJson {
   costUSD: number;
   unaidedCostUSD: number;
   ledgerViolations: unknown[];
+  metricsRequested: number;
   reportHtml?: string;
 }
 
@@ -42,6 +43,7 @@ describe('simulate --policy', () => {
     expect(report.unaidedThrottledSeconds).toBeGreaterThan(0);
     expect(throttlingRemovedPercent(report)).toBeGreaterThanOrEqual(99);
     expect(report.ledgerViolations).toEqual([]);
+    expect(report.metricsRequested).toBeGreaterThan(0);
     expect(report.modifications[0]).toMatchObject({ from: 'gp2', to: 'gp3' });
     expect(report.notifications.every((n) => n.subject.length < 100)).toBe(true);
     expect(report.costUSD).toBeGreaterThan(0);

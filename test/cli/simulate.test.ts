@@ -23,6 +23,8 @@ interface JsonReport {
   exhaustions: { tSeconds: number; leadSeconds: number | null }[];
   alerts: { tSeconds: number; secondsToEmpty: number; basis: string }[];
   throttledSeconds: number;
+  readPlan: string;
+  metricsRequested: number;
 }
 
 async function runJson(argv: string[]): Promise<JsonReport> {
@@ -55,6 +57,17 @@ describe('simulate', () => {
     }
     // The first exhaustion is announced at least the horizon (30 min) ahead.
     expect(report.exhaustions[0]?.leadSeconds).toBeGreaterThanOrEqual(1800);
+  });
+
+  it('reports the GetMetricData metrics its read plan requested: BurstBalance alone while the bucket is full and flat', async () => {
+    const idle = await runJson(['--scenario', 'constant:100', '--size-gib', '100', '--duration-hours', '6']);
+    const busy = await runJson(['--scenario', 'constant:2000', '--size-gib', '100', '--duration-hours', '6']);
+    const scans = (6 * 3600) / 300;
+    expect(idle.readPlan).toBe('shipping');
+    expect(idle.metricsRequested).toBe(scans);
+    // Draining or empty: BurstBalance, both ops series, and near empty VolumeIOPSExceededCheck.
+    expect(busy.metricsRequested).toBeGreaterThan(3 * scans);
+    expect(busy.metricsRequested).toBeLessThanOrEqual(4 * scans);
   });
 
   it('alerts at the interval it is given and not for a volume that never drains', async () => {

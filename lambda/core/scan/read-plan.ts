@@ -78,7 +78,7 @@ export function firstRoundPlan(volume: VolumeDescription, ctx: FirstRoundContext
 export function secondRoundFields(
   volume: Pick<VolumeDescription, 'type' | 'instanceId'>,
   balance: VolumeMetricSeries['burstBalancePercent'],
-  context: { readonly now: number; readonly policy: Policy; readonly probeNamespace?: string },
+  context: { readonly now: number; readonly policy?: Policy; readonly probeNamespace?: string },
 ): MetricField[] {
   const latest = balance.at(-1);
   // No BurstBalance (detached, stopped, new): no I/O datapoints either, and the forecaster says insufficient data.
@@ -88,7 +88,7 @@ export function secondRoundFields(
   if (volume.type === 'st1' || volume.type === 'sc1') fields.push('readBytes', 'writeBytes');
   const lowest = Math.min(...balance.slice(-5).map((p) => p.value));
   if (volume.type === 'gp2' && lowest < NEAR_EMPTY_PERCENT) fields.push('iopsExceededCheck');
-  const probe = probeBalanceBelow(context.policy);
+  const probe = context.policy === undefined ? undefined : probeBalanceBelow(context.policy);
   if (probe !== undefined && context.probeNamespace !== undefined && volume.instanceId !== undefined && lowest < probe) fields.push('containerStartP90Ms');
   return fields;
 }
@@ -113,4 +113,28 @@ export function requestVolume(volume: VolumeDescription, fields: readonly Metric
 export function mergeSeries(first: VolumeMetricSeries, second: VolumeMetricSeries | undefined): VolumeMetricSeries {
   if (second === undefined) return first;
   return { ...second, burstBalancePercent: first.burstBalancePercent };
+}
+
+/**
+ * The read plan applied to a series that holds everything (the simulator's): what a burstable
+ * volume's scan would have read, and how many metrics that costs. Lets the forecast-only simulation
+ * forecast from exactly what the Lambda reads.
+ */
+export function planBurstableSeries(full: VolumeMetricSeries, volume: Pick<VolumeDescription, 'type' | 'sizeGiB' | 'instanceId'>, now: number): { series: VolumeMetricSeries; metricsRequested: number } {
+  if (!isBurstableType(volume.type) || !bucketSpecFor(volume.type, volume.sizeGiB).spendsCredits) {
+    return { series: { ...full, burstBalancePercent: [], readOps: [], writeOps: [] }, metricsRequested: 0 };
+  }
+  const fields = secondRoundFields(volume, full.burstBalancePercent, { now });
+  const wanted = new Set<MetricField>(fields);
+  const series: VolumeMetricSeries = {
+    volumeId: full.volumeId,
+    periodSeconds: full.periodSeconds,
+    burstBalancePercent: full.burstBalancePercent,
+    readOps: wanted.has('readOps') ? full.readOps : [],
+    writeOps: wanted.has('writeOps') ? full.writeOps : [],
+    ...(wanted.has('readBytes') && full.readBytes !== undefined ? { readBytes: full.readBytes } : {}),
+    ...(wanted.has('writeBytes') && full.writeBytes !== undefined ? { writeBytes: full.writeBytes } : {}),
+    ...(wanted.has('iopsExceededCheck') && full.iopsExceededCheck !== undefined ? { iopsExceededCheck: full.iopsExceededCheck } : {}),
+  };
+  return { series, metricsRequested: 1 + fields.length };
 }
