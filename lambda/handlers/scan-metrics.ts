@@ -83,9 +83,16 @@ export interface ScanMetricOptions {
   readonly notificationsPublished?: number;
 }
 
-/** Seconds to empty of a managed volume at risk: the forecast while draining, 0 when empty now; else none. */
+/** Decisions that mean "at risk": within the alert horizon or floor, being rescued, or a rescue blocked. */
+const AT_RISK = new Set(['alert', 'rescue', 'blocked']);
+
+/**
+ * Seconds to empty of a managed volume at risk: the forecast while draining, 0 when empty now; else
+ * none. Only volumes the policy alerts on or rescues: each volume that emits it is one more custom
+ * metric at $0.30 a month (issue 12: a slow drain far beyond the horizon costs money and warns nobody).
+ */
 export function secondsToEmptyOf(result: ScanReport['results'][number]): number | undefined {
-  if (result.decision.kind === 'skip') return undefined;
+  if (!AT_RISK.has(result.decision.kind)) return undefined;
   if (result.forecast.kind === 'draining') return Math.max(0, Math.round(result.forecast.secondsToEmpty));
   return result.forecast.kind === 'empty' ? 0 : undefined;
 }

@@ -5,20 +5,26 @@ import type { Forecast } from '../../lambda/core/types';
 import { secondsToEmptyOf } from '../../lambda/handlers/scan-metrics';
 import { loadEmbeddedPolicy, readGuardianEnvironment } from '../../lambda/handlers/wiring';
 
-function result(forecast: Forecast, decisionKind: 'alert' | 'skip'): VolumeScanResult {
-  const decision = decisionKind === 'skip' ? { volumeId: 'vol-1', kind: 'skip', skip: 'not-managed', reasons: [] } : { volumeId: 'vol-1', kind: 'alert', severity: 'warning', forecast, reasons: [] };
+function result(forecast: Forecast, decisionKind: 'alert' | 'skip' | 'watch'): VolumeScanResult {
+  const decisions = {
+    skip: { volumeId: 'vol-1', kind: 'skip', skip: 'not-managed', reasons: [] },
+    watch: { volumeId: 'vol-1', kind: 'watch', forecast, reasons: [] },
+    alert: { volumeId: 'vol-1', kind: 'alert', severity: 'warning', forecast, reasons: [] },
+  };
+  const decision = decisions[decisionKind];
   return { volume: { volumeId: 'vol-1', type: 'gp2', sizeGiB: 100, state: 'in-use', tags: {} }, forecast, decision, action: 'none' } as unknown as VolumeScanResult;
 }
 
 const DRAINING: Forecast = { kind: 'draining', balancePercent: 30, secondsToEmpty: 1234.6, minSecondsToEmpty: 600, basis: 'model', confidence: 0.9, demandPerSecond: 1000 } as Forecast;
 
 describe('secondsToEmptyOf', () => {
-  it.each<[string, Forecast, 'alert' | 'skip', number | undefined]>([
+  it.each<[string, Forecast, 'alert' | 'skip' | 'watch', number | undefined]>([
     ['a draining managed volume', DRAINING, 'alert', 1235],
     ['an empty managed volume', { kind: 'empty', balancePercent: 0, demandPerSecond: 900 }, 'alert', 0],
     ['a refilling volume', { kind: 'refilling', balancePercent: 40, secondsToFull: 100 }, 'alert', undefined],
     ['a full volume', { kind: 'full', balancePercent: 100 }, 'alert', undefined],
     ['a draining volume the policy does not manage', DRAINING, 'skip', undefined],
+    ['a volume draining too slowly to alert on (no custom metric for it)', DRAINING, 'watch', undefined],
   ])('reports %s', (_label, forecast, decision, expected) => {
     expect(secondsToEmptyOf(result(forecast, decision))).toBe(expected);
   });
