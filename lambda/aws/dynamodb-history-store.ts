@@ -6,7 +6,8 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { HistoryConflictError } from '../core/errors';
-import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor } from '../core/ports';
+import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor, type BusyVolumes } from '../core/ports';
+import { readBusyVolumes, writeBusyVolumes } from './dynamodb-busy-volumes';
 import { conflictOr, mapDynamoError } from './dynamodb-errors';
 import { errorCode } from './ec2-errors';
 import {
@@ -51,6 +52,8 @@ export interface DynamoDbHistoryStoreOptions {
 export class DynamoDbHistoryStore implements HistoryStore {
   private readonly send: DynamoDBDocumentClient['send'];
   private readonly tableName: string;
+  /** Busy-set shard texts last read or written by this container, to skip unchanged writes. */
+  private readonly busyShardsSeen = new Map<string, string>();
 
   constructor(options: DynamoDbHistoryStoreOptions) {
     const client = options.client;
@@ -184,6 +187,16 @@ export class DynamoDbHistoryStore implements HistoryStore {
   /** Overwrites the cursor: a position, not history (the scan report logs each one). */
   async putScanCursor(cursor: ScanCursor): Promise<void> {
     await this.send(new PutCommand({ TableName: this.tableName, Item: { ...SCAN_CURSOR_KEY, itemType: 'scan-cursor', ...toPlainData(cursor) } }));
+  }
+
+  /** The adaptive cadence's busy set (dynamodb-busy-volumes.ts). */
+  async getBusyVolumes(): Promise<BusyVolumes | undefined> {
+    return readBusyVolumes(this.send, this.tableName, this.busyShardsSeen);
+  }
+
+  /** Replaces the busy set, writing only the shards that changed. */
+  async putBusyVolumes(busy: BusyVolumes): Promise<void> {
+    await writeBusyVolumes(this.send, this.tableName, busy, this.busyShardsSeen);
   }
 
   /** A volume's events in time order within an optional inclusive range. */

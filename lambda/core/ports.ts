@@ -341,6 +341,16 @@ export interface HistoryStore {
   getScanCursor?(): Promise<ScanCursor | undefined>;
   /** Optional: records where this scan stopped (overwrites the previous cursor: it is a position, not history). */
   putScanCursor?(cursor: ScanCursor): Promise<void>;
+  /** Optional: the volumes the last scan found busy (read every scan; the quiet ones less often). */
+  getBusyVolumes?(): Promise<BusyVolumes | undefined>;
+  /** Optional: replaces the busy set. */
+  putBusyVolumes?(busy: BusyVolumes): Promise<void>;
+}
+
+/** The adaptive cadence's state: volumes to read every scan, and when the set was written. */
+export interface BusyVolumes {
+  readonly volumeIds: ReadonlySet<string>;
+  readonly writtenEpochSeconds: number;
 }
 
 /** What `HistoryStore.readLedger` returns. */

@@ -3,7 +3,7 @@
  * for the simulator and tests. One shared contract suite runs against both.
  */
 import { HistoryConflictError } from '../core/errors';
-import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor } from '../core/ports';
+import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor, type BusyVolumes } from '../core/ports';
 import { eventMonthSortKey, eventSortKey, modificationMonthSortKey, openSortKey, toPlainData, utcMonthOf } from '../shared/history-table-schema';
 
 type Patch = Parameters<HistoryStore['updateModification']>[3];
@@ -20,6 +20,7 @@ export class MemoryHistoryStore implements HistoryStore {
   /** Records taken out of the ledger view (`settleLedger`), as the DynamoDB store drops their index keys. */
   private readonly settled = new Set<string>();
   private cursor: ScanCursor | undefined;
+  private busy: BusyVolumes | undefined;
 
   /** Appends an event; the same (volume, second, kind, run) twice is a conflict. */
   async appendEvent(event: HistoryEvent): Promise<void> {
@@ -100,6 +101,16 @@ export class MemoryHistoryStore implements HistoryStore {
   /** Overwrites the cursor. */
   async putScanCursor(cursor: ScanCursor): Promise<void> {
     this.cursor = toPlainData(cursor);
+  }
+
+  /** The adaptive cadence's busy set. */
+  async getBusyVolumes(): Promise<BusyVolumes | undefined> {
+    return this.busy === undefined ? undefined : { volumeIds: new Set(this.busy.volumeIds), writtenEpochSeconds: this.busy.writtenEpochSeconds };
+  }
+
+  /** Replaces the busy set. */
+  async putBusyVolumes(busy: BusyVolumes): Promise<void> {
+    this.busy = { volumeIds: new Set(busy.volumeIds), writtenEpochSeconds: busy.writtenEpochSeconds };
   }
 
   /** A volume's events in time order within an optional inclusive range. */

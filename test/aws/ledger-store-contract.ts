@@ -41,6 +41,16 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Hi
       expect((await store.listModifications('vol-a', 5_000)).map((m) => m.requestedEpochSeconds)).toEqual([5_000, 90_000]);
     });
 
+    it('keeps the busy set of the adaptive cadence, thousands of volumes, and replaces it whole', async () => {
+      const store = await makeStore();
+      expect(await store.getBusyVolumes?.()).toBeUndefined();
+      const many = new Set(Array.from({ length: 3000 }, (_, i) => `vol-${i.toString(16).padStart(17, '0')}`));
+      await store.putBusyVolumes?.({ volumeIds: many, writtenEpochSeconds: 100 });
+      expect(await store.getBusyVolumes?.()).toEqual({ volumeIds: many, writtenEpochSeconds: 100 });
+      await store.putBusyVolumes?.({ volumeIds: new Set(['vol-0a']), writtenEpochSeconds: 400 });
+      expect(await store.getBusyVolumes?.()).toEqual({ volumeIds: new Set(['vol-0a']), writtenEpochSeconds: 400 });
+    });
+
     it('keeps one scan cursor and returns the latest written', async () => {
       const store = await makeStore();
       expect(await store.getScanCursor?.()).toBeUndefined();

@@ -8,6 +8,7 @@ import { activeRescue, matchOverride, selectVolume } from '../decision/decide';
 import { forecastExhaustion } from '../forecast/forecast';
 import type { Policy } from '../policy/schema';
 import type { MetricsRequestVolume, ModificationRecord, VolumeMetricsOutcome } from '../ports';
+import type { Cadence } from './cadence';
 import { firstRoundPlan, mergeSeries, requestVolume, secondRoundFields, type VolumeReadPlan } from './read-plan';
 import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -23,6 +24,8 @@ export interface ChunkMetrics {
   readonly metricsRequested: number;
   /** Volumes the plan reads at all (the others are not selected or cannot need data). */
   readonly read: ReadonlySet<string>;
+  /** Quiet volumes not due this scan (adaptive cadence): not read, not decided. */
+  readonly resting: ReadonlySet<string>;
 }
 
 /** What the chunk reader needs besides the chunk. */
@@ -32,6 +35,9 @@ export interface ChunkContext {
   readonly now: number;
   readonly records: ReadonlyMap<string, readonly ModificationRecord[]>;
   readonly errors: ScanError[];
+  /** Which quiet volumes are due (cadence.ts); `mustRead` volumes (ledger, open alert) always are. */
+  readonly cadence?: Cadence;
+  readonly mustRead?: (volumeId: string) => boolean;
 }
 
 /** Reads, plans and forecasts one chunk. Never throws: failures are recorded and mean "no data". */
@@ -40,7 +46,13 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   // The forecaster needs about an hour, the revert replay its trailing window; GetMetricData bills
   // per metric requested, not per datapoint, so the longer window costs nothing extra.
   const lookback = Math.max(3 * 3600, (policy.revert.shadowBucket.trailingWindowMinutes + 60) * 60);
-  const plans = new Map(chunk.map((v) => [v.volumeId, planOf(ctx, v)]));
+  const resting = new Set<string>();
+  const plans = new Map(chunk.map((v): [string, VolumeReadPlan] => {
+    const plan = planOf(ctx, v);
+    if (plan.kind !== 'balance-first' || ctx.cadence === undefined || ctx.cadence.isDue(v.volumeId, ctx.mustRead?.(v.volumeId) ?? true)) return [v.volumeId, plan];
+    resting.add(v.volumeId);
+    return [v.volumeId, { kind: 'none' }];
+  }));
   const series = new Map<string, VolumeMetricSeries>();
   const first = { balance: [] as MetricsRequestVolume[], fields: [] as MetricsRequestVolume[], flipped: [] as MetricsRequestVolume[] };
   for (const v of chunk) {
@@ -58,8 +70,11 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
     const s = series.get(v.volumeId);
     if (plans.get(v.volumeId)?.kind !== 'balance-first' || s === undefined) continue;
     const fields = secondRoundFields(v, s.burstBalancePercent, { now, policy, ...probe });
+    ctx.cadence?.observe(v.volumeId, fields.length === 0);
     if (fields.length > 0) second.push(requestVolume(v, fields));
   }
+  // A balance-first volume whose first round failed is busy: read it again next scan.
+  for (const v of chunk) if (plans.get(v.volumeId)?.kind === 'balance-first' && !series.has(v.volumeId)) ctx.cadence?.observe(v.volumeId, false);
   requested += await readRound(ctx, second, lookback, (s) => {
     const firstRound = series.get(s.volumeId);
     if (firstRound !== undefined) series.set(s.volumeId, mergeSeries(firstRound, s));
@@ -73,7 +88,7 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
     if (plan.kind !== 'none') read.add(v.volumeId);
     forecasts.set(v.volumeId, forecastOf(v, plan, series.get(v.volumeId), now, intervalSeconds));
   }
-  return { series, forecasts, metricsRequested: requested, read };
+  return { series, forecasts, metricsRequested: requested, read, resting };
 }
 
 function planOf(ctx: ChunkContext, volume: VolumeDescription): VolumeReadPlan {

@@ -10,6 +10,7 @@
 import { activeRescue, applyBudgets, decideEach, type Decision } from '../decision/decide';
 import type { Policy } from '../policy/schema';
 import type { NotificationState, ScanCursor } from '../ports';
+import { readCadence, type Cadence } from './cadence';
 import { readChunkMetrics } from './chunk-metrics';
 import { readLedgerView, type LedgerView } from './ledger-view';
 import { recordRoundTrips } from './reconcile';
@@ -58,16 +59,20 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const flipped = walk.volumes.filter((v) => activeRescue({ volume: v, records: view.records.get(v.volumeId) ?? [] }) !== undefined).length;
   const budget = { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: monthToDateSpendUSD([...view.records.values()].flat(), now) };
   const guard = timeGuard(deps.remainingTimeMs);
+  const cadence = await readCadence(deps, now, errors);
   const results: VolumeScanResult[] = [];
   const candidates: Candidate[] = [];
   let processed = 0;
+  let resting = 0;
   let metricsRequested = 0;
   const chunkVolumes = Math.max(1, deps.chunkVolumes ?? CHUNK_VOLUMES);
   for (let start = 0; start < ordered.length; start += chunkVolumes) {
     if (guard.outOfTime()) break;
     guard.chunkStarted();
     const chunk = ordered.slice(start, start + chunkVolumes);
-    metricsRequested += await walkChunk(walk, view, chunk, results, candidates);
+    const chunkRead = await walkChunk(walk, view, cadence, chunk, results, candidates);
+    metricsRequested += chunkRead.metricsRequested;
+    resting += chunkRead.resting;
     processed += chunk.length;
     guard.chunkDone();
   }
@@ -79,21 +84,25 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   // Results in the order the volumes were visited, whether handled in their chunk or at the end.
   const position = new Map(ordered.map((v, i) => [v.volumeId, i]));
   results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
+  await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)));
   const deferred = ordered.length - processed;
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
   if (stoppedAfter !== undefined) await writeCursor(deps, { afterVolumeId: stoppedAfter, runId: deps.runId, tEpochSeconds: now, volumesDeferred: deferred }, errors);
   if (deferred > 0) deps.log?.('warn', 'scan out of time: volumes deferred to the next scan', { volumesDeferred: deferred, volumesListed: ordered.length, resumesAfter: stoppedAfter ?? cursor?.afterVolumeId });
-  return scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred });
+  return scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred, volumesResting: resting });
 }
 
 /** One chunk: metrics, round trips, decisions; the quiet ones handled now, rescues and reverts kept for the end. */
-async function walkChunk(walk: FleetWalk, view: LedgerView, chunk: readonly VolumeDescription[], results: VolumeScanResult[], candidates: Candidate[]): Promise<number> {
+async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, chunk: readonly VolumeDescription[], results: VolumeScanResult[], candidates: Candidate[]): Promise<{ metricsRequested: number; resting: number }> {
   const { deps, policy, now, errors } = walk;
-  const readable = chunk.filter((v) => !view.unreadable.has(v.volumeId));
+  const listed = chunk.filter((v) => !view.unreadable.has(v.volumeId));
   for (const volume of chunk.filter((v) => view.unreadable.has(v.volumeId))) {
     results.push({ volume, forecast: { kind: 'insufficient-data', reason: 'history unreadable' }, decision: { volumeId: volume.volumeId, kind: 'skip', skip: 'no-data', reasons: ['history unreadable: not acting without the ledger'] }, action: 'failed', error: 'history unreadable' });
   }
-  const metrics = await readChunkMetrics({ deps, policy, now, records: view.records, errors }, readable);
+  // A volume with records or an open alert is read every scan; without the open-alert list, every volume is.
+  const mustRead = (id: string): boolean => view.records.has(id) || (view.openNotifications?.has(id) ?? true);
+  const metrics = await readChunkMetrics({ deps, policy, now, records: view.records, errors, cadence, mustRead }, listed);
+  const readable = listed.filter((v) => !metrics.resting.has(v.volumeId));
   await recordRoundTrips(deps, readable, view.records, metrics.series, errors);
   let awsModifications = new Map<string, VolumeModification>();
   const watched = readable.filter((v) => metrics.read.has(v.volumeId) || view.records.has(v.volumeId));
@@ -113,7 +122,7 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, chunk: readonly Volu
     else quiet.push({ volume, decision, forecast, p90, previous: undefined });
   }
   results.push(...(await mapWithConcurrency(quiet, NOTIFY_CONCURRENCY, async (h) => walk.handle({ ...h, previous: await previousState(deps, view, h.volume.volumeId, errors, h.decision) }))));
-  return metrics.metricsRequested;
+  return { metricsRequested: metrics.metricsRequested, resting: metrics.resting.size };
 }
 
 const SPEAKING = new Set(['alert', 'rescue', 'revert', 'stay-recommendation', 'blocked']);
@@ -172,7 +181,7 @@ function latestValue(points: VolumeMetricSeries['containerStartP90Ms']): number 
 }
 
 /** The report of a scan from its results. */
-export function scanReport(r: { runId: string; now: number; dryRun: boolean; results: VolumeScanResult[]; errors: ScanError[]; metricsRequested: number; reconciled: number; volumesDeferred: number }): ScanReport {
+export function scanReport(r: { runId: string; now: number; dryRun: boolean; results: VolumeScanResult[]; errors: ScanError[]; metricsRequested: number; reconciled: number; volumesDeferred: number; volumesResting?: number }): ScanReport {
   const count = (kinds: readonly string[]) => r.results.filter((x) => kinds.includes(x.decision.kind)).length;
   return {
     runId: r.runId,
@@ -184,6 +193,7 @@ export function scanReport(r: { runId: string; now: number; dryRun: boolean; res
     metricsRequested: r.metricsRequested,
     reconciled: r.reconciled,
     volumesDeferred: r.volumesDeferred,
+    volumesResting: r.volumesResting ?? 0,
     counts: {
       alerts: count(['alert']),
       rescues: count(['rescue']),

@@ -74,6 +74,8 @@ export interface ScanReport {
   readonly reconciled: number;
   /** Volumes listed but left for the next scan because time ran out (0 when the whole fleet was scanned). */
   readonly volumesDeferred?: number;
+  /** Quiet volumes (full and flat at their last read) not due this scan under the adaptive cadence. */
+  readonly volumesResting?: number;
   readonly counts: {
     readonly alerts: number;
     readonly rescues: number;

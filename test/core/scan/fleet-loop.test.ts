@@ -66,7 +66,8 @@ describe('the scan stops in time and resumes where it stopped', () => {
     const metrics = countingReader(fleet);
     // Each GetMetricData round "takes" 12 s of the Lambda's remaining time.
     const remainingTimeMs = () => 100_000 - 12_000 * metrics.rounds;
-    const deps: ScanDeps = { inventory: fleet, metrics, modifier: fleet, notifier: new ListNotifier(), history, policy, runId: 'run-1', chunkVolumes: 2, remainingTimeMs };
+    // A 15-minute schedule reads every volume every scan (no adaptive cadence), so both scans see all.
+    const deps: ScanDeps = { inventory: fleet, metrics, modifier: fleet, notifier: new ListNotifier(), history, policy: { ...policy, schedule: 'rate(15 minutes)' }, runId: 'run-1', chunkVolumes: 2, remainingTimeMs };
     const first = await runScan(deps, START + 3 * 3600);
     expect(first.volumesScanned).toBe(10);
     expect(first.volumesDeferred).toBe(10);
@@ -85,6 +86,50 @@ describe('the scan stops in time and resumes where it stopped', () => {
     expect(report.volumesScanned).toBe(0);
     expect(report.volumesDeferred).toBe(1);
     expect((await history.getScanCursor())?.runId).toBe('run-0');
+  });
+});
+
+describe('the adaptive cadence reads quiet volumes less often', () => {
+  async function scans(count: number, history: MemoryHistoryStore, fleet: SimulatedFleet, metrics: BurstMetricsReader, first = 0) {
+    const reports = [];
+    for (let i = first; i < first + count; i++) {
+      const now = START + 3 * 3600 + i * 300;
+      fleet.advanceTo(now);
+      reports.push(await runScan({ inventory: fleet, metrics, modifier: fleet, notifier: new ListNotifier(), history, policy: { ...policy, dryRun: true }, runId: `run-${i}` }, now));
+    }
+    return reports;
+  }
+
+  it('reads a full, flat volume about every third scan and a draining one every scan', async () => {
+    const { fleet, ids } = fleetOf([{ scenario: 'constant:50' }, { scenario: 'constant:600' }]);
+    const [idle, draining] = ids as [string, string];
+    const reads = new Map<string, number>();
+    const metrics: BurstMetricsReader = {
+      async readMetrics(request) {
+        for (const v of request.volumes) if (v.fields?.includes('burstBalancePercent') === true) reads.set(v.volumeId, (reads.get(v.volumeId) ?? 0) + 1);
+        return fleet.readMetrics(request);
+      },
+    };
+    const reports = await scans(9, new MemoryHistoryStore(), fleet, metrics);
+    expect(reads.get(draining)).toBe(9);
+    // The first scan has no busy set and reads all; then one scan in three.
+    expect(reads.get(idle)).toBeGreaterThanOrEqual(3);
+    expect(reads.get(idle)).toBeLessThanOrEqual(4);
+    expect(reports.reduce((n, r) => n + (r.volumesResting ?? 0), 0)).toBe(9 - (reads.get(idle) ?? 0));
+  });
+
+  it('reads every volume when the previous scan could not write the busy set', async () => {
+    const { fleet, ids } = fleetOf([{ scenario: 'constant:50' }]);
+    const history = new MemoryHistoryStore();
+    const metrics = countingReader(fleet);
+    await scans(1, history, fleet, metrics);
+    history.putBusyVolumes = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const reports = await scans(4, history, fleet, metrics, 1);
+    // Every scan after a failed write reads the quiet volume: the set it would trust is stale.
+    expect(reports.slice(1).every((r) => r.results.some((x) => x.volume.volumeId === ids[0]))).toBe(true);
+    expect(reports[0]?.errors.map((e) => e.message)).toEqual([expect.stringMatching(/cadence state not written/)]);
   });
 });
 
