@@ -4,7 +4,7 @@ import { SCANS_PER_MONTH } from '../bench/scan-bench-cost';
 
 describe('bench:scan on a small fleet (smoke test; the figures come from the full run in docs/scan-benchmark.md)', () => {
   it('runs the real scan over the fakes and dynalite, reading at most 500 queries a call and only what decisions need', async () => {
-    const r = await runScanBench({ volumes: 300, scans: 2, hours: 24, latencyMs: 0, memoryMiB: 1024, timeoutSeconds: 300 });
+    const r = await runScanBench({ volumes: 300, scans: 2, burst: 2, hours: 24, latencyMs: 0, memoryMiB: 1024, timeoutSeconds: 300 });
     expect(r.volumes).toBe(300);
     expect(r.calls.DescribeVolumes).toBe(1);
     expect(r.peakQueriesPerCall).toBeLessThanOrEqual(500);

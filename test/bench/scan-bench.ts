@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scan [-- --volumes 10000,20000,50000] [--scans 8] [--hours 24] [--latency-ms 50]
+ * `npm run bench:scan [-- --volumes 10000,20000,50000] [--scans 6] [--burst 4] [--hours 24] [--latency-ms 50]
  * [--memory-mib 1024] [--timeout-s 300] [--no-ledger-index] [--json]` (issues 11 item 7 and 12).
  *
  * The real scan handler path (`createWiredScan` → `runScan`, the shipped default policy, probe
@@ -22,7 +22,10 @@ import type { ChildFigures } from './scan-bench-run';
 /** Options of one benchmark run. */
 export interface ScanBenchOptions {
   readonly volumes: number;
+  /** Sampled hours over the simulated span. */
   readonly scans: number;
+  /** Consecutive scans 5 minutes apart at each sampled hour (the first reads every volume). @default 4 */
+  readonly burst?: number;
   readonly hours: number;
   readonly latencyMs: number;
   readonly memoryMiB: number;
@@ -53,6 +56,10 @@ export interface ScanBenchResult {
   readonly wallMs: number;
   readonly wallMsMean: number;
   readonly volumesDeferredMax: number;
+  /** Quiet volumes left for a later scan by the adaptive cadence, per steady-state scan. */
+  readonly volumesRestingPerScan: number;
+  /** The first scan of each burst (no busy set: reads every volume), averaged. */
+  readonly coldScan: { readonly metricsRequested: number; readonly wallMs: number } | undefined;
   readonly errorsByStage: Record<string, number>;
   readonly peakQueriesPerCall: number;
   readonly peakDatapointsPerCall: number;
@@ -69,7 +76,7 @@ export async function runScanBench(options: ScanBenchOptions): Promise<ScanBench
     const out = join(dir, 'figures.json');
     const args = [
       `--max-old-space-size=${options.memoryMiB}`, '--import', 'tsx', join(import.meta.dirname, 'scan-bench-run.ts'),
-      '--endpoint', dynamo.endpoint, '--table', table, '--volumes', String(options.volumes), '--scans', String(options.scans),
+      '--endpoint', dynamo.endpoint, '--table', table, '--volumes', String(options.volumes), '--scans', String(options.scans), '--burst', String(options.burst ?? 4),
       '--hours', String(options.hours), '--latency-ms', String(options.latencyMs), '--timeout-s', String(options.timeoutSeconds), '--out', out,
       ...(options.noLedgerIndex === true ? ['--no-ledger-index'] : []),
     ];
@@ -101,7 +108,9 @@ function mean(values: readonly number[]): number {
 }
 
 function summarize(options: ScanBenchOptions, f: ChildFigures, stdout: string): ScanBenchResult {
-  const scans = f.scans;
+  // Steady state: the scans that had the previous scan's busy set (all of them when bursts are 1 long).
+  const warm = f.scans.filter((s) => s.warm);
+  const scans = warm.length > 0 ? warm : f.scans;
   const emf = countEmfMetrics(stdout);
   const calls: Record<string, number> = {};
   for (const key of Object.keys(scans[0]?.calls ?? {})) calls[key] = round(mean(scans.map((s) => (s.calls as Record<string, number>)[key] ?? 0)), 1);
@@ -110,12 +119,12 @@ function summarize(options: ScanBenchOptions, f: ChildFigures, stdout: string): 
     readRequestUnits: mean(scans.map((s) => s.dynamo.readRequestUnits)),
     writeRequestUnits: mean(scans.map((s) => s.dynamo.writeRequestUnits)),
     wallMs: mean(scans.map((s) => s.wallMs)),
-    customMetrics: emf.datums / Math.max(1, scans.length),
-    logBytes: emf.bytes / Math.max(1, scans.length),
+    customMetrics: emf.datums / Math.max(1, f.scans.length),
+    logBytes: emf.bytes / Math.max(1, f.scans.length),
   };
   const cost = monthlyCost(perScan, options.memoryMiB);
   const errorsByStage: Record<string, number> = {};
-  for (const s of scans) for (const [stage, n] of Object.entries(s.errorsByStage)) errorsByStage[stage] = (errorsByStage[stage] ?? 0) + n;
+  for (const s of f.scans) for (const [stage, n] of Object.entries(s.errorsByStage)) errorsByStage[stage] = (errorsByStage[stage] ?? 0) + n;
   return {
     volumes: f.volumesListed,
     volumesInAccount: f.volumesInAccount,
@@ -134,15 +143,23 @@ function summarize(options: ScanBenchOptions, f: ChildFigures, stdout: string): 
     monthlyCostUSD: round(cost.total, 2),
     monthlyCostBreakdownUSD: { getMetricData: round(cost.getMetricData, 2), dynamoDb: round(cost.dynamoDb, 2), lambda: round(cost.lambda, 2), customMetrics: round(cost.customMetrics, 2), logs: round(cost.logs, 2), total: round(cost.total, 2) },
     costPerVolumeMonthUSD: round(cost.total / Math.max(1, f.gp2Listed), 4),
-    wallMs: Math.max(0, ...scans.map((s) => s.wallMs)),
+    wallMs: Math.max(0, ...f.scans.map((s) => s.wallMs)),
     wallMsMean: Math.round(perScan.wallMs),
-    volumesDeferredMax: Math.max(0, ...scans.map((s) => s.volumesDeferred)),
+    volumesDeferredMax: Math.max(0, ...f.scans.map((s) => s.volumesDeferred)),
+    volumesRestingPerScan: Math.round(mean(scans.map((s) => s.volumesResting))),
+    coldScan: cold(f),
     errorsByStage,
     peakQueriesPerCall: f.peakQueriesPerCall,
     peakDatapointsPerCall: f.peakDatapointsPerCall,
     baselineRssMB: f.baselineRssMB,
     peakRssMB: f.peakRssMB,
   };
+}
+
+function cold(f: ChildFigures): ScanBenchResult['coldScan'] {
+  const first = f.scans.filter((s) => !s.warm);
+  if (first.length === 0 || first.length === f.scans.length) return undefined;
+  return { metricsRequested: Math.round(mean(first.map((s) => s.metricsRequested))), wallMs: Math.round(mean(first.map((s) => s.wallMs))) };
 }
 
 function round(x: number, digits = 2): number {
@@ -154,12 +171,13 @@ function round(x: number, digits = 2): number {
 export function formatReport(r: ScanBenchResult): string {
   const c = r.monthlyCostBreakdownUSD;
   return [
-    `bench:scan  ${r.volumes} volumes listed (${r.volumesInAccount} in the account, ${r.managedGp2Volumes} managed gp2), ${r.scans} scans over ${r.simulatedHours} simulated h, ${r.setup.latencyMs} ms per AWS call, ${r.setup.memoryMiB} MiB, timeout ${r.setup.timeoutSeconds} s, ledger ${r.setup.ledgerIndex ? 'from the sparse index' : 'per volume'}`,
+    `bench:scan  ${r.volumes} volumes listed (${r.volumesInAccount} in the account, ${r.managedGp2Volumes} managed gp2), ${r.scans} steady-state scans over ${r.simulatedHours} simulated h, ${r.setup.latencyMs} ms per AWS call, ${r.setup.memoryMiB} MiB, timeout ${r.setup.timeoutSeconds} s, ledger ${r.setup.ledgerIndex ? 'from the sparse index' : 'per volume'}`,
     `  calls per scan   ${Object.entries(r.calls).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `  metrics          ${r.metricsRequested} requested per scan, ${r.metricsRequestedPerVolumeMonth} per managed gp2 volume-month; largest call ${r.peakQueriesPerCall} queries / ${r.peakDatapointsPerCall} datapoints`,
     `  DynamoDB / scan  ${r.dynamoDbPerScan.readRequestUnits} RRU in ${r.dynamoDbPerScan.readRequests} reads, ${r.dynamoDbPerScan.writeRequestUnits} WRU in ${r.dynamoDbPerScan.writeRequests} writes`,
     `  month (USD)      ${c.total.toFixed(2)} = GetMetricData ${c.getMetricData.toFixed(2)} + DynamoDB ${c.dynamoDb.toFixed(2)} + Lambda ${c.lambda.toFixed(2)} + custom metrics ${c.customMetrics.toFixed(2)} (${r.customMetricsPerScan} a scan) + logs ${c.logs.toFixed(2)}`,
     `  per volume-month $${r.costPerVolumeMonthUSD.toFixed(4)} per managed gp2 volume (goal ≤ $0.05)`,
+    `  cadence          ${r.volumesRestingPerScan} quiet volumes resting per scan${r.coldScan === undefined ? '' : `; a cold scan (no busy set) requests ${r.coldScan.metricsRequested} metrics in ${r.coldScan.wallMs} ms`}`,
     `  wall             slowest scan ${r.wallMs} ms, mean ${r.wallMsMean} ms; most deferred ${r.volumesDeferredMax}; errors ${JSON.stringify(r.errorsByStage)}`,
     `  memory           peak RSS ${r.peakRssMB} MB (${r.baselineRssMB} MB before the first scan)`,
   ].join('\n') + '\n';
@@ -172,7 +190,7 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        volumes: { type: 'string', default: '10000' }, scans: { type: 'string', default: '8' }, hours: { type: 'string', default: '24' },
+        volumes: { type: 'string', default: '10000' }, scans: { type: 'string', default: '6' }, burst: { type: 'string', default: '4' }, hours: { type: 'string', default: '24' },
         'latency-ms': { type: 'string', default: '50' }, 'memory-mib': { type: 'string', default: '1024' }, 'timeout-s': { type: 'string', default: '300' },
         'no-ledger-index': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
       },
@@ -182,9 +200,9 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     return 2;
   }
   const sizes = values.volumes.split(',').map(Number);
-  const numbers = { scans: Number(values.scans), hours: Number(values.hours), latencyMs: Number(values['latency-ms']), memoryMiB: Number(values['memory-mib']), timeoutSeconds: Number(values['timeout-s']) };
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(numbers.scans) || numbers.scans < 1 || !(numbers.hours > 0) || !(numbers.latencyMs >= 0) || !Number.isInteger(numbers.memoryMiB) || numbers.memoryMiB < 128 || !(numbers.timeoutSeconds > 0)) {
-    err('bench:scan: --volumes must be whole numbers ≥ 1 (comma-separated), --scans a whole number ≥ 1, --hours > 0, --latency-ms ≥ 0, --memory-mib ≥ 128, --timeout-s > 0\n');
+  const numbers = { scans: Number(values.scans), burst: Number(values.burst), hours: Number(values.hours), latencyMs: Number(values['latency-ms']), memoryMiB: Number(values['memory-mib']), timeoutSeconds: Number(values['timeout-s']) };
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(numbers.scans) || numbers.scans < 1 || !Number.isInteger(numbers.burst) || numbers.burst < 1 || !(numbers.hours > 0) || !(numbers.latencyMs >= 0) || !Number.isInteger(numbers.memoryMiB) || numbers.memoryMiB < 128 || !(numbers.timeoutSeconds > 0)) {
+    err('bench:scan: --volumes must be whole numbers ≥ 1 (comma-separated), --scans and --burst whole numbers ≥ 1, --hours > 0, --latency-ms ≥ 0, --memory-mib ≥ 128, --timeout-s > 0\n');
     return 2;
   }
   const results: ScanBenchResult[] = [];
