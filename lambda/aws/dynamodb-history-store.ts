@@ -7,7 +7,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { HistoryConflictError } from '../core/errors';
 import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor, type BusyVolumes } from '../core/ports';
-import { readBusyVolumes, writeBusyVolumes } from './dynamodb-busy-volumes';
+import { readBusyVolumes, readScanCursor, settleLedgerRecords, writeBusyVolumes, writeScanCursor } from './dynamodb-scan-state';
 import { conflictOr, mapDynamoError } from './dynamodb-errors';
 import { errorCode } from './ec2-errors';
 import {
@@ -29,8 +29,6 @@ import {
   OPEN_PARTITION_VALUE,
   openSortKey,
   padEpochSeconds,
-  SCAN_CURSOR_KEY,
-  toPlainData,
   volumePartitionKey,
 } from '../shared/history-table-schema';
 
@@ -156,40 +154,22 @@ export class DynamoDbHistoryStore implements HistoryStore {
     };
   }
 
-  /** Removes settled records from the ledger partition; the records themselves stay. Only closed ones move. */
+  /** Removes settled records from the ledger partition; the records themselves stay. */
   async settleLedger(volumeId: string, records: readonly ModificationRecord[]): Promise<void> {
-    for (const record of records) {
-      try {
-        await this.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: volumePartitionKey(volumeId), sk: modificationSortKey(record.modificationId) },
-            UpdateExpression: 'REMOVE openPk, openSk',
-            ConditionExpression: 'openPk = :ledger',
-            ExpressionAttributeValues: { ':ledger': LEDGER_PARTITION_VALUE },
-          }),
-        );
-      } catch (error) {
-        // Already settled, or reopened by nobody (closed records never reopen): nothing to move.
-        if (errorCode(error) !== 'ConditionalCheckFailedException') throw error;
-      }
-    }
+    await settleLedgerRecords(this.send, this.tableName, volumeId, records);
   }
 
   /** Where the last scan that ran out of time stopped. */
   async getScanCursor(): Promise<ScanCursor | undefined> {
-    const out = await this.send(new GetCommand({ TableName: this.tableName, Key: { ...SCAN_CURSOR_KEY }, ConsistentRead: true }));
-    const item = out.Item;
-    if (item === undefined || typeof item.afterVolumeId !== 'string') return undefined;
-    return { afterVolumeId: item.afterVolumeId, runId: String(item.runId), tEpochSeconds: Number(item.tEpochSeconds), volumesDeferred: Number(item.volumesDeferred) };
+    return readScanCursor(this.send, this.tableName);
   }
 
-  /** Overwrites the cursor: a position, not history (the scan report logs each one). */
+  /** Overwrites the cursor. */
   async putScanCursor(cursor: ScanCursor): Promise<void> {
-    await this.send(new PutCommand({ TableName: this.tableName, Item: { ...SCAN_CURSOR_KEY, itemType: 'scan-cursor', ...toPlainData(cursor) } }));
+    await writeScanCursor(this.send, this.tableName, cursor);
   }
 
-  /** The adaptive cadence's busy set (dynamodb-busy-volumes.ts). */
+  /** The adaptive cadence's busy set (dynamodb-scan-state.ts). */
   async getBusyVolumes(): Promise<BusyVolumes | undefined> {
     return readBusyVolumes(this.send, this.tableName, this.busyShardsSeen);
   }

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../../lambda/core/policy/policy';
 import type { BurstMetricsReader, GuardianNotification, MetricField, MetricsRequest, ModificationRecord, Notifier } from '../../../lambda/core/ports';
+import { bucketSpecFor, minSecondsToEmpty } from '../../../lambda/core/credit/credit-model';
+import { quietEveryScans } from '../../../lambda/core/scan/cadence';
 import { isLedgerSettled, SETTLE_AFTER_SECONDS } from '../../../lambda/core/scan/ledger-view';
 import { runScan } from '../../../lambda/core/scan/scan';
 import type { ScanDeps } from '../../../lambda/core/scan/types';
@@ -90,6 +93,28 @@ describe('the scan stops in time and resumes where it stopped', () => {
 });
 
 describe('the adaptive cadence reads quiet volumes less often', () => {
+  it.each([
+    ['1 GiB gp2 (empties in 1,862 s at worst): every 2nd scan', 'gp2', 1, 300, 2],
+    ['100 GiB gp2 (2,000 s): every 3rd scan', 'gp2', 100, 300, 3],
+    ['500 GiB gp2 (3,600 s): every 8th scan', 'gp2', 500, 300, 8],
+    ['750 GiB gp2 (7,200 s): hourly at most', 'gp2', 750, 300, 12],
+    ['1,000 GiB gp2 never spends credits: not rested', 'gp2', 1000, 300, 1],
+    ['100 GiB gp2 on a 15-minute schedule: every scan', 'gp2', 100, 900, 1],
+    ['gp3 has no bucket: every scan', 'gp3', 100, 300, 1],
+  ] as const)('%s', (_name, type, sizeGiB, interval, every) => {
+    expect(quietEveryScans({ type, sizeGiB }, interval)).toBe(every);
+  });
+
+  it('keeps at least 15 minutes between the first read that can see a worst-case drain and the empty bucket (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999 }), fc.constantFrom(60, 300, 600), (sizeGiB, interval) => {
+        const spec = bucketSpecFor('gp2', sizeGiB);
+        const every = quietEveryScans({ type: 'gp2', sizeGiB }, interval);
+        return every === 1 || minSecondsToEmpty(spec, spec.bucketCredits) - every * interval - 120 >= 900;
+      }),
+    );
+  });
+
   async function scans(count: number, history: MemoryHistoryStore, fleet: SimulatedFleet, metrics: BurstMetricsReader, first = 0) {
     const reports = [];
     for (let i = first; i < first + count; i++) {
