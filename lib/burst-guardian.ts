@@ -120,8 +120,10 @@ export class BurstGuardian extends Construct {
       description: 'ebs-burst-guardian scheduled scan',
       policy: props.policy,
       environment,
-      // docs/scan-benchmark.md: 10,000 volumes in 21 s and ≤ 430 MB RSS on one shared core; 1024 MB
-      // leaves twice that memory and the 5 min timeout over 10× that time.
+      // docs/scan-benchmark.md (bench:scan, V8 heap capped at this size): 50,000 volumes peak at
+      // 424 MB RSS (≈ 220 MB of it dev tooling the bundle does not carry), slowest scan 96 s; 1,024 MB
+      // keeps > 2× headroom and costs $4.55 a month at 50,000 volumes. Past the timeout the scan
+      // stops in time and resumes where it stopped.
       memorySizeMiB: props.scanMemorySizeMiB ?? 1024,
       timeout: scanTimeout,
       logRetention,
