@@ -17,7 +17,7 @@ interface MutableTally {
 }
 
 /** History methods that read (a failure there means the scan could not see the ledger). */
-const HISTORY_READS: ReadonlySet<PropertyKey> = new Set(['listModifications', 'getNotificationState', 'listOpenModifications']);
+const HISTORY_READS: ReadonlySet<PropertyKey> = new Set(['listModifications', 'getNotificationState', 'listOpenModifications', 'readLedger', 'getBusyVolumes', 'getScanCursor']);
 
 /** Wraps a run's ports and keeps the tallies. Build one per run. */
 export class PortObserver {

@@ -9,9 +9,11 @@
  */
 import { activeRescue, applyBudgets, decideEach, type Decision } from '../decision/decide';
 import type { Policy } from '../policy/schema';
-import type { NotificationState, ScanCursor } from '../ports';
+import type { ModificationRecord, NotificationState, ScanCursor } from '../ports';
 import { readCadence, type Cadence } from './cadence';
 import { readChunkMetrics } from './chunk-metrics';
+import { recordExternalModifications } from './external';
+import { claimOf } from './modification-match';
 import { readLedgerView, type LedgerView } from './ledger-view';
 import { recordRoundTrips } from './reconcile';
 import { mapWithConcurrency, messageOf, monthToDateSpendUSD } from './support';
@@ -105,13 +107,14 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
   const readable = listed.filter((v) => !metrics.resting.has(v.volumeId));
   await recordRoundTrips(deps, readable, view.records, metrics.series, errors);
   let awsModifications = new Map<string, VolumeModification>();
-  const watched = readable.filter((v) => metrics.read.has(v.volumeId) || view.records.has(v.volumeId));
+  // Every listed volume, read or not: someone else's modification of any of them enters the ledger.
   try {
-    if (watched.length > 0) awsModifications = await deps.modifier.describeModifications(watched.map((v) => v.volumeId));
+    if (readable.length > 0) awsModifications = await deps.modifier.describeModifications(readable.map((v) => v.volumeId));
   } catch (error) {
     errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
   }
-  const decisions = decideEach({ policy, ...(walk.region === undefined ? {} : { region: walk.region }), now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger: view.records, awsModifications });
+  const ledger = await withExternalModifications(walk, view, readable, awsModifications);
+  const decisions = decideEach({ policy, ...(walk.region === undefined ? {} : { region: walk.region }), now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger, awsModifications });
   const quiet: VolumeHandling[] = [];
   for (const [i, decision] of decisions.entries()) {
     const volume = readable[i];
@@ -123,6 +126,23 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
   }
   results.push(...(await mapWithConcurrency(quiet, NOTIFY_CONCURRENCY, async (h) => walk.handle({ ...h, previous: await previousState(deps, view, h.volume.volumeId, errors, h.decision) }))));
   return { metricsRequested: metrics.metricsRequested, resting: metrics.resting.size };
+}
+
+/**
+ * The chunk's ledger with every modification someone else made entered (external.ts): they count
+ * against the per-volume limit whoever made it. A notification state is read only for a volume whose
+ * latest modification no record claims (the one case where on-call may be told).
+ */
+async function withExternalModifications(walk: FleetWalk, view: LedgerView, volumes: readonly VolumeDescription[], latest: ReadonlyMap<string, VolumeModification>): Promise<Map<string, ModificationRecord[]>> {
+  const ledger = new Map(volumes.map((v) => [v.volumeId, [...(view.records.get(v.volumeId) ?? [])]]));
+  const states = new Map<string, NotificationState | undefined>();
+  for (const v of volumes) {
+    const m = latest.get(v.volumeId);
+    if (m !== undefined && claimOf(ledger.get(v.volumeId) ?? [], m) === undefined) states.set(v.volumeId, await previousState(walk.deps, view, v.volumeId, walk.errors));
+  }
+  await recordExternalModifications(walk.deps, { volumes, ledger, latest, notificationStates: states, policy: walk.policy, region: walk.region, now: walk.now }, walk.errors);
+  for (const [volumeId, records] of ledger) if (records.length > (view.records.get(volumeId)?.length ?? 0)) view.records.set(volumeId, records);
+  return ledger;
 }
 
 const SPEAKING = new Set(['alert', 'rescue', 'revert', 'stay-recommendation', 'blocked']);

@@ -25,8 +25,8 @@ const OPEN = new Set(['intent', 'modifying', 'optimizing']);
 
 /** What the scan knows of the history before deciding. */
 export interface LedgerView {
-  /** Records per volume (volumes absent have none that matter). */
-  readonly records: ReadonlyMap<string, readonly ModificationRecord[]>;
+  /** Records per volume (volumes absent have none that matter); external modifications found this scan are added. */
+  readonly records: Map<string, readonly ModificationRecord[]>;
   /** Volumes whose ledger could not be read: never acted on. */
   readonly unreadable: ReadonlySet<string>;
   /** Open notification states, when the store can list them; undefined means "read each volume's". */
