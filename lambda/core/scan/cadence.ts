@@ -27,8 +27,12 @@ export interface Cadence {
   isDue(volume: Pick<VolumeDescription, 'volumeId' | 'type' | 'sizeGiB'>, mustRead: boolean): boolean;
   /** Records what the read showed: quiet (full and flat) or busy. */
   observe(volumeId: string, quiet: boolean): void;
-  /** Writes the busy set for the next scan; volumes not visited keep their state. Never throws. */
-  save(visited: ReadonlySet<string>): Promise<void>;
+  /**
+   * Writes the busy set for the next scan. Volumes listed but not visited (time ran out) keep their
+   * state, or are busy when this scan had none to trust: a volume never classified is not quiet.
+   * (A volume new to the inventory starts with a full bucket, general-purpose.html.) Never throws.
+   */
+  save(visited: ReadonlySet<string>, listed: readonly string[]): Promise<void>;
 }
 
 /** FNV-1a of the id: spreads quiet volumes evenly over the scans of a cycle. */
@@ -69,9 +73,9 @@ export async function readCadence(deps: ScanDeps, now: number, errors: ScanError
       return slotOf(volume.volumeId, every) === scanIndex % every;
     },
     observe: (volumeId, isQuiet) => void (isQuiet ? quiet : next).add(volumeId),
-    save: async (visited) => {
+    save: async (visited, listed) => {
       if (deps.history.putBusyVolumes === undefined) return;
-      for (const id of busy ?? []) if (!visited.has(id) && !quiet.has(id)) next.add(id);
+      for (const id of listed) if (!visited.has(id) && (busy === undefined || busy.has(id))) next.add(id);
       try {
         await deps.history.putBusyVolumes({ volumeIds: next, writtenEpochSeconds: now });
       } catch (error) {

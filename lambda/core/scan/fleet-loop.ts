@@ -86,7 +86,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   // Results in the order the volumes were visited, whether handled in their chunk or at the end.
   const position = new Map(ordered.map((v, i) => [v.volumeId, i]));
   results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
-  await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)));
+  await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)), ordered.map((v) => v.volumeId));
   const deferred = ordered.length - processed;
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
   if (stoppedAfter !== undefined) await writeCursor(deps, { afterVolumeId: stoppedAfter, runId: deps.runId, tEpochSeconds: now, volumesDeferred: deferred }, errors);

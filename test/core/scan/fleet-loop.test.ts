@@ -81,6 +81,18 @@ describe('the scan stops in time and resumes where it stopped', () => {
     expect(second.volumesDeferred).toBe(0);
   });
 
+  it('reads the volumes a cold scan had no time for at the next scan: a volume never read is not quiet', async () => {
+    const { fleet, ids } = fleetOf(Array.from({ length: 20 }, () => ({ scenario: 'constant:50' })));
+    const history = new MemoryHistoryStore();
+    const metrics = countingReader(fleet);
+    const remainingTimeMs = () => 100_000 - 12_000 * metrics.rounds;
+    const deps: ScanDeps = { inventory: fleet, metrics, modifier: fleet, notifier: new ListNotifier(), history, policy, runId: 'run-1', chunkVolumes: 2, remainingTimeMs };
+    expect((await runScan(deps, START + 3 * 3600)).volumesDeferred).toBe(10);
+    const second = await runScan({ ...deps, runId: 'run-2', remainingTimeMs: undefined }, START + 3 * 3600 + 300);
+    const read = new Set(second.results.map((r) => r.volume.volumeId));
+    expect(ids.slice(10).every((id) => read.has(id))).toBe(true);
+  });
+
   it('scans nothing and keeps the cursor when no chunk fits in the time left', async () => {
     const { fleet } = fleetOf([{ scenario: 'constant:50' }]);
     const history = new MemoryHistoryStore();
