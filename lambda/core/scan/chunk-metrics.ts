@@ -37,7 +37,7 @@ export interface ChunkContext {
   readonly errors: ScanError[];
   /** Which quiet volumes are due (cadence.ts); `mustRead` volumes (ledger, open alert) always are. */
   readonly cadence?: Cadence;
-  readonly mustRead?: (volumeId: string) => boolean;
+  readonly mustRead?: (volume: VolumeDescription) => boolean;
 }
 
 /** Reads, plans and forecasts one chunk. Never throws: failures are recorded and mean "no data". */
@@ -49,7 +49,7 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   const resting = new Set<string>();
   const plans = new Map(chunk.map((v): [string, VolumeReadPlan] => {
     const plan = planOf(ctx, v);
-    if (plan.kind !== 'balance-first' || ctx.cadence === undefined || ctx.cadence.isDue(v, ctx.mustRead?.(v.volumeId) ?? true)) return [v.volumeId, plan];
+    if (plan.kind !== 'balance-first' || ctx.cadence === undefined || ctx.cadence.isDue(v, ctx.mustRead?.(v) ?? true)) return [v.volumeId, plan];
     resting.add(v.volumeId);
     return [v.volumeId, { kind: 'none' }];
   }));

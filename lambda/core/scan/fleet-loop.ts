@@ -8,11 +8,13 @@
  * acting, the walk stops cleanly and records where; the next scan resumes there.
  */
 import { activeRescue, applyBudgets, decideEach, type Decision } from '../decision/decide';
+import { scheduleMatches } from '../decision/schedule';
 import type { Policy } from '../policy/schema';
 import type { ModificationRecord, NotificationState, ScanCursor } from '../ports';
 import { readCadence, type Cadence } from './cadence';
 import { readChunkMetrics } from './chunk-metrics';
 import { recordExternalModifications } from './external';
+import { readInstanceBalances } from './instance-balances';
 import { claimOf } from './modification-match';
 import { readLedgerView, type LedgerView } from './ledger-view';
 import { recordRoundTrips } from './reconcile';
@@ -101,8 +103,10 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
   for (const volume of chunk.filter((v) => view.unreadable.has(v.volumeId))) {
     results.push({ volume, forecast: { kind: 'insufficient-data', reason: 'history unreadable' }, decision: { volumeId: volume.volumeId, kind: 'skip', skip: 'no-data', reasons: ['history unreadable: not acting without the ledger'] }, action: 'failed', error: 'history unreadable' });
   }
-  // A volume with records or an open alert is read every scan; without the open-alert list, every volume is.
-  const mustRead = (id: string): boolean => view.records.has(id) || (view.openNotifications?.has(id) ?? true);
+  // Read every scan: a volume with records, an open alert (without the open-alert list, every volume)
+  // or a planned window (its flip is due at a set time, whatever the bucket says).
+  const mustRead = (v: VolumeDescription): boolean =>
+    view.records.has(v.volumeId) || (view.openNotifications?.has(v.volumeId) ?? true) || policy.schedules.some((s) => scheduleMatches(s, v));
   const metrics = await readChunkMetrics({ deps, policy, now, records: view.records, errors, cadence, mustRead }, listed);
   const readable = listed.filter((v) => !metrics.resting.has(v.volumeId));
   await recordRoundTrips(deps, readable, view.records, metrics.series, errors);
@@ -114,7 +118,16 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
     errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
   }
   const ledger = await withExternalModifications(walk, view, readable, awsModifications);
-  const decisions = decideEach({ policy, ...(walk.region === undefined ? {} : { region: walk.region }), now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger, awsModifications });
+  const input = {
+    policy, ...(walk.region === undefined ? {} : { region: walk.region }), ...(deps.prices === undefined ? {} : { prices: deps.prices }),
+    now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger, awsModifications,
+  };
+  let decisions = decideEach(input);
+  // The instance's EBS bucket only matters to a rescue (instance-bottleneck.ts): read it for the
+  // instances of volumes about to be rescued, not for the fleet (2 metrics an instance, every scan).
+  const rescuing = readable.filter((_, i) => decisions[i]?.kind === 'rescue');
+  const instanceBalances = rescuing.length === 0 ? new Map() : await readInstanceBalances(deps, rescuing, now, errors);
+  if (instanceBalances.size > 0) decisions = decideEach({ ...input, instanceBalances });
   const quiet: VolumeHandling[] = [];
   for (const [i, decision] of decisions.entries()) {
     const volume = readable[i];
