@@ -121,9 +121,9 @@ export class BurstGuardian extends Construct {
       policy: props.policy,
       environment,
       // docs/scan-benchmark.md (bench:scan, V8 heap capped at this size): 50,000 volumes peak at
-      // 424 MB RSS (≈ 220 MB of it dev tooling the bundle does not carry), slowest scan 96 s; 1,024 MB
-      // keeps > 2× headroom and costs $4.55 a month at 50,000 volumes. Past the timeout the scan
-      // stops in time and resumes where it stopped.
+      // 424–472 MB RSS (≈ 220 MB of it dev tooling the bundle does not carry), slowest scan 85–96 s;
+      // 1,024 MB keeps > 2× headroom for about $4 a month. Past the timeout the scan stops in time
+      // and resumes where it stopped.
       memorySizeMiB: props.scanMemorySizeMiB ?? 1024,
       timeout: scanTimeout,
       logRetention,
