@@ -33,6 +33,14 @@ export function withOrigin(history: HistoryStore, origin: ScanOrigin | undefined
     listMonth: (month) => history.listMonth(month),
     getNotificationState: (volumeId) => history.getNotificationState(volumeId),
     putNotificationState: (state) => history.putNotificationState(state),
+    // The optional scan-state methods pass through as they are (absent stays absent): the ledger
+    // read, the resume cursor and the cadence's busy set (fleet-loop.ts).
+    ...(history.readLedger === undefined ? {} : { readLedger: history.readLedger.bind(history) }),
+    ...(history.settleLedger === undefined ? {} : { settleLedger: history.settleLedger.bind(history) }),
+    ...(history.getScanCursor === undefined ? {} : { getScanCursor: history.getScanCursor.bind(history) }),
+    ...(history.putScanCursor === undefined ? {} : { putScanCursor: history.putScanCursor.bind(history) }),
+    ...(history.getBusyVolumes === undefined ? {} : { getBusyVolumes: history.getBusyVolumes.bind(history) }),
+    ...(history.putBusyVolumes === undefined ? {} : { putBusyVolumes: history.putBusyVolumes.bind(history) }),
   };
 }
 

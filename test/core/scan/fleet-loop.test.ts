@@ -62,6 +62,24 @@ describe('the scan reads only what each decision needs', () => {
   });
 });
 
+describe('the scan state survives the origin stamp (account and region on every record)', () => {
+  it('still reads the ledger in one read, the cadence state and the cursor when the scan has an origin', async () => {
+    const { fleet } = fleetOf([{ scenario: 'constant:50' }]);
+    const history = new MemoryHistoryStore();
+    const calls: string[] = [];
+    for (const method of ['readLedger', 'getScanCursor', 'getBusyVolumes', 'putBusyVolumes'] as const) {
+      const original = history[method].bind(history) as (...args: unknown[]) => Promise<unknown>;
+      (history as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        calls.push(method);
+        return original(...args);
+      };
+    }
+    const origin = { account: { id: '123456789012' }, region: 'eu-west-1' };
+    await runScan({ inventory: fleet, metrics: fleet, modifier: fleet, notifier: new ListNotifier(), history, policy, runId: 'run', origin }, START + 3 * 3600);
+    expect(calls.sort()).toEqual(['getBusyVolumes', 'getScanCursor', 'putBusyVolumes', 'readLedger']);
+  });
+});
+
 describe('the scan stops in time and resumes where it stopped', () => {
   it('defers the volumes it has no time for, records where it stopped, and the next scan starts there', async () => {
     const { fleet, ids } = fleetOf(Array.from({ length: 20 }, () => ({ scenario: 'constant:50' })));
