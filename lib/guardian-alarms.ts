@@ -1,6 +1,7 @@
 /**
  * The guardian's alarms, each sending ALARM and OK to the alert topic: function errors, dead letters
- * waiting in the failure queue, the heartbeat (no scan that could watch for 3 intervals), and one per
+ * waiting in the failure queue, the heartbeat (no scan that could watch for 3 intervals), scans that
+ * keep running out of time (volumes deferred 3 runs in a row), and one per
  * stage (inventory, metrics, history, modify, notify, reconcile) when that stage failed in 2 runs in
  * a row (notify: in 1). The topic must let CloudWatch publish (lib/guardian-topic.ts does).
  */
@@ -19,6 +20,13 @@ import {
   GUARDIAN_STAGES,
   type GuardianStage,
 } from '../lambda/shared/guardian-metric-names';
+
+/**
+ * Scans in a row that ran out of time and deferred volumes before `VolumesDeferred` alarms: one
+ * deferring scan is the resume working; three mean the fleet no longer fits one run, so every volume
+ * is looked at less often than the schedule says and the forecast's lead shrinks.
+ */
+export const DEFERRED_SCANS_IN_A_ROW = 3;
 
 /** Missed intervals before the heartbeat alarm fires (issue 5). */
 export const HEARTBEAT_MISSED_INTERVALS = 3;
@@ -67,6 +75,8 @@ export class GuardianAlarms extends Construct {
   readonly heartbeat: cloudwatch.Alarm;
   /** One per stage: errors in `STAGE_ERROR_RUNS[stage]` scan intervals in a row. */
   readonly stageErrors: Readonly<Record<GuardianStage, cloudwatch.Alarm>>;
+  /** Scans ran out of time and deferred volumes `DEFERRED_SCANS_IN_A_ROW` times in a row. */
+  readonly volumesDeferred: cloudwatch.Alarm;
   /** A run could not use the policy in Parameter Store and ran on the last good one (when `watchPolicyLoads`). */
   readonly policyLoadErrors?: cloudwatch.Alarm;
 
@@ -96,6 +106,16 @@ export class GuardianAlarms extends Construct {
       // A scan that never ran publishes nothing: silence is the failure this alarm exists for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+    this.volumesDeferred = this.ownMetric(props, GUARDIAN_METRICS.volumesDeferred).createAlarm(this, 'VolumesDeferred', {
+      alarmDescription:
+        `Scans ran out of time ${DEFERRED_SCANS_IN_A_ROW} times in a row and left volumes for the next run: the fleet no longer fits one scan, so volumes are read less often than the schedule. Raise the scan's memory or timeout, or narrow the policy's selection.`,
+      threshold: 1,
+      evaluationPeriods: DEFERRED_SCANS_IN_A_ROW,
+      datapointsToAlarm: DEFERRED_SCANS_IN_A_ROW,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No datum = no scan ran; the heartbeat alarm covers that.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.stageErrors = Object.fromEntries(GUARDIAN_STAGES.map((stage) => [stage, this.stageAlarm(props, stage)])) as Record<GuardianStage, cloudwatch.Alarm>;
     if (props.watchPolicyLoads === true) {
       this.policyLoadErrors = this.ownMetric(props, GUARDIAN_METRICS.policyLoadErrors).createAlarm(this, 'PolicyLoadErrors', {
@@ -122,6 +142,7 @@ export class GuardianAlarms extends Construct {
       this.eventErrors,
       this.deadLetters,
       this.heartbeat,
+      this.volumesDeferred,
       ...GUARDIAN_STAGES.map((stage) => this.stageErrors[stage]),
       ...(this.policyLoadErrors === undefined ? [] : [this.policyLoadErrors]),
     ];

@@ -9,8 +9,6 @@ import type { ScanError, ScanReport } from '../core/scan/types';
 /** Metrics the handlers emit on top of the alarm/dashboard contract of `lambda/shared/guardian-metric-names.ts`. */
 export const SCAN_DETAIL_METRICS = {
   volumesScanned: 'VolumesScanned',
-  /** Volumes a scan left for the next one because its time ran out (it resumes where it stopped). */
-  volumesDeferred: 'VolumesDeferred',
   alerts: 'Alerts',
   rescues: 'Rescues',
   reverts: 'Reverts',
@@ -60,7 +58,7 @@ export function addScanMetrics(metrics: Metrics, report: ScanReport, options: Sc
   metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, report.counts.errors);
   addStageErrorMetrics(metrics, report.errors);
   metrics.addMetric(SCAN_DETAIL_METRICS.volumesScanned, MetricUnit.Count, report.volumesScanned);
-  metrics.addMetric(SCAN_DETAIL_METRICS.volumesDeferred, MetricUnit.Count, report.volumesDeferred ?? 0);
+  metrics.addMetric(GUARDIAN_METRICS.volumesDeferred, MetricUnit.Count, report.volumesDeferred ?? 0);
   metrics.addMetric(SCAN_DETAIL_METRICS.alerts, MetricUnit.Count, report.counts.alerts);
   metrics.addMetric(SCAN_DETAIL_METRICS.rescues, MetricUnit.Count, report.counts.rescues);
   metrics.addMetric(SCAN_DETAIL_METRICS.reverts, MetricUnit.Count, report.counts.reverts);

@@ -34,6 +34,11 @@ export const GUARDIAN_METRICS = {
    * on the last good one (lambda/handlers/runtime-policy.ts). Emitted only when it happens. Count.
    */
   policyLoadErrors: 'PolicyLoadErrors',
+  /**
+   * Volumes a scan left for the next one because its time ran out (it resumes after a cursor).
+   * Emitted every scheduled run, 0 included. Count.
+   */
+  volumesDeferred: 'VolumesDeferred',
 } as const;
 
 /** The stages a guardian run can fail in, each with its own error metric and alarm. */

@@ -55,7 +55,7 @@ describe('alerting props', () => {
     const template = guardianStack({}, (stack) => ({ alertTopic: sns.Topic.fromTopicArn(stack, 'Existing', 'arn:aws:sns:eu-west-1:111122223333:oncall') }));
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:oncall'] }, 4 + GUARDIAN_STAGES.length);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:oncall'] }, 5 + GUARDIAN_STAGES.length);
   });
 });
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuiltApp } from '../../bin/app';
-import { GUARDIAN_STAGE_ERROR_METRICS, GUARDIAN_STAGES } from '../../lambda/shared/guardian-metric-names';
+import { GUARDIAN_METRICS, GUARDIAN_STAGE_ERROR_METRICS, GUARDIAN_STAGES } from '../../lambda/shared/guardian-metric-names';
 import { HISTORY_TABLE_SCHEMA } from '../../lambda/shared/history-table-schema';
 import { HISTORY_TABLE_OUTPUT_KEY } from '../../lambda/cli/history-source';
 import { reportedViolations, synthTemplate, tempOutdir } from './synth-helpers';
@@ -279,9 +279,24 @@ describe('least-privilege IAM', () => {
 describe('alarms and dashboard', () => {
   it('sends every alarm and its recovery to the alert topic', () => {
     const topic = { Ref: logicalIdOf('AWS::SNS::Topic') };
-    // 4 + one per stage + PolicyLoadErrors (the app stores the policy in Parameter Store).
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 5 + GUARDIAN_STAGES.length);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + GUARDIAN_STAGES.length);
+    // 5 (scan, event, dead letters, heartbeat, volumes deferred) + one per stage + PolicyLoadErrors (the app stores the policy in Parameter Store).
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 6 + GUARDIAN_STAGES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + GUARDIAN_STAGES.length);
+  });
+
+  it('alarms when scans defer volumes 3 runs in a row (the fleet no longer fits one scan), on the metric the handler emits', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'EbsBurstGuardian',
+      MetricName: GUARDIAN_METRICS.volumesDeferred,
+      Dimensions: [{ Name: 'service', Value: 'ebs-burst-guardian' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it.each(GUARDIAN_STAGES.map((stage) => [stage, GUARDIAN_STAGE_ERROR_METRICS[stage]]))(

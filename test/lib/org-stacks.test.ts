@@ -78,7 +78,7 @@ describe('the spoke template', () => {
     spoke.resourceCountIs('AWS::DynamoDB::Table', 1);
     spoke.resourceCountIs('AWS::SSM::Parameter', 1);
     // The single-account guardian's alarms plus HubWriteErrors.
-    spoke.resourceCountIs('AWS::CloudWatch::Alarm', 6 + GUARDIAN_STAGES.length);
+    spoke.resourceCountIs('AWS::CloudWatch::Alarm', 7 + GUARDIAN_STAGES.length);
     spoke.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HubWriteErrors', Namespace: 'EbsBurstGuardian' });
   });
 
