@@ -7,7 +7,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { SimulationInputError, UsageError } from '../core/errors';
 import type { BurstableVolumeType } from '../core/types';
-import { readTraceFile, scenarioWorkload, traceWorkload, type WorkloadFactory } from '../sim/index';
+import { readTraceFile, scenarioWorkload, traceWorkload, type TraceGap, type WorkloadFactory } from '../sim/index';
 import { alertEpisodes, runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
 import { formatHours, renderBalanceChart } from './chart';
 import { readPolicyFile, runActingSimulation, writeActingSummary, writeSimulatedReport } from './simulate-policy';
@@ -56,6 +56,8 @@ trace CSV: header t_seconds,read_ops,write_ops; ops per row interval at a fixed 
 export interface SimulateArgs {
   readonly source: { readonly kind: 'trace'; readonly file: string } | { readonly kind: 'scenario'; readonly name: string };
   readonly workload: WorkloadFactory;
+  /** Stretches of a trace with no rows: no metrics are published there (the volume idles). */
+  readonly gaps: readonly TraceGap[];
   readonly type: BurstableVolumeType;
   readonly sizeGiB: number;
   readonly horizonSeconds: number;
@@ -90,7 +92,7 @@ export function parseSimulateArgs(argv: readonly string[], cwd: string): Simulat
   const intervalSeconds = 60 * numberOption('--interval-minutes', values['interval-minutes'], { min: 1, max: 24 * 60 });
   const metricDelaySeconds = 60 * numberOption('--metric-delay-minutes', values['metric-delay-minutes'], { min: 0, max: 24 * 60 });
   const seed = numberOption('--seed', values.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
-  const { source, workload, traceSeconds } = loadWorkload(values.trace, values.scenario, cwd);
+  const { source, workload, traceSeconds, gaps } = loadWorkload(values.trace, values.scenario, cwd);
   const durationSeconds = values['duration-hours'] === undefined
     ? (traceSeconds ?? DEFAULT_SCENARIO_HOURS * 3600)
     : 3600 * numberOption('--duration-hours', values['duration-hours'], { min: 1 / 60, max: MAX_DURATION_HOURS });
@@ -103,7 +105,7 @@ export function parseSimulateArgs(argv: readonly string[], cwd: string): Simulat
   }));
   if (values.policy === undefined && (volumes > 1 || Object.keys(tags).length > 0)) throw new UsageError('--volumes and --tag need --policy FILE');
   return {
-    source, workload, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json, act: values.act, volumes, tags,
+    source, workload, gaps, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json, act: values.act, volumes, tags,
     ...(values.policy === undefined ? {} : { policyFile: values.policy }),
     ...(values['report-html'] === undefined ? {} : { reportHtmlFile: values['report-html'] }),
   };
@@ -113,9 +115,9 @@ function loadWorkload(trace: string | undefined, scenario: string | undefined, c
   try {
     if (trace !== undefined) {
       const parsed = readTraceFile(trace.startsWith('/') ? trace : `${cwd}/${trace}`);
-      return { source: { kind: 'trace' as const, file: trace }, workload: traceWorkload(parsed), traceSeconds: parsed.durationSeconds };
+      return { source: { kind: 'trace' as const, file: trace }, workload: traceWorkload(parsed), traceSeconds: parsed.durationSeconds, gaps: parsed.gaps };
     }
-    return { source: { kind: 'scenario' as const, name: scenario ?? '' }, workload: scenarioWorkload(scenario ?? ''), traceSeconds: undefined };
+    return { source: { kind: 'scenario' as const, name: scenario ?? '' }, workload: scenarioWorkload(scenario ?? ''), traceSeconds: undefined, gaps: [] };
   } catch (error) {
     if (error instanceof SimulationInputError) throw new UsageError(error.message.replaceAll('\n', ' '), { cause: error });
     throw error;
@@ -141,7 +143,7 @@ export const runSimulate: CliCommand = async (argv, io) => {
   const { report } = await runForecastSimulation({
     volume: { type: args.type, sizeGiB: args.sizeGiB }, workload: args.workload, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
     durationSeconds: args.durationSeconds, intervalSeconds: args.intervalSeconds, metricDelaySeconds: args.metricDelaySeconds,
-    seed: args.seed, horizonSeconds: args.horizonSeconds,
+    seed: args.seed, horizonSeconds: args.horizonSeconds, gaps: args.gaps,
   });
   const source = args.source.kind === 'trace' ? { trace: args.source.file } : { scenario: args.source.name };
   if (args.json) io.stdout(`${JSON.stringify({ ...source, ...report })}\n`);

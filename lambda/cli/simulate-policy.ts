@@ -11,7 +11,7 @@ import type { BurstableVolumeType } from '../core/types';
 import { bundledPrices, queryFinanceReport } from '../report/report-query';
 import { renderHtmlReport } from '../report/html';
 import { runGuardianSimulation, type GuardianRun, type GuardianRunReport } from '../sim/guardian-run';
-import type { WorkloadFactory } from '../sim/index';
+import type { MetricGap, WorkloadFactory } from '../sim/index';
 import { formatHours, renderBalanceChart } from './chart';
 import type { CliIo } from '../shared/cli-io';
 
@@ -37,6 +37,8 @@ export async function readPolicyFile(file: string, cwd: string): Promise<Policy>
 /** What the acting simulation needs from the parsed `simulate` arguments. */
 export interface ActingSimulationArgs {
   readonly workload: WorkloadFactory;
+  /** Trace gaps: minutes with no published metrics. */
+  readonly gaps?: readonly MetricGap[];
   readonly type: BurstableVolumeType;
   readonly sizeGiB: number;
   readonly intervalSeconds: number;
@@ -63,6 +65,7 @@ export async function runActingSimulation(args: ActingSimulationArgs, policy: Po
     volume: volume(1), extraVolumes: Array.from({ length: (args.volumes ?? 1) - 1 }, (_, i) => volume(i + 2)),
     workload: args.workload, startEpochSeconds: args.startEpochSeconds, durationSeconds: args.durationSeconds,
     intervalSeconds: args.intervalSeconds, metricDelaySeconds: args.metricDelaySeconds, seed: args.seed, policy, act,
+    ...(args.gaps === undefined ? {} : { gaps: args.gaps }),
   });
 }
 

@@ -68,7 +68,7 @@ export function scenarioWorkload(text: string): WorkloadFactory {
   return (ctx) => fromIterator(label, generate(ctx));
 }
 
-/** Replays a trace: each row's ops spread evenly over its step; no demand after the last row. */
+/** Replays a trace: each row's ops spread evenly over its step; idle in gaps and after the last row. */
 export function traceWorkload(trace: Trace): WorkloadFactory {
   return () => fromIterator(`trace:${trace.file}`, replay(trace));
 }
@@ -149,7 +149,11 @@ function* step(ctx: WorkloadContext, iops: number): Generator<DemandSegment> {
 }
 
 function* replay(trace: Trace): Generator<DemandSegment> {
+  let t = 0;
   for (const row of trace.rows) {
+    // A missing row is no data: the volume idles (and refills); `Trace.gaps` silences its metrics.
+    if (row.tSeconds > t) yield { durationSeconds: row.tSeconds - t, readOpsPerSecond: 0, writeOpsPerSecond: 0 };
+    t = row.tSeconds + trace.stepSeconds;
     yield { durationSeconds: trace.stepSeconds, readOpsPerSecond: row.readOps / trace.stepSeconds, writeOpsPerSecond: row.writeOps / trace.stepSeconds };
   }
 }

@@ -84,6 +84,17 @@ describe('simulate', () => {
     expect(report.exhaustions.map((e) => Math.round(e.tSeconds))).toEqual([2000]);
   });
 
+  it('replays a real trace with a logging gap: no data there, the volume idles and refills, no alert from the gap', async () => {
+    const file = join(dir, 'gappy.csv');
+    // 30 min at 3,000 IOPS (a 100 GiB bucket falls to 10 %), 2 h without rows, then 3,000 IOPS again.
+    const busy = (fromMinute: number, minutes: number) => Array.from({ length: minutes }, (_, i) => `${(fromMinute + i) * 60},${2000 * 60},${1000 * 60}`);
+    writeFileSync(file, ['t_seconds,read_ops,write_ops', ...busy(0, 30), ...busy(150, 60)].join('\n'));
+    const report = await runJson(['--trace', 'gappy.csv', '--size-gib', '100']);
+    // The gap refilled 2 h × 300 credits/s = 2.16 M credits (40 %): 2.7 M left empty in 1,000 s at 2,700/s.
+    expect(report.exhaustions.map((e) => Math.round(e.tSeconds / 60))).toEqual([150 + Math.round(1000 / 60)]);
+    expect(report.alerts.filter((a) => a.tSeconds > 30 * 60 + 900 && a.tSeconds <= 150 * 60)).toEqual([]);
+  });
+
   it('prints a readable summary with a chart by default', async () => {
     const { code, stdout } = await run(['--scenario', 'ci-host', '--size-gib', '100', '--duration-hours', '6']);
     expect(code).toBe(0);

@@ -19,15 +19,35 @@ describe('parseTrace', () => {
     expect(workload.nextSegment()).toMatchObject({ durationSeconds: Number.POSITIVE_INFINITY, readOpsPerSecond: 0, writeOpsPerSecond: 0 });
   });
 
+  it('accepts missing rows as gaps: no data there, the volume idles, the trace keeps its length', () => {
+    // A real host's recording with a 3-minute logging gap (rows 180, 240, 300 missing).
+    const trace = parseTrace('t_seconds,read_ops,write_ops\n0,60,0\n60,120,0\n120,0,60\n360,600,0\n', 'gappy.csv');
+    expect(trace.stepSeconds).toBe(60);
+    expect(trace.gaps).toEqual([{ fromSeconds: 180, toSeconds: 360 }]);
+    expect(trace.durationSeconds).toBe(420);
+    const workload = traceWorkload(trace)({ startEpochSeconds: 0, rng: createRng(1) });
+    const segments = Array.from({ length: 5 }, () => workload.nextSegment());
+    expect(segments.map((s) => s.durationSeconds)).toEqual([60, 60, 60, 180, 60]);
+    expect(segments[3]).toEqual({ durationSeconds: 180, readOpsPerSecond: 0, writeOpsPerSecond: 0 });
+    expect(segments[4]).toEqual({ durationSeconds: 60, readOpsPerSecond: 10, writeOpsPerSecond: 0 });
+  });
+
+  it('takes the step from the closest rows even when the trace starts with a gap', () => {
+    const trace = parseTrace('t_seconds,read_ops,write_ops\n0,1,1\n300,1,1\n360,1,1\n', 'late.csv');
+    expect(trace.stepSeconds).toBe(60);
+    expect(trace.gaps).toEqual([{ fromSeconds: 60, toSeconds: 300 }]);
+  });
+
   it.each([
     ['time,r,w\n0,1,1\n', /bad\.csv:1: expected header/],
     ['t_seconds,read_ops,write_ops\n', /bad\.csv: the trace has no data rows/],
     ['t_seconds,read_ops,write_ops\n0,1,1\n60,1\n', /bad\.csv:3: expected 3 columns, got 2/],
     ['t_seconds,read_ops,write_ops\n0,1,1\n60,x,1\n', /bad\.csv:3: read_ops must be a non-negative number, got 'x'/],
     ['t_seconds,read_ops,write_ops\n0,1,1\n60,1,-4\n', /bad\.csv:3: write_ops must be a non-negative number/],
-    ['t_seconds,read_ops,write_ops\n0,1,1\n60,1,1\n130,1,1\n', /bad\.csv:4: t_seconds 130 breaks the fixed step of 60 s/],
-    ['t_seconds,read_ops,write_ops\n0,1,1\n\n60,1,1\n\n200,1,1\n', /bad\.csv:6: t_seconds 200 breaks/],
+    ['t_seconds,read_ops,write_ops\n0,1,1\n60,1,1\n130,1,1\n', /bad\.csv:4: t_seconds 130 is off the 60 s step grid/],
+    ['t_seconds,read_ops,write_ops\n0,1,1\n\n60,1,1\n\n200,1,1\n', /bad\.csv:6: t_seconds 200 is off the 60 s step grid/],
     ['t_seconds,read_ops,write_ops\n60,1,1\n0,1,1\n', /bad\.csv:3: t_seconds must increase/],
+    ['t_seconds,read_ops,write_ops\n0,1,1\n60,1,1\n60,1,1\n', /bad\.csv:4: t_seconds must increase/],
   ])('rejects a malformed trace, naming file and line (%#)', (text, message) => {
     expect(() => parseTrace(text, 'bad.csv')).toThrow(SimulationInputError);
     expect(() => parseTrace(text, 'bad.csv')).toThrow(message);
