@@ -111,6 +111,13 @@ export type NotificationEvent =
 /** Severity, also a message attribute for SNS subscription filter policies. */
 export type NotificationSeverity = 'info' | 'warning' | 'critical';
 
+/**
+ * Where a notification goes (issue 16): `page` wakes on-call (the paging topic: throttled now, a drain
+ * likely to empty the bucket within the page horizon, a blocked rescue); `notice` is informational
+ * (the non-paging topic: early warnings, actions taken, recoveries).
+ */
+export type NotificationRoute = 'page' | 'notice';
+
 /** Everything a person needs to act on one volume's situation; the adapter formats it. */
 export interface GuardianNotification {
   readonly event: NotificationEvent;
@@ -148,6 +155,10 @@ export interface GuardianNotification {
   readonly optInTag?: { readonly key: string; readonly value?: string };
   /** Filled by the notifier from its deployment: account, dashboard and history table for links and commands. */
   readonly deployment?: NotificationDeployment;
+  /** The destination; absent means `page` (an unclassified notification must still reach a person). */
+  readonly route?: NotificationRoute;
+  /** Calibrated chance (0–1) that the drain empties the bucket: the share of such forecasts that came true. */
+  readonly pageConfidence?: number;
 }
 
 /** A volume configuration as an alert names it. */

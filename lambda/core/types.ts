@@ -69,6 +69,19 @@ export interface VolumeMetricSeries {
 /** How a forecast was reached. */
 export type ForecastBasis = 'model' | 'slope' | 'model+slope';
 
+/** How long the current drain has held and how likely it is to hold until the bucket is empty. */
+export interface DrainPersistence {
+  /** Guardian intervals in a row at whose end the balance was lower than at their start. */
+  readonly heldRuns: number;
+  /** `heldRuns` × interval, seconds. */
+  readonly drainSeconds: number;
+  /** Completed drains seen in the lookback window. */
+  readonly pastDrains: number;
+  readonly longestPastDrainSeconds: number;
+  /** 0–1: share of comparable past drains that lasted the time to empty more, with a prior (persistence.ts). */
+  readonly survival: number;
+}
+
 /** The forecaster's answer for one volume: expected outcomes are values (STYLE.md §3). */
 export type Forecast =
   | {
@@ -83,6 +96,8 @@ export type Forecast =
       readonly confidence: number;
       /** Observed demand, IOPS (or MiB/s for st1/sc1), over the window that drove the estimate. */
       readonly demandPerSecond: number;
+      /** Whether the drain holds (issue 16): what decides between an early warning and a page. */
+      readonly persistence?: DrainPersistence;
     }
   | { readonly kind: 'refilling'; readonly balancePercent: number; readonly secondsToFull: number }
   | { readonly kind: 'full'; readonly balancePercent: number }

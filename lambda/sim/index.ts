@@ -16,7 +16,7 @@ export type { FleetOptions, SimVolumeSpec } from './fleet';
 export type { MetricGap } from './cloudwatch';
 export type { ModificationRule } from './modification-rules';
 export { createRng, type Rng } from './rng';
-export { parseTrace, readTraceFile, type Trace, type TraceGap, type TraceRow } from './trace';
+export { parseTrace, readTraceFile, scaleTrace, type Trace, type TraceGap, type TraceRow } from './trace';
 export { SCENARIOS, scenarioWorkload, traceWorkload, type DemandSegment, type Workload, type WorkloadFactory } from './workloads';
 
 /** The simulated volume. */

@@ -106,3 +106,19 @@ function parseRow(line: string, file: string, lineNumber: number): TraceRow {
   const [tSeconds = 0, readOps = 0, writeOps = 0] = values;
   return { tSeconds, readOps, writeOps };
 }
+
+/**
+ * The trace with every row's ops multiplied by `factor`, repeated end to end until it covers at
+ * least `minDurationSeconds` (a short recording replayed for a day: its gaps repeat too).
+ */
+export function scaleTrace(trace: Trace, factor: number, minDurationSeconds = trace.durationSeconds): Trace {
+  const repeats = Math.max(1, Math.ceil(minDurationSeconds / trace.durationSeconds));
+  const rows: TraceRow[] = [];
+  const gaps: TraceGap[] = [];
+  for (let k = 0; k < repeats; k += 1) {
+    const offset = k * trace.durationSeconds;
+    for (const row of trace.rows) rows.push({ tSeconds: row.tSeconds + offset, readOps: row.readOps * factor, writeOps: row.writeOps * factor });
+    for (const gap of trace.gaps) gaps.push({ fromSeconds: gap.fromSeconds + offset, toSeconds: gap.toSeconds + offset });
+  }
+  return { file: trace.file, stepSeconds: trace.stepSeconds, rows, gaps, durationSeconds: repeats * trace.durationSeconds };
+}

@@ -1,13 +1,21 @@
 /**
- * `npm run bench:forecast [-- --traces DIR] [--json] [--horizon-minutes 30]`: scores the forecaster
- * against a static `BurstBalance < 20 %` alarm and Prometheus-style `predict_linear` on a fixed,
- * seeded suite of simulated volume-traces (issue 2 item 6). Prints a table (or JSON) and the run time.
+ * `npm run bench:forecast [-- --traces DIR] [--recorded DIR] [--policy FILE] [--json] [--families]
+ * [--family F] [--group smooth|spiky] [--calibration] [--details]`: scores the shipping policy's two
+ * alert tiers (pages and early warnings) against a static `BurstBalance < 20 %` alarm and
+ * Prometheus-style `predict_linear` at H = 30, 60 and 180 min, on smooth and spiky volume-traces
+ * separately (issue 16). `--recorded` defaults to the committed recordings in test/fixtures/traces.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parsePolicy } from '../../lambda/core/policy/policy';
+import { PolicySchema } from '../../lambda/core/policy/schema';
+import { tierRuleOf } from '../../lambda/core/decision/triggers';
 import { readTraceFile, type Trace } from '../../lambda/sim/index';
 import { runCase, type CaseResult } from './forecast-run';
-import { formatTable, summarizeResults } from './forecast-report';
-import { buildSuite, findTraceFiles } from './forecast-suite';
+import { calibrationTable, formatCalibration, formatTable, summarizeResults } from './forecast-report';
+import { buildSuite, findRecordedTraces, findTraceFiles } from './forecast-suite';
+
+const DEFAULT_RECORDED_DIR = new URL('../fixtures/traces', import.meta.url).pathname;
 
 /** Runs the benchmark with command-line `argv`; returns the exit code. */
 export async function benchMain(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -17,9 +25,13 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
       args: [...argv],
       options: {
         traces: { type: 'string' },
+        recorded: { type: 'string', default: DEFAULT_RECORDED_DIR },
+        policy: { type: 'string' },
         json: { type: 'boolean', default: false },
-        'horizon-minutes': { type: 'string', default: '30' },
         family: { type: 'string' },
+        group: { type: 'string' },
+        families: { type: 'boolean', default: false },
+        calibration: { type: 'boolean', default: false },
         details: { type: 'boolean', default: false },
       },
     }));
@@ -27,17 +39,21 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     err(`bench:forecast: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const horizonMinutes = Number(values['horizon-minutes']);
-  if (!(horizonMinutes > 0)) {
-    err(`bench:forecast: --horizon-minutes must be a positive number, got '${values['horizon-minutes']}'\n`);
+  if (values.group !== undefined && values.group !== 'smooth' && values.group !== 'spiky') {
+    err(`bench:forecast: --group must be smooth or spiky, got '${values.group}'\n`);
     return 2;
   }
+  // What ships: the default policy (or the one given), its horizons and thresholds.
+  const policy = values.policy === undefined ? PolicySchema.parse({ version: 1 }) : parsePolicy(readFileSync(values.policy, 'utf8'), values.policy);
   const started = performance.now();
   const traces = new Map<string, Trace>();
   if (values.traces !== undefined) for (const file of findTraceFiles(values.traces)) traces.set(file, readTraceFile(file));
-  const suite = buildSuite({ traceDir: values.traces, traceDurationSeconds: (file) => traces.get(file)?.durationSeconds ?? 0 })
-    .filter((c) => values.family === undefined || c.family === values.family);
-  const settings = { horizonSeconds: horizonMinutes * 60, intervalSeconds: 300, metricDelaySeconds: 120, startEpochSeconds: 1_767_225_600, traces };
+  const recordedDir = values.recorded === '' ? undefined : values.recorded;
+  if (recordedDir !== undefined) for (const file of findRecordedTraces(recordedDir)) traces.set(file, readTraceFile(file));
+  const suite = buildSuite({ traceDir: values.traces, recordedDir, traceDurationSeconds: (file) => traces.get(file)?.durationSeconds ?? 0 })
+    .filter((c) => (values.family === undefined || c.family === values.family) && (values.group === undefined || c.group === values.group));
+  const rule = tierRuleOf(policy, 300);
+  const settings = { rule, metricDelaySeconds: 120, startEpochSeconds: 1_767_225_600, traces };
   const results: CaseResult[] = [];
   for (const benchCase of suite) {
     const caseStarted = performance.now();
@@ -45,13 +61,20 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     results.push(result);
     if (values.details) err(`${describeCase(result)} (${((performance.now() - caseStarted) / 1000).toFixed(1)} s)\n`);
   }
-  const summary = summarizeResults(results);
+  const summary = summarizeResults(results, values.families);
+  const calibration = calibrationTable(results.flatMap((r) => r.candidates));
   const elapsedSeconds = (performance.now() - started) / 1000;
-  const meta = { horizonMinutes, intervalMinutes: settings.intervalSeconds / 60, metricDelayMinutes: settings.metricDelaySeconds / 60, cases: suite.length, traceFiles: traces.size, elapsedSeconds };
-  if (values.json) out(`${JSON.stringify({ ...meta, summary }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  const a = policy.alerting;
+  const meta = {
+    policy: { pageHorizonMinutes: a.pageHorizonMinutes, earlyWarningHorizonMinutes: a.horizonMinutes, pageMinConfidence: a.pageMinConfidence, earlyWarningMinConfidence: a.minConfidence, floorPercent: a.floorPercent },
+    intervalMinutes: 5, metricDelayMinutes: 2, cases: suite.length, traceFiles: traces.size, elapsedSeconds,
+  };
+  if (values.json) out(`${JSON.stringify({ ...meta, summary, ...(values.calibration ? { calibration } : {}) }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   else {
-    out(`forecast benchmark: ${suite.length} volume-traces (${traces.size} trace files), H = ${horizonMinutes} min, interval 5 min, metric delay 2 min\n\n`);
+    out(`forecast benchmark: ${suite.length} volume-traces (${traces.size} trace files), interval 5 min, metric delay 2 min\n`);
+    out(`policy: page within ${a.pageHorizonMinutes} min at page confidence >= ${a.pageMinConfidence}; early warning within ${a.horizonMinutes} min or BurstBalance <= ${a.floorPercent} %\n\n`);
     out(`${formatTable(summary)}\n\n`);
+    if (values.calibration) out(`page-window forecasts by raw persistence score (came true = bucket empty within 6 h)\n${formatCalibration(calibration)}\n\n`);
   }
   err(`bench:forecast: ${suite.length} cases in ${elapsedSeconds.toFixed(1)} s\n`);
   return 0;
@@ -59,12 +82,12 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
 
 /** One line per case: exhaustions, misses and false episodes of the forecaster (for `--details`). */
 function describeCase(result: CaseResult): string {
-  const f = result.scores.forecaster;
+  const f = result.scores[30]?.page ?? { exhaustions: [], episodes: [] };
   const t0 = 1_767_225_600;
   const h = (t: number) => `${((t - t0) / 3600).toFixed(2)}h`;
   const missed = f.exhaustions.filter((e) => e.feasible && !e.caught).map((e) => `${h(e.tEpochSeconds)}(lead ${e.leadSeconds === undefined ? '–' : Math.round(e.leadSeconds / 60)}m)`);
   const falseEps = f.episodes.filter((e) => e.isFalse).map((e) => h(e.startEpochSeconds));
-  return `${result.benchCase.name}: exh ${f.exhaustions.length} feas ${f.exhaustions.filter((e) => e.feasible).length} missed-feasible [${missed.join(' ')}] false [${falseEps.join(' ')}]`;
+  return `${result.benchCase.name} [page, H = 30]: exh ${f.exhaustions.length} feas ${f.exhaustions.filter((e) => e.feasible).length} missed-feasible [${missed.join(' ')}] false [${falseEps.join(' ')}]`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

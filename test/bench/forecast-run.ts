@@ -1,84 +1,118 @@
 /**
- * Runs one benchmark case on the simulated fleet and scores the forecaster and both baselines on
- * the same delayed series (what a guardian run at each interval would see).
+ * Runs one benchmark case on the simulated fleet and scores, on the same delayed series (what a
+ * guardian run at each interval would see): the shipping policy's two alert tiers (pages, and early
+ * warnings: every run that at least warns) and both baselines, at each scored horizon. It also
+ * records every forecast that fell in the page window, with its persistence and whether the bucket
+ * then emptied, for the page-confidence calibration.
  */
 import { predictLinearFires, staticAlarmFires } from '../../lambda/core/forecast/baseline-alerters';
-import { forecastExhaustion, shouldAlert } from '../../lambda/core/forecast/forecast';
-import { runSimulation, scenarioWorkload, traceWorkload, type Trace } from '../../lambda/sim/index';
-import { scoreVolume, type VolumeScore } from './forecast-score';
+import { forecastExhaustion } from '../../lambda/core/forecast/forecast';
+import { alertTier, rawPersistenceScore, type AlertTierRule } from '../../lambda/core/forecast/alert-tier';
+import { runSimulation, scaleTrace, scenarioWorkload, traceWorkload, type Trace } from '../../lambda/sim/index';
+import { LEAD_WINDOW_SECONDS, scoreVolume, type VolumeScore } from './forecast-score';
 import type { BenchCase } from './forecast-suite';
 
 /** The alerters compared, in table order. */
-export const ALERTERS = ['forecaster', 'static<20%', 'predict_linear'] as const;
+export const ALERTERS = ['page', 'early-warning', 'static<20%', 'predict_linear'] as const;
 /** One of `ALERTERS`. */
 export type AlerterName = (typeof ALERTERS)[number];
 
+/** Horizons every alerter is scored at, minutes (issue 16: 30, 60 and the shipped 180). */
+export const SCORED_HORIZONS_MINUTES = [30, 60, 180] as const;
+
 /** Settings shared by every case. */
 export interface BenchSettings {
-  readonly horizonSeconds: number;
-  readonly intervalSeconds: number;
+  readonly rule: AlertTierRule;
   readonly metricDelaySeconds: number;
   readonly startEpochSeconds: number;
   /** Parsed traces by path (parsed once, replayed at several sizes). */
   readonly traces: ReadonlyMap<string, Trace>;
 }
 
-/** A case's scores per alerter plus its ground truth counts. */
-export interface CaseResult {
-  readonly benchCase: BenchCase;
-  readonly scores: Readonly<Record<AlerterName, VolumeScore>>;
+/** A forecast in the page window: its persistence and whether the bucket emptied within 6 h. */
+export interface PageCandidate {
+  readonly raw: number;
+  readonly heldRuns: number;
+  readonly survival: number;
+  readonly secondsToEmpty: number;
+  readonly balancePercent: number;
+  readonly cameTrue: boolean;
 }
 
-/** Series handed to the alerters reach back this far: the forecaster and predict_linear use ≤ 1 h. */
-const SERIES_LOOKBACK_SECONDS = 7200;
+/** A case's scores per horizon and alerter, plus its page-window forecasts. */
+export interface CaseResult {
+  readonly benchCase: BenchCase;
+  readonly scores: Readonly<Record<number, Readonly<Record<AlerterName, VolumeScore>>>>;
+  readonly candidates: readonly PageCandidate[];
+}
 
-/** Simulates one case and scores the three alerters on it. */
+/** Series handed to the alerters reach back this far: the forecaster's lookback (3 h) and predict_linear's hour. */
+const SERIES_LOOKBACK_SECONDS = 3 * 3600;
+
+/** Simulates one case and scores the alerters on it. */
 export async function runCase(benchCase: BenchCase, settings: BenchSettings): Promise<CaseResult> {
-  const alerts: Record<AlerterName, number[]> = { forecaster: [], 'static<20%': [], predict_linear: [] };
-  const h = settings.horizonSeconds;
+  const interval = settings.rule.intervalSeconds;
+  const times = { page: [] as number[], 'early-warning': [] as number[], 'static<20%': [] as number[] };
+  const linear = new Map<number, number[]>(SCORED_HORIZONS_MINUTES.map((m) => [m, []]));
+  const pending: { t: number; raw: number; heldRuns: number; survival: number; secondsToEmpty: number; balancePercent: number }[] = [];
+  const trace = traceOf(benchCase, settings);
   const result = await runSimulation({
     volume: benchCase.volume,
-    workload: workloadOf(benchCase, settings),
+    workload: trace === undefined ? workloadOf(benchCase) : traceWorkload(trace),
+    ...(trace === undefined ? {} : { gaps: trace.gaps }),
     startEpochSeconds: settings.startEpochSeconds,
     durationSeconds: benchCase.durationSeconds,
-    intervalSeconds: settings.intervalSeconds,
+    intervalSeconds: interval,
     metricDelaySeconds: settings.metricDelaySeconds,
     seed: benchCase.seed,
     seriesLookbackSeconds: SERIES_LOOKBACK_SECONDS,
-    onInterval: ({ nowEpochSeconds, series, volume }) => {
-      const forecast = forecastExhaustion(series, volume, nowEpochSeconds, { intervalSeconds: settings.intervalSeconds });
-      const wasAlerting = alerts.forecaster.at(-1) === nowEpochSeconds - settings.intervalSeconds;
-      if (shouldAlert(forecast, { horizonSeconds: h, intervalSeconds: settings.intervalSeconds }, wasAlerting)) alerts.forecaster.push(nowEpochSeconds);
-      if (staticAlarmFires(series, nowEpochSeconds)) alerts['static<20%'].push(nowEpochSeconds);
-      if (predictLinearFires(series, nowEpochSeconds, h)) alerts.predict_linear.push(nowEpochSeconds);
+    onInterval: ({ nowEpochSeconds: now, series, volume }) => {
+      const forecast = forecastExhaustion(series, volume, now, { intervalSeconds: interval });
+      const verdict = alertTier(forecast, settings.rule, times.page.at(-1) === now - interval);
+      if (verdict.tier === 'page') times.page.push(now);
+      if (verdict.tier !== undefined) times['early-warning'].push(now);
+      if (forecast.kind === 'draining' && forecast.persistence !== undefined && verdict.pageConfidence !== undefined) {
+        const p = forecast.persistence;
+        pending.push({ t: now, raw: rawPersistenceScore(p), heldRuns: p.heldRuns, survival: p.survival, secondsToEmpty: forecast.secondsToEmpty, balancePercent: forecast.balancePercent });
+      }
+      if (staticAlarmFires(series, now)) times['static<20%'].push(now);
+      for (const [minutes, list] of linear) if (predictLinearFires(series, now, minutes * 60)) list.push(now);
     },
   });
   const start = settings.startEpochSeconds;
   const exhaustionTimes = result.exhaustionsSeconds.map((s) => start + s);
   const idleIntervalEnds = result.intervals.filter((i) => i.demandAtOrBelowBaseline).map((i) => start + i.endSeconds);
   const emptyAtEnd = new Set(result.intervals.filter((i) => (i.balancePercentAtEnd ?? 1) <= 1e-9).map((i) => start + i.endSeconds));
-  const scoreOf = (alertTimes: number[]): VolumeScore =>
+  const scoreOf = (alertTimes: readonly number[], horizonSeconds: number): VolumeScore =>
     scoreVolume({
-      alertTimes,
-      exhaustionTimes,
+      alertTimes, exhaustionTimes, idleIntervalEnds, horizonSeconds,
       startEpochSeconds: start,
       endEpochSeconds: start + benchCase.durationSeconds,
-      idleIntervalEnds,
       // Alerts happen at run times, which are interval ends.
       isEmptyAt: (t) => emptyAtEnd.has(t),
-      horizonSeconds: h,
       metricDelaySeconds: settings.metricDelaySeconds,
-      intervalSeconds: settings.intervalSeconds,
+      intervalSeconds: interval,
     });
-  return {
-    benchCase,
-    scores: { forecaster: scoreOf(alerts.forecaster), 'static<20%': scoreOf(alerts['static<20%']), predict_linear: scoreOf(alerts.predict_linear) },
-  };
+  const scores: Record<number, Record<AlerterName, VolumeScore>> = {};
+  for (const minutes of SCORED_HORIZONS_MINUTES) {
+    const h = minutes * 60;
+    scores[minutes] = {
+      page: scoreOf(times.page, h), 'early-warning': scoreOf(times['early-warning'], h),
+      'static<20%': scoreOf(times['static<20%'], h), predict_linear: scoreOf(linear.get(minutes) ?? [], h),
+    };
+  }
+  const candidates = pending.map(({ t, ...rest }) => ({ ...rest, cameTrue: exhaustionTimes.some((e) => e >= t && e - t <= LEAD_WINDOW_SECONDS) }));
+  return { benchCase, scores, candidates };
 }
 
-function workloadOf(benchCase: BenchCase, settings: BenchSettings) {
-  if ('scenario' in benchCase.workload) return scenarioWorkload(benchCase.workload.scenario);
+function traceOf(benchCase: BenchCase, settings: BenchSettings): Trace | undefined {
+  if ('scenario' in benchCase.workload) return undefined;
   const trace = settings.traces.get(benchCase.workload.traceFile);
   if (trace === undefined) throw new Error(`trace ${benchCase.workload.traceFile} was not loaded`);
-  return traceWorkload(trace);
+  return benchCase.workload.scale === 1 && trace.durationSeconds >= benchCase.durationSeconds ? trace : scaleTrace(trace, benchCase.workload.scale, benchCase.durationSeconds);
+}
+
+function workloadOf(benchCase: BenchCase) {
+  if (!('scenario' in benchCase.workload)) throw new Error(`${benchCase.name} is a trace case`);
+  return scenarioWorkload(benchCase.workload.scenario);
 }

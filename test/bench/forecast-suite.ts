@@ -1,7 +1,9 @@
 /**
  * The fixed benchmark suite: every synthetic workload family × several gp2 sizes and amplitudes,
- * a few st1/sc1 volumes, and every `iops.csv` under `--traces` at several gp2 sizes. Seeds are
- * derived from the case index, so the suite is the same on every run.
+ * a few st1/sc1 volumes, every `iops.csv` under `--traces` at several gp2 sizes, and the recordings
+ * of real spiky disk activity (`--recorded`, default test/fixtures/traces) at several amplitudes and
+ * sizes, each looped to a day. Cases are grouped `smooth` or `spiky` (minute-scale bursts with idle
+ * minutes between them). Seeds are derived from the case index, so the suite is the same on every run.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,10 +12,12 @@ import type { BurstableVolumeType } from '../../lambda/core/types';
 /** One volume-trace of the suite. */
 export interface BenchCase {
   readonly family: string;
+  /** `spiky`: bursts of minutes with idle minutes between them (recordings, ci-host, spikes); else `smooth`. */
+  readonly group: 'smooth' | 'spiky';
   readonly name: string;
   readonly volume: { readonly type: BurstableVolumeType; readonly sizeGiB: number };
   /** A scenario string (`constant:IOPS`, `diurnal:PEAK`, …) or a trace file path. */
-  readonly workload: { readonly scenario: string } | { readonly traceFile: string };
+  readonly workload: { readonly scenario: string } | { readonly traceFile: string; readonly scale: number };
   readonly durationSeconds: number;
   readonly seed: number;
 }
@@ -22,6 +26,13 @@ const HOUR = 3600;
 const DAY = 24 * HOUR;
 const GP2_SIZES_GIB = [10, 50, 100, 200, 400, 750];
 const TRACE_SIZES_GIB = [20, 50, 100, 200, 400];
+/** Recordings: amplitude factors × gp2 sizes, some where the bucket empties and some where it never does. */
+const RECORDED_SCALES = [2, 4, 8, 16];
+const RECORDED_SIZES_GIB = [20, 50, 100, 200, 500];
+/** Each recording is looped to this length. */
+const RECORDED_DURATION_SECONDS = 1 * DAY;
+/** Synthetic families with minute-scale bursts and idle minutes between them. */
+const SPIKY_FAMILIES = new Set(['ci-host', 'spikes']);
 
 /** Amplitudes per synthetic family (the scenario argument) and how long each runs. */
 const FAMILIES: readonly { family: string; args: readonly number[]; durationSeconds: number }[] = [
@@ -43,35 +54,51 @@ const HDD_CASES: readonly { type: BurstableVolumeType; sizeGiB: number; scenario
   { type: 'sc1', sizeGiB: 3000, scenario: 'spikes:200' },
 ];
 
-/** Every `iops.csv` below `dir`, sorted. */
-export function findTraceFiles(dir: string): string[] {
+/** Every file below `dir` whose name passes `accept` (default: `iops.csv`), sorted. */
+export function findTraceFiles(dir: string, accept: (name: string) => boolean = (name) => name === 'iops.csv'): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...findTraceFiles(path));
-    else if (name === 'iops.csv') out.push(path);
+    if (statSync(path).isDirectory()) out.push(...findTraceFiles(path, accept));
+    else if (accept(name)) out.push(path);
   }
   return out;
 }
 
+/** The recordings under `dir`: every `*.csv`. */
+export function findRecordedTraces(dir: string): string[] {
+  return findTraceFiles(dir, (name) => name.endsWith('.csv'));
+}
+
 /** Builds the suite; `traceDir` adds every trace under it at each of the trace sizes. */
-export function buildSuite(options: { readonly traceDir?: string; readonly traceDurationSeconds: (file: string) => number }): BenchCase[] {
+export function buildSuite(options: { readonly traceDir?: string; readonly recordedDir?: string; readonly traceDurationSeconds: (file: string) => number }): BenchCase[] {
   const cases: Omit<BenchCase, 'seed'>[] = [];
   for (const { family, args, durationSeconds } of FAMILIES) {
+    const group = SPIKY_FAMILIES.has(family) ? 'spiky' : 'smooth';
     for (const arg of args) {
       for (const sizeGiB of GP2_SIZES_GIB) {
-        cases.push({ family, name: `${family}:${arg} gp2 ${sizeGiB} GiB`, volume: { type: 'gp2', sizeGiB }, workload: { scenario: `${family}:${arg}` }, durationSeconds });
+        cases.push({ family, group, name: `${family}:${arg} gp2 ${sizeGiB} GiB`, volume: { type: 'gp2', sizeGiB }, workload: { scenario: `${family}:${arg}` }, durationSeconds });
       }
     }
   }
   for (const hdd of HDD_CASES) {
-    cases.push({ family: 'st1/sc1', name: `${hdd.scenario} ${hdd.type} ${hdd.sizeGiB} GiB`, volume: { type: hdd.type, sizeGiB: hdd.sizeGiB }, workload: { scenario: hdd.scenario }, durationSeconds: 3 * DAY });
+    cases.push({ family: 'st1/sc1', group: 'smooth', name: `${hdd.scenario} ${hdd.type} ${hdd.sizeGiB} GiB`, volume: { type: hdd.type, sizeGiB: hdd.sizeGiB }, workload: { scenario: hdd.scenario }, durationSeconds: 3 * DAY });
   }
   if (options.traceDir !== undefined) {
     for (const file of findTraceFiles(options.traceDir)) {
       const label = relative(options.traceDir, file);
       for (const sizeGiB of TRACE_SIZES_GIB) {
-        cases.push({ family: 'trace', name: `${label} gp2 ${sizeGiB} GiB`, volume: { type: 'gp2', sizeGiB }, workload: { traceFile: file }, durationSeconds: options.traceDurationSeconds(file) });
+        cases.push({ family: 'trace', group: 'smooth', name: `${label} gp2 ${sizeGiB} GiB`, volume: { type: 'gp2', sizeGiB }, workload: { traceFile: file, scale: 1 }, durationSeconds: options.traceDurationSeconds(file) });
+      }
+    }
+  }
+  if (options.recordedDir !== undefined) {
+    for (const file of findRecordedTraces(options.recordedDir)) {
+      const label = relative(options.recordedDir, file);
+      for (const scale of RECORDED_SCALES) {
+        for (const sizeGiB of RECORDED_SIZES_GIB) {
+          cases.push({ family: 'recorded', group: 'spiky', name: `${label} ×${scale} gp2 ${sizeGiB} GiB`, volume: { type: 'gp2', sizeGiB }, workload: { traceFile: file, scale }, durationSeconds: RECORDED_DURATION_SECONDS });
+        }
       }
     }
   }

@@ -4,6 +4,25 @@
  */
 import type { AlertSeverity, VolumeContext } from './types';
 import type { Forecast, MetricPoint } from '../types';
+import { alertTier, type AlertTier, type AlertTierRule } from '../forecast/alert-tier';
+import type { Policy } from '../policy/schema';
+import { rateIntervalSeconds } from '../scan/schedule';
+
+/** Run interval assumed for a cron schedule (the default `rate(5 minutes)`). */
+const DEFAULT_INTERVAL_SECONDS = 300;
+
+/** The policy's alert horizons and thresholds as the tier rule, for runs `intervalSeconds` apart (default: its schedule). */
+export function tierRuleOf(policy: Pick<Policy, 'alerting' | 'schedule'>, intervalSeconds = rateIntervalSeconds(policy.schedule) ?? DEFAULT_INTERVAL_SECONDS): AlertTierRule {
+  const a = policy.alerting;
+  return {
+    intervalSeconds,
+    pageHorizonSeconds: a.pageHorizonMinutes * 60,
+    earlyWarningHorizonSeconds: a.horizonMinutes * 60,
+    pageMinConfidence: a.pageMinConfidence,
+    earlyWarningMinConfidence: a.minConfidence,
+    floorPercent: a.floorPercent,
+  };
+}
 
 /** A rescue trigger that fired. */
 export interface RescueTrigger {
@@ -49,36 +68,27 @@ export function rescueTrigger(ctx: VolumeContext): RescueTrigger | undefined {
   return undefined;
 }
 
-/** Alerting level: an alert with its severity, watching, or nothing to say. */
+/** Alerting level: an alert with its severity and tier, watching, or nothing to say. */
 export type AlertLevel =
-  | { readonly kind: 'alert'; readonly severity: AlertSeverity; readonly reason: string }
+  | { readonly kind: 'alert'; readonly severity: AlertSeverity; readonly tier: AlertTier; readonly reason: string }
   | { readonly kind: 'watch'; readonly reason: string }
   | { readonly kind: 'ok'; readonly reason: string };
 
-/** What the forecast means for alerting under the policy. */
+/** What the forecast means for alerting under the policy: a page is critical, an early warning a warning. */
 export function alertLevel(ctx: VolumeContext, forecast: Forecast): AlertLevel {
-  const a = ctx.policy.alerting;
-  const rescueHorizonSeconds = ctx.policy.rescue.trigger.horizonMinutes * 60;
+  const verdict = alertTier(forecast, tierRuleOf(ctx.policy));
+  if (verdict.tier !== undefined) return { kind: 'alert', severity: verdict.tier === 'page' ? 'critical' : 'warning', tier: verdict.tier, reason: verdict.reason };
   switch (forecast.kind) {
-    case 'empty':
-      return { kind: 'alert', severity: 'critical', reason: 'burst bucket empty: IOPS held to the baseline' };
-    case 'draining': {
-      const minutes = Math.round(forecast.secondsToEmpty / 60);
-      if (forecast.confidence >= a.minConfidence && forecast.secondsToEmpty <= a.horizonMinutes * 60) {
-        const severity: AlertSeverity = forecast.secondsToEmpty <= rescueHorizonSeconds ? 'critical' : 'warning';
-        return { kind: 'alert', severity, reason: `forecast empty in ${minutes} min (alert horizon ${a.horizonMinutes} min)` };
-      }
-      if (forecast.balancePercent <= a.floorPercent) return { kind: 'alert', severity: 'warning', reason: `BurstBalance ${forecast.balancePercent.toFixed(1)} % at or below ${a.floorPercent} %` };
-      return { kind: 'watch', reason: `draining, empty in ~${minutes} min` };
-    }
+    case 'draining':
+      return { kind: 'watch', reason: `draining, empty in ~${Math.round(forecast.secondsToEmpty / 60)} min` };
     case 'steady':
-      return forecast.balancePercent <= a.floorPercent
-        ? { kind: 'alert', severity: 'warning', reason: `BurstBalance ${forecast.balancePercent.toFixed(1)} % at or below ${a.floorPercent} %` }
-        : { kind: 'ok', reason: `steady at ${forecast.balancePercent.toFixed(1)} %` };
+      return { kind: 'ok', reason: `steady at ${forecast.balancePercent.toFixed(1)} %` };
     case 'refilling':
       return { kind: 'ok', reason: `refilling (${forecast.balancePercent.toFixed(1)} %)` };
     case 'full':
       return { kind: 'ok', reason: 'bucket full' };
+    case 'empty':
+      return { kind: 'ok', reason: 'empty' };
     default:
       return { kind: 'ok', reason: forecast.reason };
   }

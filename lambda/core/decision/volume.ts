@@ -57,7 +57,8 @@ function decideBurstable(ctx: VolumeContext): Decision {
     const canRescue = ctx.policy.rescue.enabled && ctx.override?.alertOnly !== true && (volume.type === 'gp2' || ctx.policy.rescue.allowHddVolumes);
     if (canRescue) return planRescue(ctx, volume.type, trigger.reason, trigger.urgencySeconds);
     const why = ctx.override?.alertOnly === true ? 'override is alert-only' : volume.type === 'gp2' ? 'rescue disabled' : `${volume.type} is alert-only (rescue.allowHddVolumes)`;
-    if (forecast !== undefined) return { ...base(ctx, [trigger.reason, why]), kind: 'alert', severity: 'critical', forecast };
+    // Critical (a page) only when the alert tier says the drain will hold or the bucket is empty.
+    if (forecast !== undefined) return { ...base(ctx, [trigger.reason, why]), kind: 'alert', severity: level?.kind === 'alert' ? level.severity : 'warning', forecast };
   }
   if (forecast === undefined || level === undefined) return { ...base(ctx, ['no forecast']), kind: 'skip', skip: 'no-data' };
   if (level.kind === 'alert') return { ...base(ctx, [level.reason]), kind: 'alert', severity: level.severity, forecast };

@@ -11,7 +11,8 @@
 import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty, secondsToFull, type BucketSpec } from '../credit/credit-model';
 import { cleanPoints, type CleanSeries } from './series';
 import { estimateModel, estimateSlope, type ModelEstimate, type SlopeEstimate } from './estimates';
-import { isBurstableType, type Forecast, type ForecastOptions, type VolumeDescription, type VolumeMetricSeries } from '../types';
+import { drainPersistence } from './persistence';
+import { isBurstableType, type Forecast, type ForecastOptions, type MetricPoint, type VolumeDescription, type VolumeMetricSeries } from '../types';
 
 export type { ForecastOptions } from '../types';
 
@@ -56,7 +57,7 @@ export function forecastExhaustion(
   const credits = creditsFromBalancePercent(spec, balancePercent);
   const model = estimateModel({ spec, series, since, nowEpochSeconds, periodSeconds, credits, ageSeconds, opts });
   const slope = estimateSlope({ balance: balance.points, balancePercent, endEpochSeconds: last.tEpochSeconds, ageSeconds, opts });
-  const context = { spec, credits, balancePercent, ageSeconds, quality: qualityOf(balance, last.tEpochSeconds, periodSeconds) };
+  const context = { spec, credits, balancePercent, ageSeconds, quality: qualityOf(balance, last.tEpochSeconds, periodSeconds), balance: balance.points, periodSeconds, intervalSeconds: opts.intervalSeconds };
   return combine(context, model, slope, series, since, nowEpochSeconds);
 }
 
@@ -66,6 +67,9 @@ interface CombineContext {
   readonly balancePercent: number;
   readonly ageSeconds: number;
   readonly quality: number;
+  readonly balance: readonly MetricPoint[];
+  readonly periodSeconds: number;
+  readonly intervalSeconds: number;
 }
 
 /** Picks the outcome from the two estimates: the pessimistic supported drain, else the bucket's state. */
@@ -101,6 +105,7 @@ function combine(
       basis,
       confidence: clamp01(ctx.quality * agreement),
       demandPerSecond: model?.demandPerSecond ?? spec.baselinePerSecond + ((-(slope?.slopePercentPerSecond ?? 0)) / 100) * spec.bucketCredits,
+      persistence: drainPersistence({ balance: ctx.balance, periodSeconds: ctx.periodSeconds, intervalSeconds: ctx.intervalSeconds, secondsToEmpty }),
     };
   }
   if (balancePercent >= FULL_BALANCE_PERCENT) return { kind: 'full', balancePercent };

@@ -2,13 +2,17 @@
  * Per-volume notification dedup and escalation (DESIGN.md §5): the first alert is sent; while the
  * danger stays open, another is sent only when it worsens (severity rises, or the time to empty
  * shrinks below the policy's ratio of the last one) or after the repeat interval; actions (rescue,
- * revert) are always sent; when the danger is over, one `recovered` closes it.
+ * revert) are always sent; when the danger is over, one `recovered` closes it. Early warnings
+ * (issue 16) are informational: at most one per volume per `earlyWarningRepeatMinutes` (a day),
+ * whether or not the danger closed in between, unless the time to empty shrinks by the ratio; and
+ * an early warning that passes closes silently (no `recovered` for something nobody was paged for).
  */
 import type { Decision } from '../decision/types';
 import type { Policy } from '../policy/schema';
 import type { ConfigurationOf, GuardianNotification, NotificationEvent, NotificationSeverity, NotificationState } from '../ports';
 import { isoUtc } from '../iso-time';
 import type { Forecast, VolumeDescription } from '../types';
+import { routeOf } from './route';
 
 /** What `nextNotification` needs for one volume. */
 export interface NotificationInput {
@@ -124,6 +128,7 @@ export function nextNotification(input: NotificationInput): NotificationOutcome 
   const version = (previous?.version ?? 0) + 1;
   if (candidate === undefined) {
     if (previous?.open !== true || decision.kind === 'blocked') return { notification: undefined, state: undefined };
+    if (isEarlyWarningState(previous)) return { notification: undefined, state: { ...previous, open: false, version } };
     const notification = build(input, { event: 'recovered', severity: 'info', action: false, open: false, text: 'has nothing more to do and keeps watching' }, ['danger over: ' + decision.reasons.join('; ')]);
     return { notification, state: { volumeId: decision.volumeId, open: false, lastEvent: 'recovered', lastSeverity: 'info', lastSentEpochSeconds: now, version } };
   }
@@ -143,16 +148,30 @@ function dedupEvent(input: NotificationInput, candidate: Candidate, secondsToEmp
   const previous = input.previous;
   // Recommendations and dry-run reverts are said once, not repeated every scan.
   if (!candidate.open) return previous?.lastEvent === candidate.event ? undefined : candidate.event;
+  const ratio = input.policy.alerting.escalateWhenTimeToEmptyRatioBelow;
+  const halved = secondsToEmpty !== undefined && previous?.lastSecondsToEmpty !== undefined && secondsToEmpty < previous.lastSecondsToEmpty * ratio;
+  if (isEarlyWarning(candidate) && previous !== undefined && isEarlyWarningState(previous) && input.now - previous.lastSentEpochSeconds < input.policy.alerting.earlyWarningRepeatMinutes * 60) {
+    return halved ? 'escalation' : undefined;
+  }
   if (previous === undefined || !previous.open) return candidate.event;
   if (RANK[candidate.severity] > RANK[previous.lastSeverity]) return 'escalation';
-  const ratio = input.policy.alerting.escalateWhenTimeToEmptyRatioBelow;
-  if (secondsToEmpty !== undefined && previous.lastSecondsToEmpty !== undefined && secondsToEmpty < previous.lastSecondsToEmpty * ratio) return 'escalation';
+  if (halved) return 'escalation';
   if (input.now - previous.lastSentEpochSeconds >= input.policy.alerting.repeatIntervalMinutes * 60) return candidate.event;
   return undefined;
 }
 
 /** gp3 at its included baseline (3,000 IOPS, 125 MiB/s) covers what a gp2 burst gave (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html). */
 const GP3_BASELINE: ConfigurationOf = { type: 'gp3', iops: 3000, throughputMiBps: 125 };
+
+/** A forecast alert below the page tier: an early warning. */
+function isEarlyWarning(c: Candidate): boolean {
+  return c.event === 'forecast-alert' && c.severity === 'warning';
+}
+
+/** The stored state of an early warning (sent as a warning-level forecast alert or its escalation). */
+function isEarlyWarningState(s: NotificationState): boolean {
+  return (s.lastEvent === 'forecast-alert' || s.lastEvent === 'escalation') && s.lastSeverity === 'warning';
+}
 
 function build(input: NotificationInput, c: Candidate, reasons: readonly string[]): GuardianNotification {
   const { volume, policy } = input;
@@ -164,9 +183,13 @@ function build(input: NotificationInput, c: Candidate, reasons: readonly string[
   // The guardian's own sized target when it wants to rescue (also when the message is an escalation).
   const manualTarget = input.decision.kind === 'rescue' && c.change !== undefined ? c.change.to : burstable ? GP3_BASELINE : undefined;
   const optIn = policy.selection.optInTag;
+  const { route, pageConfidence } = routeOf(c.event === 'escalation' ? 'forecast-alert' : c.event, c.forecast, input.policy);
   return {
     event: c.event,
-    severity: c.event === 'escalation' ? 'critical' : c.severity,
+    // An early warning that worsened is still informational; any other escalation is critical.
+    severity: c.event === 'escalation' && !(route === 'notice' && c.severity === 'warning') ? 'critical' : c.severity,
+    route,
+    ...(pageConfidence === undefined ? {} : { pageConfidence }),
     tEpochSeconds: input.now,
     volumeId: volume.volumeId,
     volumeType: volume.type,

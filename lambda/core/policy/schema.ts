@@ -142,17 +142,20 @@ const selectionSchema = z.strictObject({
 });
 
 const alertingSchema = z.strictObject({
-  horizonMinutes: z.number().positive().max(10_080).default(180),
-  floorPercent: z.number().min(0).max(100).default(20),
-  repeatIntervalMinutes: z.number().positive().default(60),
+  horizonMinutes: z.number().positive().max(10_080).default(180).describe('early warning (non-paging topic) when the forecast empties within this'),
+  floorPercent: z.number().min(0).max(100).default(20).describe('early warning when BurstBalance is at or below this'),
+  pageHorizonMinutes: z.number().positive().max(10_080).default(60).describe('page (paging topic) when the forecast empties within this and the drain is likely to hold'),
+  pageMinConfidence: z.number().min(0).max(1).default(0.5).describe('calibrated chance the drain empties the bucket (docs/forecast-benchmark.md) a page needs'),
+  earlyWarningRepeatMinutes: z.number().positive().default(1440).describe('repeat an early warning for a volume at most this often, unless its forecast halves'),
+  repeatIntervalMinutes: z.number().positive().default(60).describe('repeat an open page at most this often'),
   escalateWhenTimeToEmptyRatioBelow: z
     .number()
     .gt(0)
     .lt(1)
     .default(0.5)
     .describe('escalate when the time to empty shrinks to this fraction of the last alert'),
-  minConfidence: z.number().min(0).max(1).default(0.3),
-});
+  minConfidence: z.number().min(0).max(1).default(0.3).describe('forecaster data confidence an early warning needs'),
+}).refine((a) => a.pageHorizonMinutes <= a.horizonMinutes, { path: ['pageHorizonMinutes'], message: 'pageHorizonMinutes must not exceed horizonMinutes (the early-warning horizon)' });
 
 const budgetsSchema = z.strictObject({
   maxModificationsPerRun: z.number().int().min(0).default(5),

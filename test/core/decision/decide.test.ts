@@ -78,8 +78,10 @@ describe('decide: burstable volumes', () => {
 
   it('alerts instead of rescuing an st1 volume unless HDD rescue is allowed', () => {
     const st1 = { ...gp2('vol-a', 2048), type: 'st1' as const };
-    const forecasts = new Map([['vol-a', draining(60, 5, 200)]]);
+    const held = { heldRuns: 12, drainSeconds: 3600, pastDrains: 0, longestPastDrainSeconds: 0, survival: 0.98 };
+    const forecasts = new Map([['vol-a', { ...draining(60, 5, 200), persistence: held }]]);
     const alertOnly = one(decide(inputOf({ policy: openPolicy('  volumeTypes: [st1]\n'), volumes: [st1], forecasts })));
+    // A page (critical): the drain held for an hour and the bucket is a minute from empty.
     expect(alertOnly).toMatchObject({ kind: 'alert', severity: 'critical' });
     const rescued = one(decide(inputOf({ policy: openPolicy('  volumeTypes: [st1]\nrescue:\n  allowHddVolumes: true\n'), volumes: [st1], forecasts })));
     expect(rescued).toMatchObject({ kind: 'rescue', target: { type: 'gp3', throughputMiBps: 500 } });

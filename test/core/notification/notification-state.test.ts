@@ -30,7 +30,9 @@ describe('nextNotification', () => {
 
   it.each<[string, Forecast, Partial<NotificationState>, number, string | undefined]>([
     ['stays quiet when nothing changed within the repeat interval', draining(2 * H - 300, 44), {}, NOW, undefined],
-    ['repeats after the repeat interval', draining(2 * H - 300, 44), { lastSentEpochSeconds: NOW - H }, NOW, 'forecast-alert'],
+    ['does not repeat an early warning after an hour', draining(2 * H - 300, 44), { lastSentEpochSeconds: NOW - H }, NOW, undefined],
+    ['repeats an early warning after a day', draining(2 * H - 300, 44), { lastSentEpochSeconds: NOW - 24 * H }, NOW, 'forecast-alert'],
+    ['repeats an open page after the repeat interval', { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 }, { lastEvent: 'throttled', lastSeverity: 'critical', lastSentEpochSeconds: NOW - H, lastSecondsToEmpty: 0 }, NOW, 'throttled'],
     ['escalates when the forecast reaches the rescue horizon', draining(55 * 60, 30), { lastSecondsToEmpty: 2.5 * H }, NOW, 'escalation'],
     ['escalates when the severity rises', { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 }, {}, NOW, 'escalation'],
   ])('%s', (_what, forecast, prev, now, event) => {
@@ -44,10 +46,18 @@ describe('nextNotification', () => {
     }
   });
 
-  it('escalates (not repeats) when the time to empty falls below half of the last alert', () => {
+  it('escalates (not repeats) an early warning whose time to empty halved, still as a notice', () => {
     const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
     const out = run(decisionFor(draining(2 * H, 30), p), state({ lastSecondsToEmpty: 5 * H }), NOW, p);
-    expect(out.notification).toMatchObject({ event: 'escalation', severity: 'critical' });
+    expect(out.notification).toMatchObject({ event: 'escalation', severity: 'warning', route: 'notice' });
+  });
+
+  it('pages, critical, when a drain that held for an hour is forecast to empty within the page horizon', () => {
+    const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
+    const held = { ...draining(40 * 60, 30), persistence: { heldRuns: 12, drainSeconds: H, pastDrains: 0, longestPastDrainSeconds: 0, survival: 0.6 } };
+    const out = run(decisionFor(held, p), state({}), NOW, p);
+    expect(out.notification).toMatchObject({ event: 'escalation', severity: 'critical', route: 'page' });
+    expect(out.notification?.pageConfidence).toBeGreaterThanOrEqual(p.alerting.pageMinConfidence);
   });
 
   it('always sends a live rescue, with its monthly cost delta', () => {
@@ -100,10 +110,31 @@ describe('nextNotification', () => {
     expect(out.notification).toMatchObject({ manualTarget: { type: 'gp3', iops: 3000, throughputMiBps: 125 }, optInTag: { key: 'burst-guardian', value: 'managed' } });
   });
 
-  it('says when the danger is over and closes the state', () => {
-    const out = run(decisionFor({ kind: 'refilling', balancePercent: 60, secondsToFull: 900 }), state({}));
-    expect(out.notification).toMatchObject({ event: 'recovered', severity: 'info' });
+  it('says when a paged danger is over and closes the state', () => {
+    const out = run(decisionFor({ kind: 'refilling', balancePercent: 60, secondsToFull: 900 }), state({ lastEvent: 'throttled', lastSeverity: 'critical' }));
+    expect(out.notification).toMatchObject({ event: 'recovered', severity: 'info', route: 'notice' });
     expect(out.state).toMatchObject({ open: false, lastEvent: 'recovered', version: 4 });
+  });
+
+  it('closes an early warning silently, keeping when it was sent for the daily dedup', () => {
+    const out = run(decisionFor({ kind: 'refilling', balancePercent: 60, secondsToFull: 900 }), state({}));
+    expect(out.notification).toBeUndefined();
+    expect(out.state).toMatchObject({ open: false, lastEvent: 'forecast-alert', lastSentEpochSeconds: NOW - 600, version: 4 });
+  });
+
+  it('sends at most one early warning per volume per day to a spiky volume that drains and recovers every half hour, unless it halves', () => {
+    const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
+    let previous: NotificationState | undefined;
+    const sent: string[] = [];
+    for (let k = 0; k < 48; k += 1) {
+      const now = NOW + k * 1800;
+      // Drains (empty in ~2 h) on even half hours, refills on odd ones; on the 40th it is forecast to empty in 50 min.
+      const forecast: Forecast = k % 2 === 1 ? { kind: 'refilling', balancePercent: 70, secondsToFull: 900 } : draining(k === 40 ? 50 * 60 : 2 * H, 50);
+      const out = run(decisionFor(forecast, p), previous, now, p);
+      if (out.state !== undefined) previous = out.state;
+      if (out.notification !== undefined) sent.push(`${k}:${out.notification.event}:${out.notification.route}`);
+    }
+    expect(sent).toEqual(['0:forecast-alert:notice', '40:escalation:notice']);
   });
 
   it('stays quiet for a healthy volume with no open danger', () => {
