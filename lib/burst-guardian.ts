@@ -36,6 +36,8 @@ export class BurstGuardian extends Construct {
   readonly table: dynamodb.Table;
   /** Where alerts and alarm notifications go. */
   readonly topic: sns.ITopic;
+  /** The non-paging topic: early warnings, actions taken, recoveries (issue 16). */
+  readonly noticeTopic: sns.ITopic;
   /** Failure destination of both functions' async invokes and DLQ of the rules and the e-mail subscription. */
   readonly failureQueue: sqs.Queue;
   /** The scheduled scan. */
@@ -66,10 +68,15 @@ export class BurstGuardian extends Construct {
     if (props.alertEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.failureQueue }));
     }
+    // Issue 16: pages go to `topic` (wire PagerDuty/Opsgenie), early warnings and notices here (email, Slack).
+    this.noticeTopic = props.noticeTopic ?? new GuardianTopic(this, 'Notices').topic;
+    if (props.noticeEmail !== undefined) {
+      this.noticeTopic.addSubscription(new subscriptions.EmailSubscription(props.noticeEmail, { deadLetterQueue: this.failureQueue }));
+    }
     // Named from the stack so the functions can link to it: a generated name would make the
     // dashboard (which graphs the functions) and the functions depend on each other.
     const dashboardName = Fn.join('-', [Aws.STACK_NAME, Aws.REGION, 'burst-guardian', this.node.addr.slice(0, 8)]);
-    if (props.chatbot !== undefined) this.chatbot = new GuardianChatbot(this, 'Chatbot', { ...props.chatbot, topic: this.topic });
+    if (props.chatbot !== undefined) this.chatbot = new GuardianChatbot(this, 'Chatbot', { ...props.chatbot, topic: this.topic, noticeTopic: this.noticeTopic });
     this.policyParameter = props.policyText === undefined ? undefined : new GuardianPolicyParameter(this, 'Policy', { text: props.policyText });
     const functions = this.createFunctions(props, { metricsNamespace, probeNamespace, scanTimeout, logRetention, dashboardName });
     this.scanFunction = functions.scan;
@@ -104,6 +111,7 @@ export class BurstGuardian extends Construct {
     const environment = {
       TABLE_NAME: this.table.tableName,
       TOPIC_ARN: this.topic.topicArn,
+      NOTICE_TOPIC_ARN: this.noticeTopic.topicArn,
       METRICS_NAMESPACE: metricsNamespace,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       PROBE_NAMESPACE: probeNamespace,
@@ -114,7 +122,7 @@ export class BurstGuardian extends Construct {
       ...this.policyParameter?.environment(),
       ...(props.accountName === undefined ? {} : { ACCOUNT_NAME: props.accountName }),
     };
-    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic };
+    const permissionTargets = { policy: props.policy, table: this.table, topic: this.topic, noticeTopic: this.noticeTopic };
     const scan = new GuardianFunction(this, 'Scan', {
       entry: 'lambda/handlers/scan.ts',
       description: 'ebs-burst-guardian scheduled scan',

@@ -35,6 +35,8 @@ export interface GuardianChatbotSettings {
 export interface GuardianChatbotProps extends GuardianChatbotSettings {
   /** The alert topic the channels subscribe to. */
   readonly topic: sns.ITopic;
+  /** The notice topic (early warnings, issue 16): a chat channel is where informational messages belong. */
+  readonly noticeTopic?: sns.ITopic;
 }
 
 /** Throws `GuardianPropsError` showing the bad value unless the settings name a whole Slack and/or Teams channel. */
@@ -80,7 +82,7 @@ export class GuardianChatbot extends Construct {
         slackChannelConfigurationName: name('slack'),
         slackWorkspaceId: props.slackWorkspaceId ?? '',
         slackChannelId: props.slackChannelId ?? '',
-        notificationTopics: [props.topic],
+        notificationTopics: [props.topic, ...(props.noticeTopic === undefined ? [] : [props.noticeTopic])],
         role,
         guardrailPolicies: [guardrail],
         loggingLevel,
@@ -93,7 +95,7 @@ export class GuardianChatbot extends Construct {
         teamId: props.teamsTeamId ?? '',
         teamsTenantId: props.teamsTenantId ?? '',
         teamsChannelId: props.teamsChannelId ?? '',
-        snsTopicArns: [props.topic.topicArn],
+        snsTopicArns: [props.topic.topicArn, ...(props.noticeTopic === undefined ? [] : [props.noticeTopic.topicArn])],
         guardrailPolicies: [guardrail.managedPolicyArn],
         loggingLevel,
       });

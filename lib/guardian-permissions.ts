@@ -17,6 +17,8 @@ export interface GuardianPermissionTargets {
   readonly policy: Policy;
   readonly table: dynamodb.ITable;
   readonly topic: sns.ITopic;
+  /** The non-paging topic (early warnings, notices), when there is one. */
+  readonly noticeTopic?: sns.ITopic;
 }
 
 /**
@@ -68,6 +70,7 @@ export function grantScanPermissions(target: GuardianFunction, scope: GuardianPe
   );
   grantHistory(target, scope.table);
   scope.topic.grantPublish(target.role);
+  scope.noticeTopic?.grantPublish(target.role);
   acknowledgeWildcards(target, 'scan', condition !== undefined);
 }
 

@@ -31,6 +31,10 @@ export interface BurstGuardianProps {
   readonly alertTopic?: sns.ITopic;
   /** Slack and/or Microsoft Teams channels for the alerts, through AWS Chatbot (`lib/guardian-chatbot.ts`). @default - no chat channel */
   readonly chatbot?: GuardianChatbotSettings;
+  /** E-mail address subscribed to the non-paging notice topic (early warnings). @default - no subscription */
+  readonly noticeEmail?: string;
+  /** Publish notices (early warnings, actions taken, recoveries) to this existing topic. @default - a new KMS-encrypted topic */
+  readonly noticeTopic?: sns.ITopic;
   /** What happens to the history table when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */

@@ -31,7 +31,8 @@ export class GuardianStack extends Stack {
     super(scope, id, props);
     this.guardian = new BurstGuardian(this, 'Guardian', props);
     new CfnOutput(this, HISTORY_TABLE_OUTPUT_ID, { value: this.guardian.table.tableName, description: 'DynamoDB history table (finance reports)' });
-    new CfnOutput(this, 'AlertTopicArn', { value: this.guardian.topic.topicArn, description: 'SNS topic: subscribe on-call here' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.guardian.topic.topicArn, description: 'SNS topic of pages: subscribe on-call (PagerDuty, Opsgenie) here' });
+    new CfnOutput(this, 'NoticeTopicArn', { value: this.guardian.noticeTopic.topicArn, description: 'SNS topic of early warnings and notices: subscribe email or Slack here, not a pager' });
     new CfnOutput(this, 'ScanFunctionName', { value: this.guardian.scanFunction.function.functionName, description: 'Scheduled scan Lambda' });
     new CfnOutput(this, 'FailureQueueUrl', { value: this.guardian.failureQueue.queueUrl, description: 'Failed invocations and undeliverable alerts' });
     if (props.probe !== false) {

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { SnsNotifier } from '../aws/sns-notifier';
+import { routingNotifier } from '../core/notification/route';
 import { UsageError } from '../core/errors';
 import { formatBody, formatDuration, formatSubject } from '../core/notification/format';
 import { parsePolicy } from '../core/policy/policy';
@@ -32,17 +33,19 @@ const OPTIONS = {
   profile: { type: 'string' },
   table: { type: 'string' },
   'topic-arn': { type: 'string' },
+  'notice-topic-arn': { type: 'string' },
   execute: { type: 'boolean', default: false },
   ...OUTPUT_OPTIONS,
   ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
-const USAGE = `usage: burst-guardian scan [--policy FILE] [--region R] [--profile P] [--table NAME] [--topic-arn ARN]
+const USAGE = `usage: burst-guardian scan [--policy FILE] [--region R] [--profile P] [--table NAME] [--topic-arn ARN] [--notice-topic-arn ARN]
          [--execute] [--output table|json|text] [--json]
   Runs one scan of your volumes with your AWS credentials and prints what it sees and decides.
   --policy FILE     policy file (default policy.yaml)
   --table NAME      the guardian's history table (ledger); without it nothing is recorded
   --topic-arn ARN   send notifications to this SNS topic; without it they are printed to stderr
+  --notice-topic-arn ARN  send early warnings and notices here instead (pages stay on --topic-arn)
   --execute         allow ModifyVolume (only if the policy has dryRun: false; needs --table)
 ${AWS_SESSION_HELP}${OUTPUT_HELP}`;
 
@@ -72,9 +75,10 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
     const clients = deps.clients(session);
     const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' });
     const history = historyFor(values, clients);
+    const snsTo = (topicArn: string) => new SnsNotifier({ client: clients.sns, topicArn, ...optional('historyTableName', values.table) });
     const notifier: Notifier = values['topic-arn'] === undefined
       ? stderrNotifier(io, { ...optional('region', session.region), ...optional('historyTableName', values.table) })
-      : new SnsNotifier({ client: clients.sns, topicArn: values['topic-arn'], ...optional('historyTableName', values.table) });
+      : routingNotifier({ page: snsTo(values['topic-arn']), notice: snsTo(values['notice-topic-arn'] ?? values['topic-arn']) });
     explainMode(io, { execute: values.execute, policyDryRun: policy.dryRun, table: values.table });
     const observer = new PortObserver();
     const report = await runScan(
@@ -98,6 +102,7 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
 interface ScanOptions {
   readonly table?: string;
   readonly 'topic-arn'?: string;
+  readonly 'notice-topic-arn'?: string;
   readonly execute: boolean;
 }
 

@@ -21,6 +21,7 @@ import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
 import { SnsNotifier } from '../aws/sns-notifier';
 import { PriceListPriceReader, type PriceBookSource } from '../aws/pricing-price-list-reader';
+import { routingNotifier } from '../core/notification/route';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
 import { PolicySchema, type Policy } from '../core/policy/schema';
 import { runScan } from '../core/scan/scan';
@@ -49,6 +50,8 @@ export interface GuardianClients {
 export interface GuardianEnvironment {
   readonly tableName: string;
   readonly topicArn: string;
+  /** The non-paging topic (issue 16); without it, notices go to `topicArn` too. */
+  readonly noticeTopicArn?: string;
   readonly probeNamespace?: string;
   readonly region?: string;
   /** The guardian's CloudWatch dashboard, linked from notifications. */
@@ -88,6 +91,7 @@ export function readGuardianEnvironment(env: Readonly<Record<string, string | un
   return {
     tableName: env.TABLE_NAME ?? '',
     topicArn: env.TOPIC_ARN ?? '',
+    ...(env.NOTICE_TOPIC_ARN ? { noticeTopicArn: env.NOTICE_TOPIC_ARN } : {}),
     ...(env.PROBE_NAMESPACE ? { probeNamespace: env.PROBE_NAMESPACE } : {}),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(env.DASHBOARD_NAME ? { dashboardName: env.DASHBOARD_NAME } : {}),
@@ -134,19 +138,22 @@ export function createGuardianClients(config: { readonly region?: string; readon
 /** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
 export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs'>;
 
-/** Builds the adapters over the clients (their retries are the clients'). */
-export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'dashboardName'>): AwsPorts {
+/** Builds the adapters over the clients (their retries are the clients'); pages and notices go to their own topics. */
+export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'noticeTopicArn' | 'dashboardName'>): AwsPorts {
+  const snsTo = (topicArn: string) => new SnsNotifier({
+    client: clients.sns,
+    topicArn,
+    ...(env.tableName === '' ? {} : { historyTableName: env.tableName }),
+    ...(env.dashboardName === undefined ? {} : { dashboardName: env.dashboardName }),
+  });
+  const pages = snsTo(env.topicArn);
+  const notices = env.noticeTopicArn === undefined ? pages : snsTo(env.noticeTopicArn);
   return {
     inventory: new Ec2VolumeInventory({ client: clients.ec2 }),
     metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch }),
     instanceEbs: new CloudWatchInstanceEbsReader({ client: clients.cloudwatch }),
     modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
-    notifier: new SnsNotifier({
-      client: clients.sns,
-      topicArn: env.topicArn,
-      ...(env.tableName === '' ? {} : { historyTableName: env.tableName }),
-      ...(env.dashboardName === undefined ? {} : { dashboardName: env.dashboardName }),
-    }),
+    notifier: routingNotifier({ page: pages, notice: notices }),
     history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),
   };
 }

@@ -43,7 +43,8 @@ describe('ModifyVolume scope follows the policy', () => {
 
 describe('alerting props', () => {
   it('subscribes the alert e-mail with the failure queue as its dead-letter queue', () => {
-    const template = guardianStack({ alertEmail: 'oncall@example.com' });
+    const template = guardianStack({ alertEmail: 'oncall@example.com', noticeEmail: 'team@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com', RedrivePolicy: { deadLetterTargetArn: Match.anyValue() } });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.com',
@@ -51,10 +52,14 @@ describe('alerting props', () => {
     });
   });
 
-  it('uses an existing topic for alerts and alarms instead of creating one', () => {
-    const template = guardianStack({}, (stack) => ({ alertTopic: sns.Topic.fromTopicArn(stack, 'Existing', 'arn:aws:sns:eu-west-1:111122223333:oncall') }));
+  it('uses existing topics for pages, alarms and notices instead of creating them', () => {
+    const template = guardianStack({}, (stack) => ({
+      alertTopic: sns.Topic.fromTopicArn(stack, 'Existing', 'arn:aws:sns:eu-west-1:111122223333:oncall'),
+      noticeTopic: sns.Topic.fromTopicArn(stack, 'ExistingNotices', 'arn:aws:sns:eu-west-1:111122223333:team-chat'),
+    }));
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ NOTICE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:team-chat' }) } });
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:oncall'] }, 5 + GUARDIAN_STAGES.length);
   });
 });

@@ -115,11 +115,25 @@ describe('GuardianStack from the default policy', () => {
     });
   });
 
-  it('encrypts the alert topic with a rotated key CloudWatch alarms of this account may use, and denies non-TLS publishing', () => {
-    const key = logicalIdOf('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
-    const topic = logicalIdOf('AWS::SNS::Topic');
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+  /** The topic created by the `GuardianTopic` with this construct id (`Alerts` pages, `Notices` informs). */
+  function topicIdOf(construct: 'Alerts' | 'Notices'): string {
+    const ids = Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) => id.includes(construct));
+    expect(ids).toHaveLength(1);
+    return ids[0] ?? '';
+  }
+
+  /** The KMS key that encrypts the topic. */
+  function keyIdOf(topicId: string): string {
+    const topic = template.findResources('AWS::SNS::Topic')[topicId] as { Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [string, string] } } };
+    return topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+  }
+
+  it.each(['Alerts', 'Notices'] as const)('encrypts the %s topic with its own rotated key CloudWatch alarms of this account may use, and denies non-TLS publishing', (construct) => {
+    const topic = topicIdOf(construct);
+    const keyId = keyIdOf(topic);
+    const key = template.findResources('AWS::KMS::Key')[keyId] as { DeletionPolicy: string; Properties: Record<string, unknown> };
+    expect(key.DeletionPolicy).toBe('Delete');
+    expect(key.Properties).toMatchObject({ EnableKeyRotation: true, PendingWindowInDays: 7 });
     const fromOurAlarms = {
       StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
       ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
@@ -134,24 +148,32 @@ describe('GuardianStack from the default policy', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          { Sid: 'AllowCloudWatchAlarmsToUseKey', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: fromOurAlarms },
-        ]),
-      },
-    });
+    expect((key.Properties['KeyPolicy'] as { Statement: unknown[] }).Statement).toContainEqual(
+      { Sid: 'AllowCloudWatchAlarmsToUseKey', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: fromOurAlarms },
+    );
   });
 
-  it('lets no other service principal publish or use the key (no EventBridge rule targets the topic)', () => {
+  it('creates two topics: pages and the non-paging notices, each passed to the functions and output', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'ebs-burst-guardian scheduled scan',
+      Environment: { Variables: Match.objectLike({ TOPIC_ARN: { Ref: topicIdOf('Alerts') }, NOTICE_TOPIC_ARN: { Ref: topicIdOf('Notices') } }) },
+    });
+    template.hasOutput('NoticeTopicArn', { Value: { Ref: topicIdOf('Notices') } });
+    template.hasOutput('AlertTopicArn', { Value: { Ref: topicIdOf('Alerts') } });
+  });
+
+  it('lets no other service principal publish or use the keys (no EventBridge rule targets either topic)', () => {
     const principals = (statements: Record<string, unknown>[]) => statements.map((s) => JSON.stringify(s.Principal)).filter((p) => p.includes('Service'));
-    const topicPolicy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } };
-    const keyPolicy = Object.values(template.findResources('AWS::KMS::Key'))[0] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
-    expect(principals(topicPolicy.Properties.PolicyDocument.Statement)).toEqual(['{"Service":"cloudwatch.amazonaws.com"}']);
-    expect(principals(keyPolicy.Properties.KeyPolicy.Statement)).toEqual(['{"Service":"cloudwatch.amazonaws.com"}']);
-    const topic = logicalIdOf('AWS::SNS::Topic');
+    const topicPolicies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }[];
+    const keyPolicies = Object.values(template.findResources('AWS::KMS::Key')) as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } }[];
+    expect(topicPolicies).toHaveLength(2);
+    expect(keyPolicies).toHaveLength(2);
+    for (const p of topicPolicies) expect(principals(p.Properties.PolicyDocument.Statement)).toEqual(['{"Service":"cloudwatch.amazonaws.com"}']);
+    for (const k of keyPolicies) expect(principals(k.Properties.KeyPolicy.Statement)).toEqual(['{"Service":"cloudwatch.amazonaws.com"}']);
     const ruleTargets = JSON.stringify(Object.values(template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { Targets: unknown } }).Properties.Targets));
-    expect(ruleTargets).not.toContain(topic);
+    for (const topic of Object.keys(template.findResources('AWS::SNS::Topic'))) expect(ruleTargets).not.toContain(topic);
   });
 
   it('creates the history table from the shared schema: on demand, PITR, deletion protection, retained', () => {
@@ -242,10 +264,14 @@ describe('least-privilege IAM', () => {
 
   it('publishes only to its topic, with only the topic key', () => {
     const statements = statementsOf('ebs-burst-guardian scheduled scan');
-    const topic = logicalIdOf('AWS::SNS::Topic');
-    const key = logicalIdOf('AWS::KMS::Key');
-    expect(statements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topic } }));
-    expect(statements).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: { 'Fn::GetAtt': [key, 'Arn'] } }));
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(2);
+    const published = statements.filter((s) => s.Action === 'sns:Publish').map((s) => JSON.stringify(s.Resource));
+    expect(published.sort()).toEqual(topics.map((t) => JSON.stringify({ Ref: t })).sort());
+    for (const topic of topics) {
+      const key = (template.findResources('AWS::SNS::Topic')[topic] as { Properties: { KmsMasterKeyId: unknown } }).Properties.KmsMasterKeyId;
+      expect(statements).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: key }));
+    }
   });
 
   it.each(['ebs-burst-guardian scheduled scan', 'ebs-burst-guardian modifyVolume event handler'])(
@@ -277,8 +303,10 @@ describe('least-privilege IAM', () => {
 });
 
 describe('alarms and dashboard', () => {
-  it('sends every alarm and its recovery to the alert topic', () => {
-    const topic = { Ref: logicalIdOf('AWS::SNS::Topic') };
+  it('sends every alarm and its recovery to the paging (alert) topic', () => {
+    const ids = Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) => id.includes('Alerts'));
+    expect(ids).toHaveLength(1);
+    const topic = { Ref: ids[0] };
     // 5 (scan, event, dead letters, heartbeat, volumes deferred) + one per stage + PolicyLoadErrors (the app stores the policy in Parameter Store).
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 6 + GUARDIAN_STAGES.length);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + GUARDIAN_STAGES.length);

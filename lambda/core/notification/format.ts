@@ -137,6 +137,8 @@ export function formatFacts(n: GuardianNotification): string[] {
   if (n.secondsToEmpty !== undefined) {
     lines.push(n.secondsToEmpty <= 0 ? 'Credits: empty now (IOPS held to the baseline)' : `Credits empty at: ${isoUtc(n.tEpochSeconds + n.secondsToEmpty)} (in ~${formatDuration(n.secondsToEmpty)})`);
   }
+  // Measurable: the share of past page-window forecasts this persistent that came true (docs/forecast-benchmark.md).
+  if (n.pageConfidence !== undefined) lines.push(`Page confidence: ${Math.round(n.pageConfidence * 100)}% of such drains emptied the bucket`);
   if (n.containerStartP90Ms !== undefined) lines.push(`Container start p90: ${(n.containerStartP90Ms / 1000).toFixed(1)} s`);
   if (n.change !== undefined) lines.push(`Change: ${describeConfiguration(n.change.from)} -> ${describeConfiguration(n.change.to)}`);
   if (n.monthlyCostDeltaUSD !== undefined) {
@@ -195,6 +197,7 @@ export function formatMessageAttributes(n: GuardianNotification): Record<string,
     dry_run: { DataType: 'String', StringValue: String(n.dryRun) },
     ...optionalAttribute('account_id', n.account?.id ?? n.deployment?.accountId),
     ...optionalAttribute('region', regionOf(n)),
+    route: { DataType: 'String', StringValue: n.route ?? 'page' },
   };
 }
 

@@ -161,7 +161,13 @@ describe('formatMessageAttributes', () => {
       dry_run: { DataType: 'String', StringValue: 'false' },
       account_id: { DataType: 'String', StringValue: '123456789012' },
       region: { DataType: 'String', StringValue: 'eu-west-1' },
+      route: { DataType: 'String', StringValue: 'page' },
     });
+    expect(formatMessageAttributes({ ...BASE, route: 'notice' }).route).toEqual({ DataType: 'String', StringValue: 'notice' });
+  });
+
+  it('quotes the calibrated page confidence as a measurable share', () => {
+    expect(formatFacts({ ...BASE, pageConfidence: 0.934 })).toContain('Page confidence: 93% of such drains emptied the bucket');
   });
 
   it.each([
