@@ -2,7 +2,7 @@
 /**
  * The CDK app (`cdk.json` runs `npx tsx bin/app.ts`). Reads the policy named by `-c policy=PATH`
  * (default `policy.yaml`), validates it with the one policy schema and fails the synth with file,
- * line and field when it is wrong. Other context: `stackName`, `alertEmail`, `account`, `region`,
+ * line and field when it is wrong. Other context: `stackName`, `alertEmail`, `noticeEmail`, `account`, `region`,
  * `scanIntervalSeconds` (cron schedules), `tableRemovalPolicy` (`retain`|`destroy`), `nag` (`false` skips cdk-nag),
  * `probe` (`false`: no probe distribution), `probeArgs`, `probeTagKey` + `probeTagValues` (comma-separated:
  * a State Manager association installing the probe on instances with that tag), `slackWorkspaceId` +
@@ -55,6 +55,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     policyText,
     accountName: ctx('accountName'),
     alertEmail: ctx('alertEmail'),
+    noticeEmail: ctx('noticeEmail'),
     scanIntervalSeconds: optionalInteger('scanIntervalSeconds', ctx('scanIntervalSeconds')),
     tableRemovalPolicy: removalPolicy(ctx('tableRemovalPolicy')),
     probe: probeProps(ctx),

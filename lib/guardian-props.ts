@@ -58,9 +58,10 @@ export function validateGuardianProps(props: BurstGuardianProps): void {
   if (timeoutSeconds !== undefined && (timeoutSeconds < 1 || timeoutSeconds > 900)) {
     throw new GuardianPropsError(`scanTimeout must be 1 s–15 min, got ${timeoutSeconds} s`);
   }
-  const email = props.alertEmail;
-  if (email !== undefined && !Token.isUnresolved(email) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    throw new GuardianPropsError(`alertEmail is not an e-mail address: '${email}'`);
+  for (const [name, email] of [['alertEmail', props.alertEmail], ['noticeEmail', props.noticeEmail]] as const) {
+    if (email !== undefined && !Token.isUnresolved(email) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      throw new GuardianPropsError(`${name} is not an e-mail address: '${email}'`);
+    }
   }
   for (const [name, value] of [['metricsNamespace', props.metricsNamespace], ['probeNamespace', props.probeNamespace]] as const) {
     // CloudWatch reserves the AWS/ prefix (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace).
