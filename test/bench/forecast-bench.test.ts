@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { calibrationTable } from './forecast-report';
+import type { PageCandidate } from './forecast-run';
 import { episodesOf, scoreVolume, summarize, type ScoringInput } from './forecast-score';
 
 const MIN = 60;
@@ -93,5 +95,16 @@ describe('summarize', () => {
     const summary = summarize([scoreVolume(input({}))]);
     expect(summary.recallFeasible).toBeNaN();
     expect(summary.falseEpisodesPerVolumeDay).toBe(0);
+  });
+});
+
+describe('calibrationTable', () => {
+  it('bins page-window forecasts by raw persistence score and gives the share that came true', () => {
+    const candidate = (raw: number, cameTrue: boolean): PageCandidate => ({ family: 'f', group: 'spiky', drainSeconds: 600, pastDrains: 0, confidence: 1, raw, heldRuns: 2, survival: raw, secondsToEmpty: 1800, balancePercent: 50, cameTrue });
+    const bins = calibrationTable([candidate(0, false), candidate(0.05, true), candidate(0.05, false), candidate(0.95, true)]);
+    expect(bins.find((b) => b.upper === 0)).toMatchObject({ forecasts: 1, cameTrue: 0, share: 0 });
+    expect(bins.find((b) => b.upper === 0.1)).toMatchObject({ forecasts: 2, cameTrue: 1, share: 0.5 });
+    expect(bins.find((b) => b.upper === 1)).toMatchObject({ forecasts: 1, cameTrue: 1, share: 1 });
+    expect(bins.find((b) => b.upper === 0.5)?.share).toBeNaN();
   });
 });

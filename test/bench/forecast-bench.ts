@@ -1,11 +1,11 @@
 /**
  * `npm run bench:forecast [-- --traces DIR] [--recorded DIR] [--policy FILE] [--json] [--families]
- * [--family F] [--group smooth|spiky] [--calibration] [--details]`: scores the shipping policy's two
+ * [--family F] [--group smooth|spiky] [--calibration] [--dump-candidates FILE] [--details]`: scores the shipping policy's two
  * alert tiers (pages and early warnings) against a static `BurstBalance < 20 %` alarm and
  * Prometheus-style `predict_linear` at H = 30, 60 and 180 min, on smooth and spiky volume-traces
  * separately (issue 16). `--recorded` defaults to the committed recordings in test/fixtures/traces.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { PolicySchema } from '../../lambda/core/policy/schema';
@@ -32,6 +32,7 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
         group: { type: 'string' },
         families: { type: 'boolean', default: false },
         calibration: { type: 'boolean', default: false },
+        'dump-candidates': { type: 'string' },
         details: { type: 'boolean', default: false },
       },
     }));
@@ -53,7 +54,7 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
   const suite = buildSuite({ traceDir: values.traces, recordedDir, traceDurationSeconds: (file) => traces.get(file)?.durationSeconds ?? 0 })
     .filter((c) => (values.family === undefined || c.family === values.family) && (values.group === undefined || c.group === values.group));
   const rule = tierRuleOf(policy, 300);
-  const settings = { rule, metricDelaySeconds: 120, startEpochSeconds: 1_767_225_600, traces };
+  const settings = { policy, rule, metricDelaySeconds: 120, startEpochSeconds: 1_767_225_600, traces };
   const results: CaseResult[] = [];
   for (const benchCase of suite) {
     const caseStarted = performance.now();
@@ -62,7 +63,9 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     if (values.details) err(`${describeCase(result)} (${((performance.now() - caseStarted) / 1000).toFixed(1)} s)\n`);
   }
   const summary = summarizeResults(results, values.families);
-  const calibration = calibrationTable(results.flatMap((r) => r.candidates));
+  const candidates = results.flatMap((r) => r.candidates);
+  const calibration = calibrationTable(candidates);
+  if (values['dump-candidates'] !== undefined) writeFileSync(values['dump-candidates'], `${JSON.stringify(candidates)}\n`);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const a = policy.alerting;
   const meta = {

@@ -1,7 +1,8 @@
 /**
  * Runs one benchmark case on the simulated fleet and scores, on the same delayed series (what a
- * guardian run at each interval would see): the shipping policy's two alert tiers (pages, and early
- * warnings: every run that at least warns) and both baselines, at each scored horizon. It also
+ * guardian run at each interval would see): the shipping policy's two alert tiers (pages; early
+ * warnings: every run that at least warns; `ew-sent`: the early warnings the notification dedup
+ * actually sends) and both baselines, at each scored horizon. It also
  * records every forecast that fell in the page window, with its persistence and whether the bucket
  * then emptied, for the page-confidence calibration.
  */
@@ -11,9 +12,13 @@ import { alertTier, rawPersistenceScore, type AlertTierRule } from '../../lambda
 import { runSimulation, scaleTrace, scenarioWorkload, traceWorkload, type Trace } from '../../lambda/sim/index';
 import { LEAD_WINDOW_SECONDS, scoreVolume, type VolumeScore } from './forecast-score';
 import type { BenchCase } from './forecast-suite';
+import { nextNotification } from '../../lambda/core/notification/state';
+import type { Decision } from '../../lambda/core/decision/types';
+import type { Policy } from '../../lambda/core/policy/schema';
+import type { NotificationState } from '../../lambda/core/ports';
 
 /** The alerters compared, in table order. */
-export const ALERTERS = ['page', 'early-warning', 'static<20%', 'predict_linear'] as const;
+export const ALERTERS = ['page', 'early-warning', 'ew-sent', 'static<20%', 'predict_linear'] as const;
 /** One of `ALERTERS`. */
 export type AlerterName = (typeof ALERTERS)[number];
 
@@ -22,6 +27,8 @@ export const SCORED_HORIZONS_MINUTES = [30, 60, 180] as const;
 
 /** Settings shared by every case. */
 export interface BenchSettings {
+  /** The policy whose alerting ships (its notification dedup decides which early warnings are sent). */
+  readonly policy: Policy;
   readonly rule: AlertTierRule;
   readonly metricDelaySeconds: number;
   readonly startEpochSeconds: number;
@@ -31,6 +38,11 @@ export interface BenchSettings {
 
 /** A forecast in the page window: its persistence and whether the bucket emptied within 6 h. */
 export interface PageCandidate {
+  readonly family: string;
+  readonly group: string;
+  readonly drainSeconds: number;
+  readonly pastDrains: number;
+  readonly confidence: number;
   readonly raw: number;
   readonly heldRuns: number;
   readonly survival: number;
@@ -46,15 +58,19 @@ export interface CaseResult {
   readonly candidates: readonly PageCandidate[];
 }
 
+/** True BurstBalance at or below this is "already near empty" (the forecaster's own empty threshold). */
+export const NEAR_EMPTY_PERCENT = 1;
+
 /** Series handed to the alerters reach back this far: the forecaster's lookback (3 h) and predict_linear's hour. */
 const SERIES_LOOKBACK_SECONDS = 3 * 3600;
 
 /** Simulates one case and scores the alerters on it. */
 export async function runCase(benchCase: BenchCase, settings: BenchSettings): Promise<CaseResult> {
   const interval = settings.rule.intervalSeconds;
-  const times = { page: [] as number[], 'early-warning': [] as number[], 'static<20%': [] as number[] };
+  const times = { page: [] as number[], 'early-warning': [] as number[], 'ew-sent': [] as number[], 'static<20%': [] as number[] };
+  let notified: NotificationState | undefined;
   const linear = new Map<number, number[]>(SCORED_HORIZONS_MINUTES.map((m) => [m, []]));
-  const pending: { t: number; raw: number; heldRuns: number; survival: number; secondsToEmpty: number; balancePercent: number }[] = [];
+  const pending: (Omit<PageCandidate, 'cameTrue'> & { t: number })[] = [];
   const trace = traceOf(benchCase, settings);
   const result = await runSimulation({
     volume: benchCase.volume,
@@ -71,9 +87,17 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
       const verdict = alertTier(forecast, settings.rule, times.page.at(-1) === now - interval);
       if (verdict.tier === 'page') times.page.push(now);
       if (verdict.tier !== undefined) times['early-warning'].push(now);
+      // The early warnings a person actually receives: the scan's own dedup (one a day unless it halves).
+      const decision: Decision = verdict.tier === undefined ? { volumeId: volume.volumeId, reasons: [], kind: 'ok' } : { volumeId: volume.volumeId, reasons: [verdict.reason], kind: 'alert', severity: verdict.tier === 'page' ? 'critical' : 'warning', forecast };
+      const outcome = nextNotification({ decision, volume, previous: notified, policy: settings.policy, now });
+      if (outcome.state !== undefined) notified = outcome.state;
+      if (outcome.notification?.route === 'notice' && outcome.notification.event !== 'recovered') times['ew-sent'].push(now);
       if (forecast.kind === 'draining' && forecast.persistence !== undefined && verdict.pageConfidence !== undefined) {
         const p = forecast.persistence;
-        pending.push({ t: now, raw: rawPersistenceScore(p), heldRuns: p.heldRuns, survival: p.survival, secondsToEmpty: forecast.secondsToEmpty, balancePercent: forecast.balancePercent });
+        pending.push({
+          t: now, family: benchCase.family, group: benchCase.group, drainSeconds: p.drainSeconds, pastDrains: p.pastDrains, confidence: forecast.confidence,
+          raw: rawPersistenceScore(p), heldRuns: p.heldRuns, survival: p.survival, secondsToEmpty: forecast.secondsToEmpty, balancePercent: forecast.balancePercent,
+        });
       }
       if (staticAlarmFires(series, now)) times['static<20%'].push(now);
       for (const [minutes, list] of linear) if (predictLinearFires(series, now, minutes * 60)) list.push(now);
@@ -82,14 +106,15 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
   const start = settings.startEpochSeconds;
   const exhaustionTimes = result.exhaustionsSeconds.map((s) => start + s);
   const idleIntervalEnds = result.intervals.filter((i) => i.demandAtOrBelowBaseline).map((i) => start + i.endSeconds);
-  const emptyAtEnd = new Set(result.intervals.filter((i) => (i.balancePercentAtEnd ?? 1) <= 1e-9).map((i) => start + i.endSeconds));
+  // Issue 16's definition: an episode is not false when it starts with the bucket already near empty.
+  const nearEmptyAtEnd = new Set(result.intervals.filter((i) => (i.balancePercentAtEnd ?? 100) <= NEAR_EMPTY_PERCENT).map((i) => start + i.endSeconds));
   const scoreOf = (alertTimes: readonly number[], horizonSeconds: number): VolumeScore =>
     scoreVolume({
       alertTimes, exhaustionTimes, idleIntervalEnds, horizonSeconds,
       startEpochSeconds: start,
       endEpochSeconds: start + benchCase.durationSeconds,
       // Alerts happen at run times, which are interval ends.
-      isEmptyAt: (t) => emptyAtEnd.has(t),
+      isEmptyAt: (t) => nearEmptyAtEnd.has(t),
       metricDelaySeconds: settings.metricDelaySeconds,
       intervalSeconds: interval,
     });
@@ -97,7 +122,7 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
   for (const minutes of SCORED_HORIZONS_MINUTES) {
     const h = minutes * 60;
     scores[minutes] = {
-      page: scoreOf(times.page, h), 'early-warning': scoreOf(times['early-warning'], h),
+      page: scoreOf(times.page, h), 'early-warning': scoreOf(times['early-warning'], h), 'ew-sent': scoreOf(times['ew-sent'], h),
       'static<20%': scoreOf(times['static<20%'], h), predict_linear: scoreOf(linear.get(minutes) ?? [], h),
     };
   }

@@ -6,7 +6,7 @@
  * - an exhaustion is feasible if it happens ≥ H + 15 min into the trace and ≥ H + delay + interval
  *   after the end of the last interval whose demand was at or below baseline;
  * - a false episode has no exhaustion within 6 h of its start and did not start while the bucket
- *   was already empty.
+ *   was already near empty (issue 16: true BurstBalance ≤ 1 % at its start).
  */
 import { medianOf } from '../../lambda/core/forecast/slope';
 
@@ -27,7 +27,7 @@ export interface ScoringInput {
   readonly endEpochSeconds: number;
   /** End times of the simulation intervals whose mean demand was at or below the baseline, ascending. */
   readonly idleIntervalEnds: readonly number[];
-  /** True when the bucket was empty at that time. */
+  /** True when the bucket was already near empty at that time. */
   readonly isEmptyAt: (tEpochSeconds: number) => boolean;
   readonly horizonSeconds: number;
   readonly metricDelaySeconds: number;

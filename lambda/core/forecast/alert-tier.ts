@@ -43,12 +43,12 @@ export interface TierVerdict {
  * measured with `npm run bench:forecast -- --calibration`. Monotone by construction.
  */
 export const PAGE_CONFIDENCE_CALIBRATION: readonly (readonly [number, number])[] = [
-  [0, 0.27], [0.1, 0.5], [0.2, 0.8], [0.3, 0.85], [1, 0.99],
+  [0.5, 0.55], [0.6, 0.57], [0.8, 0.69], [0.9, 0.79], [1, 0.84],
 ];
 
-/** Raw persistence score: survival of the drain, zero until it has held across two runs. */
+/** Raw persistence score: the drain's survival (persistence.ts), zero unless the balance fell since the last run. */
 export function rawPersistenceScore(p: DrainPersistence): number {
-  return p.heldRuns < 2 ? 0 : p.survival;
+  return p.heldRuns < 1 ? 0 : p.survival;
 }
 
 /** The calibrated page confidence of a drain (see `PAGE_CONFIDENCE_CALIBRATION`). */

@@ -4,9 +4,9 @@
  * the guardian judges persistence from what the volume's own BurstBalance shows at its run cadence:
  * - the current drain: how many guardian intervals in a row the balance fell (held across runs);
  * - the drains before it in the window: how long this volume's drains have lasted;
- * - survival: of the past drains that lasted as long as the current one, the share that went on for
- *   as long again as the forecast needs (time to empty), blended with a prior for a volume without
- *   such history (so the first drain after a quiet spell is judged on its own merits).
+ * - survival: the chance the current drain lasts as long again as the forecast needs (time to
+ *   empty), from the lengths of this volume's drains in the window (exponential, the running drain
+ *   counted as censored) blended with a prior for a volume without such history.
  * The 5-minute grid matches the benchmark's notion of an idle interval: an interval in which the
  * balance rose is one whose demand stayed at or below the baseline. Pure: times are arguments.
  */
@@ -63,12 +63,22 @@ function fallRuns(gridNewestFirst: readonly number[]): number[] {
 }
 
 /**
- * Prior chance that a drain which has held for `drainSeconds` holds `neededSeconds` more, for a
- * volume with no comparable past drains: a Lindy-type (Pareto, α = 1) law, P = a ÷ (a + needed).
+ * Prior mean drain length for a volume with no drain in the window: one pseudo-drain this long is
+ * blended with the volume's own drains, so a quiet volume's first drain is judged by what drains on
+ * the benchmark usually do, and a volume whose drains always stop soon is judged by them.
  */
-export function priorSurvival(drainSeconds: number, neededSeconds: number): number {
-  if (neededSeconds <= 0) return 1;
-  return drainSeconds <= 0 ? 0 : drainSeconds / (drainSeconds + neededSeconds);
+export const PRIOR_MEAN_DRAIN_SECONDS = 2 * 3600;
+
+/**
+ * Chance the current drain lasts `neededSeconds` more: drain lengths taken as exponential, with the
+ * rate estimated from the volume's past drains, the current one's age (a drain still running is a
+ * censored length: the longer it has held, the lower the rate) and the prior pseudo-drain.
+ */
+export function survivalOf(pastDrainSeconds: readonly number[], drainSeconds: number, neededSeconds: number): number {
+  let exposure = drainSeconds + PRIOR_WEIGHT * PRIOR_MEAN_DRAIN_SECONDS;
+  for (const d of pastDrainSeconds) exposure += d;
+  const rate = (pastDrainSeconds.length + PRIOR_WEIGHT) / exposure;
+  return Math.exp(-rate * Math.max(0, neededSeconds));
 }
 
 /** The persistence of the current drain, from the balance series and the forecast's time to empty. */
@@ -78,11 +88,7 @@ export function drainPersistence(input: PersistenceInput): DrainPersistence {
   const heldRuns = runs.at(-1) ?? 0;
   const drainSeconds = heldRuns * input.intervalSeconds;
   const past = runs.slice(0, -1).map((r) => r * input.intervalSeconds);
-  const needed = Math.max(0, input.secondsToEmpty);
-  // Survival conditioned on having reached the current age: past drains shorter than that say nothing.
-  const comparable = past.filter((d) => d >= drainSeconds);
-  const survived = comparable.filter((d) => d >= drainSeconds + needed).length;
-  const survival = (survived + PRIOR_WEIGHT * priorSurvival(drainSeconds, needed)) / (comparable.length + PRIOR_WEIGHT);
+  const survival = survivalOf(past, drainSeconds, input.secondsToEmpty);
   return {
     heldRuns,
     drainSeconds,

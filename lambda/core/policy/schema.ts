@@ -144,8 +144,8 @@ const selectionSchema = z.strictObject({
 const alertingSchema = z.strictObject({
   horizonMinutes: z.number().positive().max(10_080).default(180).describe('early warning (non-paging topic) when the forecast empties within this'),
   floorPercent: z.number().min(0).max(100).default(20).describe('early warning when BurstBalance is at or below this'),
-  pageHorizonMinutes: z.number().positive().max(10_080).default(60).describe('page (paging topic) when the forecast empties within this and the drain is likely to hold'),
-  pageMinConfidence: z.number().min(0).max(1).default(0.5).describe('calibrated chance the drain empties the bucket (docs/forecast-benchmark.md) a page needs'),
+  pageHorizonMinutes: z.number().positive().max(10_080).default(30).describe('page (paging topic) when the forecast empties within this and the drain is likely to hold'),
+  pageMinConfidence: z.number().min(0).max(1).default(0.6).describe('calibrated chance the drain empties the bucket (docs/forecast-benchmark.md) a page needs'),
   earlyWarningRepeatMinutes: z.number().positive().default(1440).describe('repeat an early warning for a volume at most this often, unless its forecast halves'),
   repeatIntervalMinutes: z.number().positive().default(60).describe('repeat an open page at most this often'),
   escalateWhenTimeToEmptyRatioBelow: z

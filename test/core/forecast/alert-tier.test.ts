@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertTier, pageConfidenceOf, PAGE_CONFIDENCE_CALIBRATION } from '../../../lambda/core/forecast/alert-tier';
 import { forecastExhaustion } from '../../../lambda/core/forecast/forecast';
-import { drainPersistence, priorSurvival } from '../../../lambda/core/forecast/persistence';
+import { drainPersistence, PRIOR_MEAN_DRAIN_SECONDS, survivalOf } from '../../../lambda/core/forecast/persistence';
 import { tierRuleOf } from '../../../lambda/core/decision/triggers';
 import { PolicySchema } from '../../../lambda/core/policy/schema';
 import { parseTrace, runSimulation, traceWorkload } from '../../../lambda/sim/index';
@@ -37,9 +37,13 @@ describe('pages on spiky and sustained drains (default policy)', () => {
   it('raises no page for a volume that bursts 3 min at full speed every 10 min but never empties', async () => {
     // 300 GiB gp2 (900 IOPS baseline): each burst "empties the bucket in ~43 min" on paper, then it idles and refills.
     const pattern = [3000, 3000, 3000, 10, 10, 10, 10, 10, 10, 10];
-    const { runs, exhaustions } = await tiersOf(300, Array.from({ length: 8 * 6 }, () => pattern).flat());
+    const quiet = Array.from({ length: 3 * 60 }, () => 10);
+    const { runs, exhaustions } = await tiersOf(300, [...quiet, ...Array.from({ length: 8 * 6 }, () => pattern).flat()]);
     expect(exhaustions).toEqual([]);
-    expect(runs.filter((r) => r.tier === 'page')).toEqual([]);
+    // Only the very first burst after 3 quiet hours may page: nothing yet tells it from a sustained drain.
+    const pages = runs.filter((r) => r.tier === 'page');
+    expect(pages.filter((r) => r.t > 3 * 3600 + 15 * 60)).toEqual([]);
+    expect(pages.length).toBeLessThanOrEqual(2);
   });
 
   it('pages at least 30 min before the wall for a sustained drain', async () => {
@@ -77,7 +81,7 @@ describe('drainPersistence', () => {
     const values = [...Array.from({ length: 8 }, () => cycle).flat(), ...Array.from({ length: 11 }, (_, i) => 80 - i)];
     const p = drainPersistence({ balance: balance(values), periodSeconds: 60, intervalSeconds: 300, secondsToEmpty: 2400 });
     expect(p.heldRuns).toBe(2);
-    expect(p.survival).toBeLessThan(0.1);
+    expect(p.survival).toBeLessThan(0.25);
     expect(pageConfidenceOf(p)).toBeLessThan(RULE.pageMinConfidence);
   });
 
@@ -86,13 +90,17 @@ describe('drainPersistence', () => {
     expect(drainPersistence({ balance: points, periodSeconds: 60, intervalSeconds: 300, secondsToEmpty: 3600 }).heldRuns).toBe(1);
   });
 
-  it.each([
-    [0, 600, 0],
-    [600, 600, 0.5],
-    [1800, 600, 0.75],
-    [600, 0, 1],
-  ])('prior survival of a drain held %i s that needs %i s more is %f', (held, needed, p) => {
-    expect(priorSurvival(held, needed)).toBeCloseTo(p);
+  it.each<[string, number[], number, number, number]>([
+    ['nothing more needed: certain', [300, 300], 600, 0, 1],
+    ['a quiet volume: the prior mean drain only', [], 0, 1800, Math.exp(-1800 / PRIOR_MEAN_DRAIN_SECONDS)],
+    ['twenty 5-minute drains in the window: a drain needing 30 min more is unlikely', Array.from({ length: 20 }, () => 300), 300, 1800, Math.exp((-21 / (21 * 300 + PRIOR_MEAN_DRAIN_SECONDS)) * 1800)],
+  ])('survival: %s', (_name, past, held, needed, expected) => {
+    expect(survivalOf(past, held, needed)).toBeCloseTo(expected);
+  });
+
+  it('grows as the running drain holds longer (it is a censored length)', () => {
+    const short = Array.from({ length: 10 }, () => 300);
+    expect(survivalOf(short, 3600, 1800)).toBeGreaterThan(survivalOf(short, 600, 1800));
   });
 });
 

@@ -4,7 +4,7 @@ import type { GuardianNotification, NotificationEvent } from '../../../lambda/co
 import type { DrainPersistence, Forecast } from '../../../lambda/core/types';
 import { draining, policyOf } from '../../fixtures/policies/decide-fixtures';
 
-const held = { heldRuns: 12, drainSeconds: 3600, pastDrains: 0, longestPastDrainSeconds: 0, survival: 0.6 };
+const held = { heldRuns: 12, drainSeconds: 3600, pastDrains: 0, longestPastDrainSeconds: 0, survival: 0.9 };
 const blip = { heldRuns: 1, drainSeconds: 300, pastDrains: 6, longestPastDrainSeconds: 600, survival: 0.1 };
 
 /** A draining forecast with the given persistence. */

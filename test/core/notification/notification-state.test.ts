@@ -54,7 +54,7 @@ describe('nextNotification', () => {
 
   it('pages, critical, when a drain that held for an hour is forecast to empty within the page horizon', () => {
     const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
-    const held = { ...draining(40 * 60, 30), persistence: { heldRuns: 12, drainSeconds: H, pastDrains: 0, longestPastDrainSeconds: 0, survival: 0.6 } };
+    const held = { ...draining(40 * 60, 30), persistence: { heldRuns: 12, drainSeconds: H, pastDrains: 0, longestPastDrainSeconds: 0, survival: 0.9 } };
     const out = run(decisionFor(held, p), state({}), NOW, p);
     expect(out.notification).toMatchObject({ event: 'escalation', severity: 'critical', route: 'page' });
     expect(out.notification?.pageConfidence).toBeGreaterThanOrEqual(p.alerting.pageMinConfidence);
