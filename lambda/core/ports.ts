@@ -296,6 +296,9 @@ export interface NotificationState {
   readonly lastSeverity: NotificationSeverity;
   readonly lastSentEpochSeconds: number;
   readonly lastSecondsToEmpty?: number;
+  /** When the last early warning was sent, and its time to empty: the daily dedup (issue 16). */
+  readonly lastEarlyWarningEpochSeconds?: number;
+  readonly lastEarlyWarningSecondsToEmpty?: number;
   readonly version: number;
 }
 

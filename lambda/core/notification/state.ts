@@ -130,13 +130,15 @@ export function nextNotification(input: NotificationInput): NotificationOutcome 
     if (previous?.open !== true || decision.kind === 'blocked') return { notification: undefined, state: undefined };
     if (isEarlyWarningState(previous)) return { notification: undefined, state: { ...previous, open: false, version } };
     const notification = build(input, { event: 'recovered', severity: 'info', action: false, open: false, text: 'has nothing more to do and keeps watching' }, ['danger over: ' + decision.reasons.join('; ')]);
-    return { notification, state: { volumeId: decision.volumeId, open: false, lastEvent: 'recovered', lastSeverity: 'info', lastSentEpochSeconds: now, version } };
+    return { notification, state: { volumeId: decision.volumeId, open: false, lastEvent: 'recovered', lastSeverity: 'info', lastSentEpochSeconds: now, version, ...earlyWarningFields(previous) } };
   }
   const secondsToEmpty = secondsToEmptyOf(candidate.forecast);
+  const early = isEarlyWarning(candidate);
   // The state remembers the severity actually sent (an escalation is sent as critical).
   const stateOf = (event: NotificationEvent): NotificationState => ({
-    volumeId: decision.volumeId, open: candidate.open, lastEvent: event, lastSeverity: event === 'escalation' ? 'critical' : candidate.severity, lastSentEpochSeconds: now, version,
+    volumeId: decision.volumeId, open: candidate.open, lastEvent: event, lastSeverity: event === 'escalation' && !early ? 'critical' : candidate.severity, lastSentEpochSeconds: now, version,
     ...(secondsToEmpty === undefined ? {} : { lastSecondsToEmpty: secondsToEmpty }),
+    ...earlyWarningFields(early ? { lastEarlyWarningEpochSeconds: now, lastEarlyWarningSecondsToEmpty: secondsToEmpty } : previous),
   });
   const event = candidate.action ? candidate.event : dedupEvent(input, candidate, secondsToEmpty);
   if (event === undefined) return { notification: undefined, state: undefined };
@@ -150,8 +152,13 @@ function dedupEvent(input: NotificationInput, candidate: Candidate, secondsToEmp
   if (!candidate.open) return previous?.lastEvent === candidate.event ? undefined : candidate.event;
   const ratio = input.policy.alerting.escalateWhenTimeToEmptyRatioBelow;
   const halved = secondsToEmpty !== undefined && previous?.lastSecondsToEmpty !== undefined && secondsToEmpty < previous.lastSecondsToEmpty * ratio;
-  if (isEarlyWarning(candidate) && previous !== undefined && isEarlyWarningState(previous) && input.now - previous.lastSentEpochSeconds < input.policy.alerting.earlyWarningRepeatMinutes * 60) {
-    return halved ? 'escalation' : undefined;
+  // A state stored before these fields existed: its last early warning is its last message.
+  const legacy = previous !== undefined && previous.lastEarlyWarningEpochSeconds === undefined && isEarlyWarningState(previous);
+  const lastEarly = legacy ? previous.lastSentEpochSeconds : previous?.lastEarlyWarningEpochSeconds;
+  // Early warnings: one a day per volume, whatever happened in between, unless the forecast halved.
+  if (isEarlyWarning(candidate) && lastEarly !== undefined && input.now - lastEarly < input.policy.alerting.earlyWarningRepeatMinutes * 60) {
+    const lastT = legacy ? previous.lastSecondsToEmpty : previous?.lastEarlyWarningSecondsToEmpty;
+    return secondsToEmpty !== undefined && lastT !== undefined && secondsToEmpty < lastT * ratio ? 'escalation' : undefined;
   }
   if (previous === undefined || !previous.open) return candidate.event;
   if (RANK[candidate.severity] > RANK[previous.lastSeverity]) return 'escalation';
@@ -162,6 +169,12 @@ function dedupEvent(input: NotificationInput, candidate: Candidate, secondsToEmp
 
 /** gp3 at its included baseline (3,000 IOPS, 125 MiB/s) covers what a gp2 burst gave (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html). */
 const GP3_BASELINE: ConfigurationOf = { type: 'gp3', iops: 3000, throughputMiBps: 125 };
+
+/** The early-warning dedup fields of a state (or of a fresh early warning), carried into the next state. */
+function earlyWarningFields(s: Pick<NotificationState, 'lastEarlyWarningEpochSeconds' | 'lastEarlyWarningSecondsToEmpty'> | undefined): Partial<NotificationState> {
+  if (s?.lastEarlyWarningEpochSeconds === undefined) return {};
+  return { lastEarlyWarningEpochSeconds: s.lastEarlyWarningEpochSeconds, ...(s.lastEarlyWarningSecondsToEmpty === undefined ? {} : { lastEarlyWarningSecondsToEmpty: s.lastEarlyWarningSecondsToEmpty }) };
+}
 
 /** A forecast alert below the page tier: an early warning. */
 function isEarlyWarning(c: Candidate): boolean {

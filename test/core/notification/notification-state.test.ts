@@ -122,6 +122,19 @@ describe('nextNotification', () => {
     expect(out.state).toMatchObject({ open: false, lastEvent: 'forecast-alert', lastSentEpochSeconds: NOW - 600, version: 4 });
   });
 
+  it('does not repeat an early warning the same day after a page came and went in between', () => {
+    const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
+    const steps: Forecast[] = [draining(2 * H, 50), { kind: 'empty', balancePercent: 0, demandPerSecond: 3000 }, { kind: 'refilling', balancePercent: 60, secondsToFull: 900 }, draining(2 * H, 50)];
+    let previous: NotificationState | undefined;
+    const sent: string[] = [];
+    for (const [k, forecast] of steps.entries()) {
+      const out = run(decisionFor(forecast, p), previous, NOW + k * 3600, p);
+      if (out.state !== undefined) previous = out.state;
+      if (out.notification !== undefined) sent.push(`${out.notification.event}:${out.notification.route}`);
+    }
+    expect(sent).toEqual(['forecast-alert:notice', 'escalation:page', 'recovered:notice']);
+  });
+
   it('sends at most one early warning per volume per day to a spiky volume that drains and recovers every half hour, unless it halves', () => {
     const p = policyOf('selection:\n  optInTag: null\nrescue:\n  enabled: false\n');
     let previous: NotificationState | undefined;
