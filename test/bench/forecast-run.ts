@@ -87,8 +87,10 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
       const verdict = alertTier(forecast, settings.rule, times.page.at(-1) === now - interval);
       if (verdict.tier === 'page') times.page.push(now);
       if (verdict.tier !== undefined) times['early-warning'].push(now);
-      // The early warnings a person actually receives: the scan's own dedup (one a day unless it halves).
-      const decision: Decision = verdict.tier === undefined ? { volumeId: volume.volumeId, reasons: [], kind: 'ok' } : { volumeId: volume.volumeId, reasons: [verdict.reason], kind: 'alert', severity: verdict.tier === 'page' ? 'critical' : 'warning', forecast };
+      // The early warnings a person actually receives: the scan's decision (no page hysteresis there)
+      // through its own notification dedup (one a day unless the time to empty halves).
+      const level = alertTier(forecast, settings.rule);
+      const decision: Decision = level.tier === undefined ? { volumeId: volume.volumeId, reasons: [], kind: 'ok' } : { volumeId: volume.volumeId, reasons: [level.reason], kind: 'alert', severity: level.tier === 'page' ? 'critical' : 'warning', forecast };
       const outcome = nextNotification({ decision, volume, previous: notified, policy: settings.policy, now });
       if (outcome.state !== undefined) notified = outcome.state;
       if (outcome.notification?.route === 'notice' && outcome.notification.event !== 'recovered') times['ew-sent'].push(now);
