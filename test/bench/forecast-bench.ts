@@ -1,6 +1,6 @@
 /**
  * `npm run bench:forecast [-- --traces DIR] [--recorded DIR] [--policy FILE] [--json] [--families]
- * [--family F] [--group smooth|spiky] [--calibration] [--dump-candidates FILE] [--details]`: scores the shipping policy's two
+ * [--family F] [--group smooth|spiky] [--calibration] [--dump-candidates FILE] [--markdown] [--details]`: scores the shipping policy's two
  * alert tiers (pages and early warnings) against a static `BurstBalance < 20 %` alarm and
  * Prometheus-style `predict_linear` at H = 30, 60 and 180 min, on smooth and spiky volume-traces
  * separately (issue 16). `--recorded` defaults to the committed recordings in test/fixtures/traces.
@@ -12,7 +12,7 @@ import { PolicySchema } from '../../lambda/core/policy/schema';
 import { tierRuleOf } from '../../lambda/core/decision/triggers';
 import { readTraceFile, type Trace } from '../../lambda/sim/index';
 import { runCase, type CaseResult } from './forecast-run';
-import { calibrationTable, formatCalibration, formatTable, summarizeResults } from './forecast-report';
+import { calibrationTable, formatCalibration, formatCalibrationMarkdown, formatMarkdown, formatTable, summarizeResults } from './forecast-report';
 import { buildSuite, findRecordedTraces, findTraceFiles } from './forecast-suite';
 
 const DEFAULT_RECORDED_DIR = new URL('../fixtures/traces', import.meta.url).pathname;
@@ -34,6 +34,7 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
         calibration: { type: 'boolean', default: false },
         'dump-candidates': { type: 'string' },
         details: { type: 'boolean', default: false },
+        markdown: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -72,7 +73,8 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     policy: { pageHorizonMinutes: a.pageHorizonMinutes, earlyWarningHorizonMinutes: a.horizonMinutes, pageMinConfidence: a.pageMinConfidence, earlyWarningMinConfidence: a.minConfidence, floorPercent: a.floorPercent },
     intervalMinutes: 5, metricDelayMinutes: 2, cases: suite.length, traceFiles: traces.size, elapsedSeconds,
   };
-  if (values.json) out(`${JSON.stringify({ ...meta, summary, ...(values.calibration ? { calibration } : {}) }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  if (values.markdown) out(`${formatMarkdown(summary)}\n\n${formatCalibrationMarkdown(calibration)}\n`);
+  else if (values.json) out(`${JSON.stringify({ ...meta, summary, ...(values.calibration ? { calibration } : {}) }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   else {
     out(`forecast benchmark: ${suite.length} volume-traces (${traces.size} trace files), interval 5 min, metric delay 2 min\n`);
     out(`policy: page within ${a.pageHorizonMinutes} min at page confidence >= ${a.pageMinConfidence}; early warning within ${a.horizonMinutes} min or BurstBalance <= ${a.floorPercent} %\n\n`);

@@ -85,3 +85,25 @@ export function formatCalibration(bins: readonly CalibrationBin[]): string {
   const rows = bins.map((b) => [Number.isFinite(b.lower) ? `(${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}]` : `= ${b.upper.toFixed(1)}`, `${b.forecasts}`, `${b.cameTrue}`, fmt(b.share)]);
   return renderTable(['raw score', 'forecasts', 'came true', 'share'], rows, 1);
 }
+
+/** The smooth/spiky/overall rows of every horizon as one markdown table (for docs/forecast-benchmark.md). */
+export function formatMarkdown(summary: BenchSummary): string {
+  const lines = ['| H | group | alerter | volume-days | exhaustions | feasible | caught (feasible) | recall feasible | median lead (min) | false episodes | false / volume-day |', '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const [minutes, perGroup] of Object.entries(summary)) {
+    for (const group of ['spiky', 'smooth', 'overall']) {
+      const perAlerter = perGroup[group];
+      if (perAlerter === undefined) continue;
+      for (const alerter of ALERTERS) {
+        const s = perAlerter[alerter];
+        lines.push(`| ${minutes} | ${group} | ${alerter} | ${fmt(s.volumeDays, 1)} | ${s.exhaustions} | ${s.feasible} | ${s.caughtFeasible} | ${fmt(s.recallFeasible, 3)} | ${minutesOf(s.medianLeadSeconds)} | ${s.falseEpisodes} | ${fmt(s.falseEpisodesPerVolumeDay, 3)} |`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The reliability table as markdown. */
+export function formatCalibrationMarkdown(bins: readonly CalibrationBin[]): string {
+  const rows = bins.map((b) => `| ${Number.isFinite(b.lower) ? `(${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}]` : `= ${b.upper.toFixed(1)}`} | ${b.forecasts} | ${b.cameTrue} | ${fmt(b.share)} |`);
+  return ['| raw score | forecasts | came true | share |', '|---|---:|---:|---:|', ...rows].join('\n');
+}
