@@ -6,6 +6,7 @@ import { formatChatbotMessage } from '../../lambda/core/notification/chatbot';
 import { formatBody, formatMessageAttributes, formatSubject } from '../../lambda/core/notification/format';
 import type { GuardianNotification } from '../../lambda/core/ports';
 import { deploymentOfTopic, SnsNotifier } from '../../lambda/aws/sns-notifier';
+import { createAwsPorts, createGuardianClients } from '../../lambda/handlers/wiring';
 
 const sns = mockClient(SNSClient);
 beforeEach(() => sns.reset());
@@ -68,5 +69,16 @@ describe('SnsNotifier', () => {
     const sdkError = Object.assign(new Error('gone'), { name: 'NotFoundException' });
     sns.on(PublishCommand).rejects(sdkError);
     await expect(notifier().notify(NOTE)).rejects.toBe(sdkError);
+  });
+});
+
+describe('createAwsPorts notifier', () => {
+  it('publishes pages to TOPIC_ARN and notices (early warnings, actions) to NOTICE_TOPIC_ARN', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const clients = createGuardianClients({ region: 'us-east-1' });
+    const { notifier: routed } = createAwsPorts(clients, { tableName: 't', topicArn: TOPIC, noticeTopicArn: `${TOPIC}-notices` });
+    await routed.notify({ ...NOTE, route: 'notice' });
+    await routed.notify({ ...NOTE, event: 'throttled', route: 'page' });
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([`${TOPIC}-notices`, TOPIC]);
   });
 });

@@ -54,5 +54,6 @@ describe('readGuardianEnvironment', () => {
 
   it('throws when a required variable is empty', () => {
     expect(() => readGuardianEnvironment({ TABLE_NAME: '', TOPIC_ARN: 'arn' })).toThrow(/TABLE_NAME/);
+    expect(readGuardianEnvironment({ TABLE_NAME: 't', TOPIC_ARN: 'pages', NOTICE_TOPIC_ARN: 'notices' })).toMatchObject({ topicArn: 'pages', noticeTopicArn: 'notices' });
   });
 });

@@ -73,7 +73,8 @@ export function alertTier(forecast: Forecast, rule: AlertTierRule, wasPaging = f
     const minutes = Math.round(forecast.secondsToEmpty / 60);
     if (within(forecast.secondsToEmpty, rule.pageHorizonSeconds, rule)) {
       const pageConfidence = pageConfidenceOf(forecast.persistence);
-      if (pageConfidence >= rule.pageMinConfidence) {
+      // A page also needs data it can trust: gaps and disagreeing estimates lower `confidence`.
+      if (pageConfidence >= rule.pageMinConfidence && forecast.confidence >= rule.earlyWarningMinConfidence) {
         return { tier: 'page', pageConfidence, reason: `forecast empty in ${minutes} min, drain held ${Math.round((forecast.persistence?.drainSeconds ?? 0) / 60)} min (page confidence ${pageConfidence.toFixed(2)})` };
       }
       if (wasPaging) return { tier: 'page', pageConfidence, reason: `forecast empty in ${minutes} min (page still open)` };

@@ -70,6 +70,8 @@ describe('parsePolicy', () => {
     ['a floor above 100 %', 'version: 1\nalerting:\n  floorPercent: 120\n', 'alerting.floorPercent', 3],
     ['an escalation ratio of 1', 'version: 1\nalerting:\n  escalateWhenTimeToEmptyRatioBelow: 1\n', 'alerting.escalateWhenTimeToEmptyRatioBelow', 3],
     ['a negative repeat interval', 'version: 1\nalerting:\n  repeatIntervalMinutes: -5\n', 'alerting.repeatIntervalMinutes', 3],
+    ['a page horizon beyond the early-warning horizon', 'version: 1\nalerting:\n  horizonMinutes: 60\n  pageHorizonMinutes: 90\n', 'alerting.pageHorizonMinutes', 4],
+    ['a page confidence above 1', 'version: 1\nalerting:\n  pageMinConfidence: 1.5\n', 'alerting.pageMinConfidence', 3],
     ['an unknown target type', 'version: 1\nrescue:\n  target:\n    type: gp2\n', 'rescue.target.type', 4],
     ['gp3 IOPS above 80,000', 'version: 1\nrescue:\n  target:\n    iops: 90000\n', 'rescue.target.iops', 4],
     ['gp3 IOPS below 3,000', 'version: 1\nrescue:\n  target:\n    iops: 2000\n', 'rescue.target.iops', 4],
