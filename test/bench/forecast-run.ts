@@ -2,12 +2,13 @@
  * Runs one benchmark case on the simulated fleet and scores, on the same delayed series (what a
  * guardian run at each interval would see): the shipping policy's two alert tiers (pages; early
  * warnings: every run that at least warns; `ew-sent`: the early warnings the notification dedup
- * actually sends) and both baselines, at each scored horizon. It also
+ * actually sends), the single alert before issue 16 (`one-tier`: `shouldAlert` at H) and both
+ * baselines, at each scored horizon. It also
  * records every forecast that fell in the page window, with its persistence and whether the bucket
  * then emptied, for the page-confidence calibration.
  */
 import { predictLinearFires, staticAlarmFires } from '../../lambda/core/forecast/baseline-alerters';
-import { forecastExhaustion } from '../../lambda/core/forecast/forecast';
+import { forecastExhaustion, shouldAlert } from '../../lambda/core/forecast/forecast';
 import { alertTier, rawPersistenceScore, type AlertTierRule } from '../../lambda/core/forecast/alert-tier';
 import { runSimulation, scaleTrace, scenarioWorkload, traceWorkload, type Trace } from '../../lambda/sim/index';
 import { LEAD_WINDOW_SECONDS, scoreVolume, type VolumeScore } from './forecast-score';
@@ -18,7 +19,7 @@ import type { Policy } from '../../lambda/core/policy/schema';
 import type { NotificationState } from '../../lambda/core/ports';
 
 /** The alerters compared, in table order. */
-export const ALERTERS = ['page', 'early-warning', 'ew-sent', 'static<20%', 'predict_linear'] as const;
+export const ALERTERS = ['page', 'early-warning', 'ew-sent', 'one-tier', 'static<20%', 'predict_linear'] as const;
 /** One of `ALERTERS`. */
 export type AlerterName = (typeof ALERTERS)[number];
 
@@ -70,6 +71,8 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
   const times = { page: [] as number[], 'early-warning': [] as number[], 'ew-sent': [] as number[], 'static<20%': [] as number[] };
   let notified: NotificationState | undefined;
   const linear = new Map<number, number[]>(SCORED_HORIZONS_MINUTES.map((m) => [m, []]));
+  // Before issue 16: one alert, `shouldAlert` at H itself, no persistence judgement.
+  const oneTier = new Map<number, number[]>(SCORED_HORIZONS_MINUTES.map((m) => [m, []]));
   const pending: (Omit<PageCandidate, 'cameTrue'> & { t: number })[] = [];
   const trace = traceOf(benchCase, settings);
   const result = await runSimulation({
@@ -103,6 +106,7 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
       }
       if (staticAlarmFires(series, now)) times['static<20%'].push(now);
       for (const [minutes, list] of linear) if (predictLinearFires(series, now, minutes * 60)) list.push(now);
+      for (const [minutes, list] of oneTier) if (shouldAlert(forecast, { horizonSeconds: minutes * 60, intervalSeconds: interval }, list.at(-1) === now - interval)) list.push(now);
     },
   });
   const start = settings.startEpochSeconds;
@@ -125,6 +129,7 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
     const h = minutes * 60;
     scores[minutes] = {
       page: scoreOf(times.page, h), 'early-warning': scoreOf(times['early-warning'], h), 'ew-sent': scoreOf(times['ew-sent'], h),
+      'one-tier': scoreOf(oneTier.get(minutes) ?? [], h),
       'static<20%': scoreOf(times['static<20%'], h), predict_linear: scoreOf(linear.get(minutes) ?? [], h),
     };
   }
