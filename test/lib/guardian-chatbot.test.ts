@@ -28,13 +28,14 @@ function synth(context: Record<string, string>): Template {
 }
 
 describe('GuardianChatbot', () => {
-  it('subscribes a Slack channel to the alert topic with a permissionless role and a read-only guardrail', () => {
+  it('subscribes a Slack channel to the alert and notice topics with a permissionless role and a read-only guardrail', () => {
     const template = synth(SLACK);
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 1);
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0123ABCDE',
-      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('GuardianAlertsTopic') }],
+      // Pages and the non-paging notices (early warnings): a chat channel gets both.
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('GuardianAlertsTopic') }, { Ref: Match.stringLikeRegexp('GuardianNoticesTopic') }],
       GuardrailPolicies: [{ 'Fn::Join': ['', Match.arrayWith([':iam::aws:policy/CloudWatchReadOnlyAccess'])] }],
       LoggingLevel: 'ERROR',
       IamRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChatbotChannelRole'), 'Arn'] },
@@ -54,7 +55,8 @@ describe('GuardianChatbot', () => {
       TeamId: TEAMS.teamsTeamId,
       TeamsTenantId: TEAMS.teamsTenantId,
       TeamsChannelId: TEAMS.teamsChannelId,
-      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('GuardianAlertsTopic') }],
+      // Pages and the non-paging notices (early warnings): a chat channel gets both.
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('GuardianAlertsTopic') }, { Ref: Match.stringLikeRegexp('GuardianNoticesTopic') }],
     });
   });
 
