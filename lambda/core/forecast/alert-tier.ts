@@ -40,10 +40,11 @@ export interface TierVerdict {
 /**
  * Calibration of the raw persistence score: [upper bound of the raw score, share of page-window
  * forecasts in that bin whose bucket emptied within 6 h] on the benchmark suite (smooth and spiky),
- * measured with `npm run bench:forecast -- --calibration`. Monotone by construction.
+ * measured with `npm run bench:forecast -- --calibration` (2026-12-01, docs/forecast-benchmark.md)
+ * and pooled into monotone bins (pool-adjacent-violators).
  */
 export const PAGE_CONFIDENCE_CALIBRATION: readonly (readonly [number, number])[] = [
-  [0.5, 0.55], [0.6, 0.57], [0.8, 0.69], [0.9, 0.79], [1, 0.84],
+  [0.4, 0.42], [0.5, 0.46], [0.6, 0.5], [0.7, 0.67], [0.8, 0.69], [0.9, 0.79], [1, 0.84],
 ];
 
 /** Raw persistence score: the drain's survival (persistence.ts), zero unless the balance fell since the last run. */
