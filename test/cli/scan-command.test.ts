@@ -1,25 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { PolicyValidationError, UsageError } from '../../lambda/core/errors';
 import type { CliIo } from '../../lambda/shared/cli-io';
 import { main } from '../../lambda/cli/main';
 import { createScanCommand } from '../../lambda/cli/scan-command';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 
 const LIVE = 'test/fixtures/policies/rescue-live.yaml';
 const DRY = 'dry.yaml';
 const BROKEN = 'broken.yaml';
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 
 function captureIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { ScanFailedError } from '../../lambda/core/errors';
 import { RESULT_WRITE_ATTEMPTS } from '../../lambda/core/scan/act-record';
@@ -15,19 +15,13 @@ import { parsePolicy } from '../../lambda/core/policy/policy';
 import type { HandlerOptions } from '../../lambda/handlers/wiring';
 import { createModificationEventHandler } from '../../lambda/handlers/modification-event';
 import { createScanHandler } from '../../lambda/handlers/scan';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS, volumeIdOf } from './fake-aws';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 const DRAINING = [1, 2, 3, 4, 5, 6].map(volumeIdOf);
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });

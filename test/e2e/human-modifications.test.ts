@@ -2,18 +2,12 @@
  * Issue 11 end to end, other people's modifications and refused rescues: each case checks the same
  * four things as reconcile-faults.test.ts (reconcile-world.ts `expectSound`).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useDynalite } from '../helpers/dynalite';
 import { awsError, drainingVolume, NOW_EPOCH_SECONDS, volumeIdOf, type FakeVolume } from './fake-aws';
 import { eventKinds, expectSound, H, POLICY_JSON, REVERTING_POLICY_JSON, statuses, subjects, world as worldOn, type World } from './reconcile-world';
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });

@@ -1,22 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createScanHandler } from '../../lambda/handlers/scan';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 import { drainingVolume, FakeAws, NOW_EPOCH_SECONDS } from './fake-aws';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 afterEach(() => vi.restoreAllMocks());
 
 describe('a host whose instance EBS bucket, not its volume, is the wall', () => {

@@ -4,19 +4,13 @@
  * tells what happened, and no volume ever exceeds 4 modifications in a rolling 24 h.
  */
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useDynalite } from '../helpers/dynalite';
 import { countModifications } from '../../lambda/core/report/effects';
 import { awsError, drainingVolume, idleVolume, NOW_EPOCH_SECONDS, volumeIdOf, type FakeVolume } from './fake-aws';
 import { eventKinds, expectSound, H, statuses, world as worldOn, type World } from './reconcile-world';
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { HubHistoryWriter } from '../../lambda/aws/hub-history-writer';
 import type { GuardianNotification } from '../../lambda/core/ports';
@@ -15,18 +15,12 @@ import { parsePolicy } from '../../lambda/core/policy/policy';
 import { hubSinksFromEnv, type HubSinks } from '../../lambda/handlers/hub-ports';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 const ACCOUNT = '222222222222';
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 afterEach(() => {
   vi.restoreAllMocks();
 });

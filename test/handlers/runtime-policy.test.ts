@@ -3,12 +3,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { SsmPolicySource } from '../../lambda/aws/ssm-policy-source';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 
 const LIVE_TEXT = readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8');
 const EMBEDDED_LIVE_JSON = JSON.stringify(parsePolicy(LIVE_TEXT, 'rescue-live.yaml'));
@@ -17,13 +17,7 @@ const STORED_DRY_TEXT = LIVE_TEXT.replace('dryRun: false', 'dryRun: true');
 const BAD_TEXT = LIVE_TEXT.replace('dryRun: false', 'dryRun: true').replace('horizonMinutes: 60', 'horizonMinutes: soon');
 const PARAMETER = '/ebs-burst-guardian/EbsBurstGuardian/policy';
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 afterEach(() => {
   vi.restoreAllMocks();
 });

@@ -6,25 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { accountOfFunctionArn } from '../../lambda/core/scan/origin';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { scanOrigin } from '../../lambda/handlers/scan-origin';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:EbsBurstGuardian-Scan';
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 afterEach(() => {
   vi.restoreAllMocks();
 });

@@ -3,25 +3,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetProductsCommand, PricingClient, type GetProductsCommandInput } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 type Pages = Array<{ FormatVersion: string; PriceList: string[]; NextToken?: string }>;
 const FIXTURE = JSON.parse(readFileSync('test/fixtures/pricing/get-products-us-east-1.json', 'utf8')) as { answers: Record<string, Pages> };
 
 const pricing = mockClient(PricingClient);
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 beforeEach(() => pricing.reset());
 
 /** The recorded us-east-1 answer with gp3 storage at `gp3PerGB` (to tell the API's figure from the bundled $0.08). */

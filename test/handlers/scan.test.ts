@@ -1,24 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { PolicyValidationError, ScanFailedError } from '../../lambda/core/errors';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
-import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
+import { useDynalite } from '../helpers/dynalite';
 
 const LIVE_POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 const DRY_POLICY_JSON = JSON.stringify({ ...JSON.parse(LIVE_POLICY_JSON), dryRun: true });
 
-let dynalite: DynaliteHandle;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 
 /** Captures what Powertools writes to stdout (EMF metric documents and log lines). */
 function captureStdout(): { lines: () => Record<string, unknown>[] } {

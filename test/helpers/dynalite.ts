@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 import { HISTORY_TABLE_SCHEMA } from '../../lambda/shared/history-table-schema';
 
 /** A running dynalite with clients pointed at it. */
@@ -76,5 +77,30 @@ export async function startDynalite(): Promise<DynaliteHandle> {
       client.destroy();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
+  };
+}
+
+/**
+ * One dynalite for the calling test file: started in `beforeAll`, stopped in `afterAll`. The handle
+ * it returns forwards to the running instance, so test files declare it once at the top.
+ */
+export function useDynalite(): DynaliteHandle {
+  let started: DynaliteHandle | undefined;
+  beforeAll(async () => {
+    started = await startDynalite();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): DynaliteHandle => {
+    if (started === undefined) throw new Error('dynalite is not running yet: use the handle inside a test or hook');
+    return started;
+  };
+  return {
+    get endpoint() { return current().endpoint; },
+    get client() { return current().client; },
+    get documentClient() { return current().documentClient; },
+    createHistoryTable: (name?: string) => current().createHistoryTable(name),
+    stop: () => current().stop(),
   };
 }
