@@ -9,17 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lambda/cli/main';
-import type { CliIo } from '../../lambda/shared/cli-io';
+import { captureCliIo, type CapturedIo } from '../helpers/capture';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'cli-conventions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
+function capture(): CapturedIo {
   // No AWS region or credentials: a command that reached AWS would fail, not succeed quietly.
-  return { io: { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, cwd: dir }, out: () => out, err: () => err };
+  return captureCliIo({ cwd: dir });
 }
 
 const HELP_INVOCATIONS = [

@@ -2,17 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../lambda/shared/cli-io';
 import { main } from '../../lambda/cli/main';
+import { captureCliIo, type CapturedIo } from '../helpers/capture';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'policy-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { io: { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, cwd: ROOT }, out: () => out, err: () => err };
+function capture(): CapturedIo {
+  return captureCliIo({ cwd: ROOT });
 }
 
 describe('burst-guardian policy', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lambda/cli/main';
 import { runPolicyPush } from '../../lambda/cli/policy-push-command';
-import type { CliIo } from '../../lambda/shared/cli-io';
+import { captureCliIo, type CapturedIo } from '../helpers/capture';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-push-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,10 +15,8 @@ const STORED = readFileSync('policy.yaml', 'utf8');
 const NAME = '/ebs-burst-guardian/EbsBurstGuardian/policy';
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { io: { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { AWS_REGION: 'eu-west-1' }, cwd: dir }, out: () => out, err: () => err };
+function capture(): CapturedIo {
+  return captureCliIo({ cwd: dir, env: { AWS_REGION: 'eu-west-1' } });
 }
 
 /**

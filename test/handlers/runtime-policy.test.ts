@@ -9,6 +9,7 @@ import { SsmPolicySource } from '../../lambda/aws/ssm-policy-source';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
 import { useDynalite } from '../helpers/dynalite';
+import { captureJsonLines } from '../helpers/capture';
 
 const LIVE_TEXT = readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8');
 const EMBEDDED_LIVE_JSON = JSON.stringify(parsePolicy(LIVE_TEXT, 'rescue-live.yaml'));
@@ -40,24 +41,6 @@ function parameterStore() {
   return { client, answer, calls: () => mock.commandCalls(GetParameterCommand).length };
 }
 
-function captureOutput(): { lines: () => Record<string, unknown>[] } {
-  const written: string[] = [];
-  // EMF documents and info logs go to stdout, warnings and errors to stderr (Powertools Logger).
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
-  return {
-    lines: () =>
-      written
-        .join('')
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 async function setup() {
   const aws = new FakeAws([drainingVolume(1), idleVolume(2)]);
@@ -83,7 +66,7 @@ describe('the runtime policy in Parameter Store', () => {
   it('runs on the stored policy when it is valid, without the alarm metric', async () => {
     const { handler, store, aws } = await setup();
     store.answer(STORED_DRY_TEXT);
-    const out = captureOutput();
+    const out = captureJsonLines([process.stdout, process.stderr]);
     const result = await handler({}, { awsRequestId: 'r1' });
     vi.restoreAllMocks();
     expect(result.dryRun).toBe(true);
@@ -94,12 +77,12 @@ describe('the runtime policy in Parameter Store', () => {
   it('keeps the last good policy when a bad one is pushed, emits PolicyLoadErrors and logs file, line and field', async () => {
     const { handler, store, aws } = await setup();
     store.answer(STORED_DRY_TEXT);
-    captureOutput();
+    captureJsonLines([process.stdout, process.stderr]);
     expect((await handler({}, { awsRequestId: 'good' })).dryRun).toBe(true);
     vi.restoreAllMocks();
 
     store.answer(BAD_TEXT);
-    const out = captureOutput();
+    const out = captureJsonLines([process.stdout, process.stderr]);
     const result = await handler({}, { awsRequestId: 'bad' });
     vi.restoreAllMocks();
     // The last good is the stored dry-run policy, not the embedded live one: nothing was modified.
@@ -114,7 +97,7 @@ describe('the runtime policy in Parameter Store', () => {
   it('repeats the alarm metric on every run until the stored policy is fixed', async () => {
     const { handler, store } = await setup();
     store.answer(BAD_TEXT);
-    const out = captureOutput();
+    const out = captureJsonLines([process.stdout, process.stderr]);
     await handler({}, { awsRequestId: 'a' });
     await handler({}, { awsRequestId: 'b' });
     store.answer(STORED_DRY_TEXT);
@@ -129,7 +112,7 @@ describe('the runtime policy in Parameter Store', () => {
   ])('falls back to the embedded policy on %s', async (_label, text) => {
     const { handler, store, aws } = await setup();
     store.answer(text);
-    const out = captureOutput();
+    const out = captureJsonLines([process.stdout, process.stderr]);
     const result = await handler({}, { awsRequestId: 'x' });
     vi.restoreAllMocks();
     expect(result.dryRun).toBe(false);

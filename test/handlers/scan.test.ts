@@ -8,28 +8,13 @@ import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { awsError, drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
 import { useDynalite } from '../helpers/dynalite';
+import { captureJsonLines } from '../helpers/capture';
 
 const LIVE_POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 const DRY_POLICY_JSON = JSON.stringify({ ...JSON.parse(LIVE_POLICY_JSON), dryRun: true });
 
 const dynalite = useDynalite();
 
-/** Captures what Powertools writes to stdout (EMF metric documents and log lines). */
-function captureStdout(): { lines: () => Record<string, unknown>[] } {
-  const written: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  return {
-    lines: () =>
-      written
-        .join('')
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -53,7 +38,7 @@ async function setup(volumes = [drainingVolume(1), idleVolume(2)], policyJson = 
 describe('scan handler', () => {
   it('rescues the draining volume, records intent and result, and emits the metric contract', async () => {
     const { aws, handler, history } = await setup();
-    const out = captureStdout();
+    const out = captureJsonLines();
     const result = await handler({}, { awsRequestId: 'req-1' });
     vi.restoreAllMocks();
     expect(result).toMatchObject({ runId: 'req-1', dryRun: false, volumesScanned: 2, errors: 0 });
@@ -72,7 +57,7 @@ describe('scan handler', () => {
 
   it('in a dry-run policy proves permissions with DryRun and modifies nothing', async () => {
     const { aws, handler, history } = await setup(undefined, DRY_POLICY_JSON);
-    captureStdout();
+    captureJsonLines();
     const result = await handler({}, { awsRequestId: 'req-dry' });
     expect(result.dryRun).toBe(true);
     expect(aws.modifyCalls.size).toBe(0);
@@ -93,7 +78,7 @@ describe('scan handler', () => {
       nowEpochSeconds: () => NOW_EPOCH_SECONDS,
     });
     expect(factory).not.toHaveBeenCalled();
-    captureStdout();
+    captureJsonLines();
     await handler({}, { awsRequestId: 'a' });
     await handler({}, { awsRequestId: 'b' });
     expect(factory).toHaveBeenCalledTimes(1);
@@ -116,7 +101,7 @@ describe('scan handler', () => {
   it('throws ScanFailedError without a heartbeat when no volume can be listed', async () => {
     const { aws, handler } = await setup();
     aws.inject('DescribeVolumes', { error: awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403) });
-    const out = captureStdout();
+    const out = captureJsonLines();
     await expect(handler({}, { awsRequestId: 'x' })).rejects.toBeInstanceOf(ScanFailedError);
     vi.restoreAllMocks();
     const emf = out.lines().filter((l) => '_aws' in l);

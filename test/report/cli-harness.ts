@@ -4,28 +4,17 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
-import type { CliIo } from '../../lambda/shared/cli-io';
 import type { HistoryEvent, ModificationRecord } from '../../lambda/core/ports';
 import type { HistorySourceDeps } from '../../lambda/cli/history-source';
 import { seedStore } from '../fixtures/history/seed';
 import type { DynaliteHandle } from '../helpers/dynalite';
+import { captureCliIo, type CapturedIo } from '../helpers/capture';
 
-/** A CliIo whose output is kept in strings. */
-export interface CapturedIo {
-  readonly io: CliIo;
-  out(): string;
-  err(): string;
-}
+export type { CapturedIo } from '../helpers/capture';
 
 /** Captures stdout/stderr; `stderrIsTty` as given. */
 export function captureIo(cwd: string, stderrIsTty = false): CapturedIo {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { AWS_REGION: 'us-east-1' }, cwd, stderrIsTty },
-    out: () => out,
-    err: () => err,
-  };
+  return captureCliIo({ cwd, env: { AWS_REGION: 'us-east-1' }, stderrIsTty });
 }
 
 /** Creates a table on dynalite and writes the history through the real store, as the scan would. */
