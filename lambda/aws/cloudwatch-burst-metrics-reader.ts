@@ -4,10 +4,11 @@
  * Limits (500 metrics, 100,800 datapoints per call):
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
  */
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { MetricsUnavailableError } from '../core/errors';
 import type { BurstMetricsReader, MetricsRequest, MetricsResult } from '../core/ports';
 import type { MetricPoint, VolumeMetricSeries } from '../core/types';
+import { readMetricDataPages } from './cloudwatch-metric-data-pages';
 import { planQueries, type PlannedQuery, type QueryPlanOptions, type SeriesField } from './cloudwatch-metric-queries';
 import { errorCode, errorMessage } from './ec2-errors';
 import { mapWithConcurrency } from './throttle-retry';
@@ -112,22 +113,8 @@ export class CloudWatchBurstMetricsReader implements BurstMetricsReader {
 
   /** All pages of one batch; returns the metrics requested (each query counts once per call). */
   private async readBatch(batch: PlannedQuery[], request: MetricsRequest, onResult: (r: MetricDataResult) => void): Promise<number> {
-    let requested = 0;
-    let nextToken: string | undefined;
-    do {
-      const input = {
-        MetricDataQueries: batch.map((q) => q.query),
-        StartTime: new Date(request.startEpochSeconds * 1000),
-        EndTime: new Date(request.endEpochSeconds * 1000),
-        ScanBy: 'TimestampAscending' as const,
-        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-      };
-      const page = await this.client.send(new GetMetricDataCommand(input));
-      requested += batch.length;
-      for (const result of page.MetricDataResults ?? []) onResult(result);
-      nextToken = page.NextToken === '' ? undefined : page.NextToken;
-    } while (nextToken !== undefined);
-    return requested;
+    const calls = await readMetricDataPages(this.client, { queries: batch.map((q) => q.query), startEpochSeconds: request.startEpochSeconds, endEpochSeconds: request.endEpochSeconds }, onResult);
+    return calls * batch.length;
   }
 }
 

@@ -10,9 +10,10 @@
  * pages followed through `NextToken`, throttling retried by the SDK client's own retry strategy (handlers/wiring.ts). A result that is not
  * `Complete`/`PartialData` leaves that instance out: no data, no judgement.
  */
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { InstanceEbsBalance, InstanceEbsBalanceReader } from '../core/ports';
 import type { MetricPoint } from '../core/types';
+import { readMetricDataPages } from './cloudwatch-metric-data-pages';
 
 /** Basic monitoring publishes EC2 metrics every 5 minutes. */
 const PERIOD_SECONDS = 300;
@@ -42,27 +43,18 @@ export class CloudWatchInstanceEbsReader implements InstanceEbsBalanceReader {
     const points = new Map<string, { ioBalancePercent: MetricPoint[]; byteBalancePercent: MetricPoint[] }>();
     const failed = new Set<string>();
     for (let i = 0; i < queries.length; i += MAX_QUERIES_PER_CALL) {
-      let nextToken: string | undefined;
-      do {
-        const input = {
-          MetricDataQueries: queries.slice(i, i + MAX_QUERIES_PER_CALL).map((q) => q.query),
-          StartTime: new Date(request.startEpochSeconds * 1000), EndTime: new Date(request.endEpochSeconds * 1000),
-          ScanBy: 'TimestampAscending' as const, ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-        const page = await this.options.client.send(new GetMetricDataCommand(input));
-        for (const result of page.MetricDataResults ?? []) {
-          const q = result.Id === undefined ? undefined : byId.get(result.Id);
-          if (q === undefined) continue;
-          if (result.StatusCode !== 'Complete' && result.StatusCode !== 'PartialData') failed.add(q.instanceId);
-          const entry = points.get(q.instanceId) ?? { ioBalancePercent: [], byteBalancePercent: [] };
-          (result.Timestamps ?? []).forEach((t, k) => {
-            const value = result.Values?.[k];
-            if (value !== undefined) entry[q.field].push({ tEpochSeconds: Math.floor(t.getTime() / 1000), value });
-          });
-          points.set(q.instanceId, entry);
-        }
-        nextToken = page.NextToken === '' ? undefined : page.NextToken;
-      } while (nextToken !== undefined);
+      const batch = queries.slice(i, i + MAX_QUERIES_PER_CALL).map((q) => q.query);
+      await readMetricDataPages(this.options.client, { queries: batch, startEpochSeconds: request.startEpochSeconds, endEpochSeconds: request.endEpochSeconds }, (result) => {
+        const q = result.Id === undefined ? undefined : byId.get(result.Id);
+        if (q === undefined) return;
+        if (result.StatusCode !== 'Complete' && result.StatusCode !== 'PartialData') failed.add(q.instanceId);
+        const entry = points.get(q.instanceId) ?? { ioBalancePercent: [], byteBalancePercent: [] };
+        (result.Timestamps ?? []).forEach((t, k) => {
+          const value = result.Values?.[k];
+          if (value !== undefined) entry[q.field].push({ tEpochSeconds: Math.floor(t.getTime() / 1000), value });
+        });
+        points.set(q.instanceId, entry);
+      });
     }
     const out = new Map<string, InstanceEbsBalance>();
     for (const [instanceId, p] of points) {
