@@ -170,7 +170,15 @@ export class FakeAws {
   private describeVolumes(input: DescribeVolumesCommandInput): { Volumes: Volume[]; NextToken?: string } {
     this.calls.DescribeVolumes++;
     this.takeFault('DescribeVolumes');
-    const filters = input.Filters ?? [];
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumes.html: MaxResults 5–500
+    // (DESIGN.md §2b), and "This parameter cannot be used in combination with the volume IDs parameter"; an unknown id in VolumeIds fails the whole call
+    // (errors-overview.html: InvalidVolume.NotFound).
+    const max = input.MaxResults;
+    if (max !== undefined && (max < 5 || max > 500)) throw awsError('InvalidParameterValue', `Value (${max}) for parameter maxResults is invalid. Expecting a value between 5 and 500.`);
+    if (max !== undefined && (input.VolumeIds?.length ?? 0) > 0) throw awsError('InvalidParameterCombination', 'The parameter volumeSet cannot be used with the parameter maxResults');
+    const unknown = (input.VolumeIds ?? []).find((id) => !this.volumes.has(id));
+    if (unknown !== undefined) throw awsError('InvalidVolume.NotFound', `The volume '${unknown}' does not exist.`);
+    const filters = [...(input.Filters ?? []), ...((input.VolumeIds?.length ?? 0) > 0 ? [{ Name: 'volume-id', Values: input.VolumeIds }] : [])];
     const matching = [...this.volumes.values()].filter((v) =>
       filters.every((f) => {
         if (f.Name === 'volume-type') return (f.Values ?? []).includes(v.type);
@@ -201,6 +209,11 @@ export class FakeAws {
       throw awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     }
     this.calls.ModifyVolume++;
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVolume.html: Iops is valid only
+    // for gp3, io1 and io2 targets, Throughput only for gp3; otherwise InvalidParameterCombination.
+    const targetType = input.VolumeType ?? this.volumes.get(volumeId)?.type;
+    if (input.Iops !== undefined && !['gp3', 'io1', 'io2'].includes(targetType ?? '')) throw awsError('InvalidParameterCombination', `The parameter iops is not supported for ${targetType} volumes.`);
+    if (input.Throughput !== undefined && targetType !== 'gp3') throw awsError('InvalidParameterCombination', `The parameter throughput is not supported for ${targetType} volumes.`);
     // A throttled (RequestLimitExceeded) or failed call did not happen: the fault fires before any change.
     const fault = this.takeFault('ModifyVolume', volumeId);
     this.modifyAttempts.set(volumeId, (this.modifyAttempts.get(volumeId) ?? 0) + 1);

@@ -1,5 +1,5 @@
 /** The fake EC2 answers as AWS documents (fake-ec2-modifications.ts cites each page); these pin it. */
-import { DescribeVolumesModificationsCommand, ModifyVolumeCommand } from '@aws-sdk/client-ec2';
+import { DescribeVolumesCommand, DescribeVolumesModificationsCommand, ModifyVolumeCommand, type DescribeVolumesCommandInput } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS, volumeIdOf } from './fake-aws';
 
@@ -39,6 +39,23 @@ describe('the fake EC2 (Elastic Volumes)', () => {
       token = page.NextToken;
     } while (token !== undefined);
     expect(pages).toEqual([[], [volumeIdOf(1)], [volumeIdOf(2)]]);
+  });
+
+  it('refuses Iops for a gp2 target and Throughput for an io1 target (InvalidParameterCombination), changing nothing', async () => {
+    const { aws } = worldOf();
+    expect(await codeOf(aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(1), VolumeType: 'gp2', Iops: 300 })))).toBe('InvalidParameterCombination');
+    expect(await codeOf(aws.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeIdOf(1), VolumeType: 'io1', Iops: 3000, Throughput: 250 })))).toBe('InvalidParameterCombination');
+    expect(aws.volumes.get(volumeIdOf(1))?.type).toBe('gp2');
+  });
+
+  it('rejects DescribeVolumes MaxResults out of 5–500 or with VolumeIds, and fails the whole call on an unknown id', async () => {
+    const { aws } = worldOf();
+    const describeVolumes = (input: DescribeVolumesCommandInput) => aws.ec2.send(new DescribeVolumesCommand(input));
+    expect(await codeOf(describeVolumes({ MaxResults: 4 }))).toBe('InvalidParameterValue');
+    expect(await codeOf(describeVolumes({ MaxResults: 501 }))).toBe('InvalidParameterValue');
+    expect(await codeOf(describeVolumes({ MaxResults: 5, VolumeIds: [volumeIdOf(1)] }))).toBe('InvalidParameterCombination');
+    expect(await codeOf(describeVolumes({ VolumeIds: [volumeIdOf(1), 'vol-0ffffffffffffffff'] }))).toBe('InvalidVolume.NotFound');
+    expect((await describeVolumes({ VolumeIds: [volumeIdOf(2)] })).Volumes?.map((v) => v.VolumeId)).toEqual([volumeIdOf(2)]);
   });
 
   it('answers IncorrectModificationState while modifying or optimizing, and DryRunOperation to a dry run', async () => {
