@@ -280,6 +280,17 @@ export class FakeAws {
   private getMetricData(input: GetMetricDataCommandInput): { MetricDataResults: MetricDataResult[] } {
     this.calls.GetMetricData++;
     this.takeFault('GetMetricData');
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html: 1–500
+    // queries a call, each Id unique and matching ^[a-z][a-zA-Z0-9_]*$, else the whole call fails.
+    const queries = input.MetricDataQueries ?? [];
+    if (queries.length === 0 || queries.length > 500) throw awsError('ValidationError', `MetricDataQueries must have 1-500 members, got ${queries.length}`);
+    const ids = new Set<string>();
+    for (const q of queries) {
+      if (q.Id === undefined || !/^[a-z][a-zA-Z0-9_]*$/.test(q.Id) || ids.has(q.Id)) throw awsError('ValidationError', `invalid or duplicate query id '${q.Id}'`);
+      ids.add(q.Id);
+    }
+    // ScanBy defaults to TimestampDescending: newest first unless the caller asks otherwise.
+    const ascending = input.ScanBy === 'TimestampAscending';
     const startSeconds = Math.floor((input.StartTime?.getTime() ?? 0) / 1000);
     // CloudWatch publishes EBS metrics ~2 minutes late: the last two periods are missing.
     const endSeconds = Math.floor((input.EndTime?.getTime() ?? 0) / 1000) - 120;
@@ -303,6 +314,10 @@ export class FakeAws {
           timestamps.push(new Date(t * 1000));
           values.push(value);
         }
+      }
+      if (!ascending) {
+        timestamps.reverse();
+        values.reverse();
       }
       return { Id: query.Id, StatusCode: 'Complete' as const, Timestamps: timestamps, Values: values };
     });

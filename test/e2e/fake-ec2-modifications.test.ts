@@ -1,5 +1,6 @@
-/** The fake EC2 answers as AWS documents (fake-ec2-modifications.ts cites each page); these pin it. */
+/** The fake EC2 and CloudWatch answer as AWS documents (fake-aws.ts and fake-ec2-modifications.ts cite each page); these pin it. */
 import { DescribeVolumesCommand, DescribeVolumesModificationsCommand, ModifyVolumeCommand, type DescribeVolumesCommandInput } from '@aws-sdk/client-ec2';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS, volumeIdOf } from './fake-aws';
 
@@ -56,6 +57,22 @@ describe('the fake EC2 (Elastic Volumes)', () => {
     expect(await codeOf(describeVolumes({ MaxResults: 5, VolumeIds: [volumeIdOf(1)] }))).toBe('InvalidParameterCombination');
     expect(await codeOf(describeVolumes({ VolumeIds: [volumeIdOf(1), 'vol-0ffffffffffffffff'] }))).toBe('InvalidVolume.NotFound');
     expect((await describeVolumes({ VolumeIds: [volumeIdOf(2)] })).Volumes?.map((v) => v.VolumeId)).toEqual([volumeIdOf(2)]);
+  });
+
+  it('fails a whole GetMetricData call with over 500 queries or a bad or repeated id, and answers newest first by default', async () => {
+    const { aws } = worldOf();
+    const query = (id: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/EBS', MetricName: 'BurstBalance', Dimensions: [{ Name: 'VolumeId', Value: volumeIdOf(1) }] }, Period: 60, Stat: 'Average' } });
+    const window = { StartTime: new Date((NOW_EPOCH_SECONDS - H) * 1000), EndTime: new Date(NOW_EPOCH_SECONDS * 1000) };
+    const read = (queries: ReturnType<typeof query>[], ascending = false) =>
+      aws.cloudwatch.send(new GetMetricDataCommand({ ...window, MetricDataQueries: queries, ...(ascending ? { ScanBy: 'TimestampAscending' as const } : {}) }));
+    expect(await codeOf(read(Array.from({ length: 501 }, (_, i) => query(`q${i}`))))).toBe('ValidationError');
+    expect(await codeOf(read([query('Q1')]))).toBe('ValidationError');
+    expect(await codeOf(read([query('q1'), query('q1')]))).toBe('ValidationError');
+    const times = (r: Awaited<ReturnType<typeof read>>) => r.MetricDataResults?.[0]?.Timestamps?.map((t) => t.getTime()) ?? [];
+    const newestFirst = times(await read([query('q1')]));
+    expect(newestFirst.length).toBeGreaterThan(1);
+    expect(newestFirst).toEqual([...newestFirst].sort((a, b) => b - a));
+    expect(times(await read([query('q1')], true))).toEqual([...newestFirst].reverse());
   });
 
   it('answers IncorrectModificationState while modifying or optimizing, and DryRunOperation to a dry run', async () => {
