@@ -83,7 +83,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
     }
   }
 
-  /** Conditional status move; leaving the open statuses releases the volume's lock. */
+  /** Conditional status move (a shadow tally only forwards); leaving the open statuses releases the volume's lock. */
   async updateModification(volumeId: string, modificationId: string, expectedStatus: ModificationRecordStatus, patch: Patch): Promise<void> {
     const newStatus = patch.status ?? expectedStatus;
     if (!isOpenStatus(expectedStatus) && isOpenStatus(newStatus)) {
@@ -106,19 +106,25 @@ export class DynamoDbHistoryStore implements HistoryStore {
       values[':openSk'] = openSortKey({ volumeId, modificationId });
       sets.push('#openPk = :ledgerPk', '#openSk = :openSk');
     }
+    // A shadow tally holds everything up to its `throughEpochSeconds`: only a newer one may replace it.
+    const tally = patch.shadowThrottling === undefined ? '' : ' AND (attribute_not_exists(#shadowThrottling) OR #shadowThrottling.#through < :through)';
+    if (patch.shadowThrottling !== undefined) {
+      names['#through'] = 'throughEpochSeconds';
+      values[':through'] = patch.shadowThrottling.throughEpochSeconds;
+    }
     try {
       await this.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: volumePartitionKey(volumeId), sk: modificationSortKey(modificationId) },
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND #status = :expected',
+          ConditionExpression: `attribute_exists(pk) AND #status = :expected${tally}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
-      throw conflictOr(error, `modification ${modificationId} of ${volumeId} is not ${expectedStatus}`);
+      throw conflictOr(error, `modification ${modificationId} of ${volumeId} is not ${expectedStatus}${patch.shadowThrottling === undefined ? '' : ' or has a newer shadow tally'}`);
     }
     if (isOpenStatus(expectedStatus) && !isOpenStatus(newStatus)) await this.releaseLock(volumeId, modificationId);
   }

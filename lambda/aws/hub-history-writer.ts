@@ -20,7 +20,7 @@ export interface HubHistoryWriterOptions {
 }
 
 /** The patch `updateModification` applies, mirrored as it is. */
-export type ModificationPatch = Partial<Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent'>>;
+export type ModificationPatch = Partial<Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent' | 'shadowThrottling'>>;
 
 /** Puts and updates a spoke's items in the hub table. */
 export class HubHistoryWriter {

@@ -253,6 +253,31 @@ export interface ModificationRecord {
   /** Account and region of the volume (stamped by `withOrigin`; absent on records written before). */
   readonly accountId?: string;
   readonly region?: string;
+  /**
+   * For a rescue: what the shadow-bucket replay of the demand observed since the flip says the
+   * unaided volume would have suffered, accumulated scan by scan (issue 14). Absent on rescues
+   * recorded before, or while no complete datapoint since the flip was seen.
+   */
+  readonly shadowThrottling?: ShadowThrottling;
+}
+
+/**
+ * The unaided volume's throttling, replayed from observed demand through its own bucket
+ * (lambda/core/decision/shadow-throttling.ts). Each write holds the whole tally up to
+ * `throughEpochSeconds`, so a later scan counts only datapoints starting at or after it and a
+ * stale write can never add twice.
+ */
+export interface ShadowThrottling {
+  /** End of the newest datapoint counted (its timestamp + period). */
+  readonly throughEpochSeconds: number;
+  /** The unaided bucket's credits then: I/O credits for gp2, MiB for st1/sc1. */
+  readonly credits: number;
+  /** Seconds the unaided bucket was empty while the datapoint's demand exceeded the baseline. */
+  readonly throttledSeconds: number;
+  /** Demand the unaided volume would have deferred then: above its baseline, up to its burst ceiling (I/Os for gp2, MiB for st1/sc1). */
+  readonly deferredUnits: number;
+  /** Datapoints counted. */
+  readonly datapoints: number;
 }
 
 /** Kinds of events in the history. */
@@ -304,7 +329,7 @@ export interface NotificationState {
 
 /** The fields a status move may set. */
 export type ModificationPatch = Partial<
-  Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent' | 'awsStartEpochSeconds' | 'retryAfterEpochSeconds' | 'reconcileMisses'>
+  Pick<ModificationRecord, 'status' | 'completedEpochSeconds' | 'statusMessage' | 'firstBurstBalanceAfterPercent' | 'awsStartEpochSeconds' | 'retryAfterEpochSeconds' | 'reconcileMisses' | 'shadowThrottling'>
 >;
 
 /** When a modification began: AWS's StartTime when known, else the writer's clock. */
@@ -325,7 +350,11 @@ export interface HistoryStore {
    * the volume already has an open (intent/modifying/optimizing) modification.
    */
   putIntent(record: ModificationRecord): Promise<void>;
-  /** Moves a modification to a new status; throws `HistoryConflictError` if its status is not `expectedStatus`. */
+  /**
+   * Moves a modification to a new status; throws `HistoryConflictError` if its status is not
+   * `expectedStatus`, or if the patch carries a `shadowThrottling` not newer (by `throughEpochSeconds`)
+   * than the stored one: a tally never moves backwards.
+   */
   updateModification(
     volumeId: string,
     modificationId: string,

@@ -43,7 +43,7 @@ export class MemoryHistoryStore implements HistoryStore {
     this.modifications.set(record.volumeId, perVolume);
   }
 
-  /** Moves a modification from `expectedStatus`; closed records cannot be reopened. */
+  /** Moves a modification from `expectedStatus`; closed records cannot be reopened, a shadow tally never moves backwards. */
   async updateModification(volumeId: string, modificationId: string, expectedStatus: ModificationRecordStatus, patch: Patch): Promise<void> {
     const newStatus = patch.status ?? expectedStatus;
     if (!isOpenStatus(expectedStatus) && isOpenStatus(newStatus)) {
@@ -52,6 +52,10 @@ export class MemoryHistoryStore implements HistoryStore {
     const current = this.modifications.get(volumeId)?.get(modificationId);
     if (current === undefined || current.status !== expectedStatus) {
       throw new HistoryConflictError(`modification ${modificationId} of ${volumeId} is not ${expectedStatus}`);
+    }
+    const stored = current.shadowThrottling?.throughEpochSeconds;
+    if (patch.shadowThrottling !== undefined && stored !== undefined && stored >= patch.shadowThrottling.throughEpochSeconds) {
+      throw new HistoryConflictError(`modification ${modificationId} of ${volumeId} already has shadow throttling through ${stored}`);
     }
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     this.modifications.get(volumeId)?.set(modificationId, toPlainData({ ...current, ...defined, status: newStatus }));

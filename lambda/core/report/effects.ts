@@ -1,16 +1,11 @@
 /**
  * What the guardian's actions did for one volume: modification counts and reasons, round trips,
- * the throttling its rescues prevented (an estimate from the recorded forecasts), alerts sent and
- * the open recommendations. Inputs are one volume's events and ledger records.
+ * alerts sent and the open recommendations (the throttling its rescues prevented: prevented.ts).
+ * Inputs are one volume's events and ledger records.
  */
-import { GP2_BURST_IOPS, bucketSpecFor } from '../credit/credit-model';
 import type { HistoryEvent, ModificationRecord } from '../ports';
-import type { ModificationCounts, PreventedThrottling, ReasonCount, ReportPeriod, RoundTrip } from './types';
+import type { ModificationCounts, ReasonCount, ReportPeriod, RoundTrip } from './types';
 import { isApplied } from './timeline';
-
-
-/** How far a rescue event may be from its ledger record and still describe it (one scan's span). */
-const EVENT_MATCH_SECONDS = 900;
 
 /** Counts a volume's ledger records requested inside the period. */
 export function countModifications(records: readonly ModificationRecord[], period: ReportPeriod): ModificationCounts {
@@ -117,68 +112,6 @@ export function recordedForecast(event: HistoryEvent): { secondsToEmpty: number;
     if (secondsToEmpty !== undefined) return { secondsToEmpty, demandPerSecond: numberAt(forecast, 'demandPerSecond') ?? numberAt(scope, 'demandPerSecond') };
   }
   return undefined;
-}
-
-/** The rescue event describing a ledger record: same run, else the nearest within one scan's span. */
-function rescueEventFor(record: ModificationRecord, rescueEvents: readonly HistoryEvent[]): HistoryEvent | undefined {
-  const sameRun = rescueEvents.find((e) => e.runId === record.runId);
-  if (sameRun !== undefined) return sameRun;
-  const near = rescueEvents
-    .map((e) => ({ e, gap: Math.abs(e.tEpochSeconds - record.requestedEpochSeconds) }))
-    .filter((x) => x.gap <= EVENT_MATCH_SECONDS)
-    .sort((a, b) => a.gap - b.gap);
-  return near[0]?.e;
-}
-
-/**
- * How long after the wall an estimate may count: the rescue horizon the guardian forecast within
- * (policy default 60 min). Past it nothing the history records says whether demand would have
- * continued, and counting to the end of the period claimed 11.12 h where the simulated unaided
- * volume was throttled 0.61 h (issue 14).
- */
-export const PREVENTED_EPISODE_CAP_SECONDS = 3_600;
-
-/**
- * Estimates the throttling rescues prevented, from the forecast recorded at each rescue: the unaided
- * bucket would have emptied at `rescue + secondsToEmpty` (the recorded demand against the unaided
- * bucket) and, had that demand held, the volume would have run at its baseline until demand eased
- * (`alert-cleared`), the guardian reverted it, the period ended, or `PREVENTED_EPISODE_CAP_SECONDS`
- * passed, whichever came first. Deferred I/Os are the recorded demand above the baseline (capped at
- * gp2's 3,000 IOPS burst) over that span; st1/sc1 (throughput) add none. docs/report.md says how.
- */
-export function preventedThrottling(
-  applied: readonly ModificationRecord[],
-  events: readonly HistoryEvent[],
-  period: ReportPeriod,
-): PreventedThrottling {
-  const rescueEvents = events.filter((e) => e.kind === 'rescue');
-  const clearedEvents = events.filter((e) => e.kind === 'alert-cleared').sort((a, b) => a.tEpochSeconds - b.tEpochSeconds);
-  let episodes = 0;
-  let seconds = 0;
-  let deferredIos = 0;
-  applied.forEach((record, i) => {
-    if (record.kind !== 'rescue') return;
-    const forecast = (() => {
-      const event = rescueEventFor(record, rescueEvents);
-      return event === undefined ? undefined : recordedForecast(event);
-    })();
-    if (forecast === undefined) return;
-    const reverted = applied.slice(i + 1).find((r) => r.kind === 'revert')?.requestedEpochSeconds ?? period.untilEpochSeconds;
-    // Demand easing (the scan records `alert-cleared`) ends the episode early, also on a volume left on gp3.
-    const cleared = clearedEvents.find((e) => e.tEpochSeconds > record.requestedEpochSeconds)?.tEpochSeconds ?? Number.POSITIVE_INFINITY;
-    const wall = record.requestedEpochSeconds + forecast.secondsToEmpty;
-    const back = Math.min(reverted, cleared, wall + PREVENTED_EPISODE_CAP_SECONDS);
-    const from = Math.max(wall, period.sinceEpochSeconds);
-    const throttled = Math.max(0, Math.min(back, period.untilEpochSeconds) - from);
-    if (throttled <= 0) return;
-    episodes += 1;
-    seconds += throttled;
-    if (record.from.type === 'gp2' && forecast.demandPerSecond !== undefined) {
-      const baseline = bucketSpecFor('gp2', record.sizeGiB).baselinePerSecond;
-      deferredIos += Math.max(0, Math.min(forecast.demandPerSecond, GP2_BURST_IOPS) - baseline) * throttled;
-    }
-  });
-  return { episodes, seconds, deferredIos };
 }
 
 /** Alerts sent in the period (every `alert` event is a notification that went out). */

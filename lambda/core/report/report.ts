@@ -5,7 +5,8 @@
  */
 import type { HistoryEvent, ModificationRecord } from '../ports';
 import { dayLabelOf, dayStarts, monthLabelOf, splitByMonth, SECONDS_PER_DAY } from './calendar';
-import { addCounts, emptyCounts, countAlerts, countModifications, countReasons, fieldAt, mergeReasons, numberAt, preventedThrottling, roundTrips } from './effects';
+import { addCounts, emptyCounts, countAlerts, countModifications, countReasons, fieldAt, mergeReasons, numberAt, roundTrips } from './effects';
+import { addPrevented, NO_PREVENTED_THROTTLING, preventedThrottling } from './prevented';
 import { recommend } from './recommendations';
 import { buildConfigTimeline, gp3ForGoodConfig, isApplied, monthCosts, secondsByType } from './timeline';
 import type { FinanceReport, ModificationBucket, MonthCost, MonthlyPriceFn, ReportPeriod, ReportTotals, VolumeConfig, VolumeReport } from './types';
@@ -159,14 +160,7 @@ function sumTotals(volumes: readonly VolumeReport[]): ReportTotals {
     secondsByType: secondsByTypeTotal,
     cost: sumCosts(costed.flatMap((v) => v.months)),
     volumesWithoutCost: volumes.length - costed.length,
-    preventedThrottling: volumes.reduce(
-      (acc, v) => ({
-        episodes: acc.episodes + v.preventedThrottling.episodes,
-        seconds: acc.seconds + v.preventedThrottling.seconds,
-        deferredIos: acc.deferredIos + v.preventedThrottling.deferredIos,
-      }),
-      { episodes: 0, seconds: 0, deferredIos: 0 },
-    ),
+    preventedThrottling: volumes.map((v) => v.preventedThrottling).reduce(addPrevented, NO_PREVENTED_THROTTLING),
     alertsSent: volumes.reduce((n, v) => n + v.alertsSent, 0),
     recommendedMonthlySavingsUSD: volumes
       .flatMap((v) => v.recommendations.filter((r) => r.kind !== 'recorded'))

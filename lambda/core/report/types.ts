@@ -78,14 +78,38 @@ export interface RoundTrip {
   readonly firstBalanceAfterPercent?: number;
 }
 
-/** An estimate of the throttling a rescue prevented (docs/report.md explains it). */
-export interface PreventedThrottling {
-  /** Rescues whose recorded forecast said the bucket would empty before the volume went back. */
+/** One basis's share of the prevented throttling. */
+export interface PreventedPart {
+  /** Rescues that prevented some throttling. */
   readonly episodes: number;
-  /** Seconds the volume would have spent at its baseline IOPS had demand held. */
+  /** Seconds the volume would have spent held to its baseline. */
   readonly seconds: number;
-  /** I/Os that would have been delayed: (min(demand, burst) − baseline) × seconds, when recorded. */
+  /** I/Os that would have been deferred: demand above the baseline, up to the burst ceiling (gp2; st1/sc1 add none). */
   readonly deferredIos: number;
+}
+
+/**
+ * The throttling the guardian's rescues prevented (docs/report.md, "How prevented throttling is
+ * estimated"): measured by the shadow replay where the scan recorded one, else the older estimate.
+ */
+export interface PreventedThrottling {
+  /** `replay.episodes + estimate.episodes`. */
+  readonly episodes: number;
+  /** `replay.seconds + estimate.seconds`. */
+  readonly seconds: number;
+  /** `replay.deferredIos + estimate.deferredIos`. */
+  readonly deferredIos: number;
+  /** Where the figures come from: all `replay`, all `estimate`, `mixed`, or `none` (nothing prevented). */
+  readonly basis: 'replay' | 'estimate' | 'mixed' | 'none';
+  /**
+   * Replayed: the demand observed while flipped, through the unaided bucket (the rescue's
+   * `shadowThrottling`). `seconds` counts the deferred I/Os at the burst ceiling (demand in bursts,
+   * as container starts); `secondsIfSteady` counts every second the bucket was empty under demand
+   * above the baseline (demand steady within each minute): the range 1-minute data allows.
+   */
+  readonly replay: PreventedPart & { readonly secondsIfSteady: number };
+  /** Estimated, for rescues recorded without a replay: the recorded forecast, at most an hour past each wall. */
+  readonly estimate: PreventedPart;
 }
 
 /** An open recommendation, e.g. "stay on gp3: saves $X/month". */

@@ -18,6 +18,7 @@ import { readInstanceBalances } from './instance-balances';
 import { claimOf } from './modification-match';
 import { readLedgerView, type LedgerView } from './ledger-view';
 import { recordRoundTrips } from './reconcile';
+import { recordShadowThrottling } from './shadow-tally';
 import { mapWithConcurrency, messageOf, monthToDateSpendUSD } from './support';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types';
 import type { Forecast, VolumeDescription, VolumeMetricSeries, VolumeModification } from '../types';
@@ -110,6 +111,7 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
   const metrics = await readChunkMetrics({ deps, policy, now, records: view.records, errors, cadence, mustRead }, listed);
   const readable = listed.filter((v) => !metrics.resting.has(v.volumeId));
   await recordRoundTrips(deps, readable, view.records, metrics.series, errors);
+  await recordShadowThrottling(deps, readable, view.records, metrics.series, now, errors);
   let awsModifications = new Map<string, VolumeModification>();
   // Every listed volume, read or not: someone else's modification of any of them enters the ledger.
   try {

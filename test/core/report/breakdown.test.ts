@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../lambda/core/errors';
 import type { HistoryEvent, ModificationRecord } from '../../../lambda/core/ports';
 import { breakDown, labelsFromHistory, parseBreakdownKey, UNKNOWN_GROUP, type VolumeLabels } from '../../../lambda/core/report/breakdown';
+import { NO_PREVENTED_THROTTLING } from '../../../lambda/core/report/prevented';
 import type { FinanceReport, VolumeReport } from '../../../lambda/core/report/types';
 
 const A = '111111111111';
@@ -16,7 +17,7 @@ function volume(volumeId: string, cost: { actual: number; unaided: number } | un
     secondsByType: {},
     ...(cost === undefined ? {} : { cost: { actualUSD: cost.actual, unaidedUSD: cost.unaided, allGp3USD: cost.actual } }),
     months: [],
-    preventedThrottling: { episodes: throttledSeconds > 0 ? 1 : 0, seconds: throttledSeconds, deferredIos: 0 },
+    preventedThrottling: { ...NO_PREVENTED_THROTTLING, episodes: throttledSeconds > 0 ? 1 : 0, seconds: throttledSeconds },
     alertsSent: alerts,
     roundTrips: [],
     recommendations: [],

@@ -25,6 +25,12 @@ function reportFor(sinceEpochSeconds: number, untilEpochSeconds: number, history
   });
 }
 
+/** One rescue's prevented throttling, estimated (the record carries no shadow replay). */
+function estimated(seconds: number, deferredIos: number): VolumeReport['preventedThrottling'] {
+  const part = { episodes: 1, seconds, deferredIos };
+  return { ...part, basis: 'estimate', estimate: part, replay: { episodes: 0, seconds: 0, deferredIos: 0, secondsIfSteady: 0 } };
+}
+
 function volume(report: FinanceReport, id: string): VolumeReport {
   const found = report.volumes.find((v) => v.volumeId === id);
   if (found === undefined) throw new Error(`${id} missing from the report`);
@@ -102,15 +108,15 @@ describe('buildFinanceReport: hand-computed costs', () => {
 });
 
 describe('buildFinanceReport: what the guardian prevented and did', () => {
-  it('estimates prevented throttling from the recorded forecasts', () => {
+  it('estimates prevented throttling from the recorded forecasts for rescues without a replay, labelled as estimates', () => {
     // FLIP_REVERT: empty 1,800 s after the rescue, reverted 21,600 s after → 19,800 s at baseline, but
     //   no more than the 3,600 s cap after the wall: 100 GiB gp2 baseline 300 IOPS, demand 2,500 →
     //   (2,500 − 300) × 3,600 = 7,920,000 I/Os.
     // BOUNDARY: forecast `empty` (already throttled) → capped at 3,600 s of its 28,800 s; baseline
     //   600, demand 3,400 capped at the 3,000 burst → (3,000 − 600) × 3,600 = 8,640,000 I/Os.
     const report = reportFor(SEP_1, NOV_1);
-    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 3_600, deferredIos: 7_920_000 });
-    expect(volume(report, BOUNDARY).preventedThrottling).toEqual({ episodes: 1, seconds: 3_600, deferredIos: 8_640_000 });
+    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual(estimated(3_600, 7_920_000));
+    expect(volume(report, BOUNDARY).preventedThrottling).toEqual(estimated(3_600, 8_640_000));
     expect(report.totals.preventedThrottling.seconds).toBe(7_200);
   });
 
@@ -118,7 +124,7 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
     // STAYED: empty 3,600 s after the rescue, alert cleared 21,600 s after → 18,000 s, capped at
     //   3,600 s; 500 GiB baseline 1,500, demand 2,800 → 1,300 × 3,600 = 4,680,000 I/Os. The clear
     //   still ends it early when it comes first (next test).
-    expect(volume(reportFor(NOV_1, DEC_1), STAYED).preventedThrottling).toEqual({ episodes: 1, seconds: 3_600, deferredIos: 4_680_000 });
+    expect(volume(reportFor(NOV_1, DEC_1), STAYED).preventedThrottling).toEqual(estimated(3_600, 4_680_000));
   });
 
   it('pairs rescues with reverts and keeps the round-trip balances', () => {
@@ -225,7 +231,7 @@ describe('buildFinanceReport: what the guardian prevented and did', () => {
     };
     const report = buildFinanceReport(inputs);
     // (1,000 − 300 baseline) × 1,800 s = 1,260,000 deferred I/Os.
-    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual({ episodes: 1, seconds: 1_800, deferredIos: 1_260_000 });
+    expect(volume(report, FLIP_REVERT).preventedThrottling).toEqual(estimated(1_800, 1_260_000));
     // One voice per volume: the report's own price judgement, not also the older recorded one.
     expect(volume(report, FLIP_REVERT).recommendations.map((r) => r.kind)).toEqual(['move-to-gp3']);
     // Without a price judgement (gp3 dearer here), the recorded one is read, with its nested saving.

@@ -1,0 +1,48 @@
+/**
+ * Finance's "throttling prevented" measured, not guessed (issue 14): for every volume living on the
+ * guardian's rescue, the scan replays the I/O read since the flip through the unaided bucket
+ * (decision/shadow-throttling.ts) and records the tally on the rescue's own ledger record. At most
+ * one UpdateItem per flipped volume per scan, and none while the tally only moves on (an idle
+ * volume with a full shadow bucket).
+ */
+import { activeRescue } from '../decision/decide';
+import { shadowThrottlingChanged, tallyShadowThrottling } from '../decision/shadow-throttling';
+import { HistoryConflictError } from '../errors';
+import type { ModificationRecord } from '../ports';
+import { isBurstableType, type VolumeDescription, type VolumeMetricSeries } from '../types';
+import { mapWithConcurrency, messageOf } from './support';
+import type { ScanDeps, ScanError } from './types';
+
+/** Tally writes in flight at once. */
+const TALLY_CONCURRENCY = 8;
+
+/** Records the shadow replay's throttling on each flipped volume's rescue record. Never throws. */
+export async function recordShadowThrottling(
+  deps: ScanDeps,
+  volumes: readonly VolumeDescription[],
+  ledger: ReadonlyMap<string, readonly ModificationRecord[]>,
+  series: ReadonlyMap<string, VolumeMetricSeries>,
+  now: number,
+  errors: ScanError[],
+): Promise<void> {
+  const writes = volumes.flatMap((volume) => {
+    const rescue = activeRescue({ volume, records: ledger.get(volume.volumeId) ?? [] });
+    // Without the balance at the flip the unaided bucket's start is unknown: the report keeps its estimate.
+    if (rescue === undefined || !isBurstableType(rescue.from.type) || rescue.burstBalanceBeforePercent === undefined) return [];
+    const next = tallyShadowThrottling({
+      originalType: rescue.from.type, sizeGiB: rescue.sizeGiB, series: series.get(volume.volumeId), sinceEpochSeconds: rescue.requestedEpochSeconds,
+      startBalancePercent: rescue.burstBalanceBeforePercent, previous: rescue.shadowThrottling, now,
+    });
+    return next === undefined || !shadowThrottlingChanged(rescue.shadowThrottling, next) ? [] : [{ rescue, next }];
+  });
+  await mapWithConcurrency(writes, TALLY_CONCURRENCY, async ({ rescue, next }) => {
+    try {
+      await deps.history.updateModification(rescue.volumeId, rescue.modificationId, rescue.status, { shadowThrottling: next });
+    } catch (error) {
+      // Another writer moved the record or its tally first: the stored tally stays whole, and the
+      // next scan counts on from it. Nothing is lost or counted twice.
+      if (error instanceof HistoryConflictError) return;
+      errors.push({ stage: 'record', volumeId: rescue.volumeId, message: `shadow throttling not recorded (counted next scan): ${messageOf(error)}` });
+    }
+  });
+}
