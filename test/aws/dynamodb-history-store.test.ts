@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryConflictError } from '../../lambda/core/errors';
 import { DynamoDbHistoryStore, STALE_LOCK_SECONDS } from '../../lambda/aws/dynamodb-history-store';
@@ -65,5 +65,24 @@ describe('DynamoDbHistoryStore specifics', () => {
     const error = await store.putIntent(record).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HistoryConflictError);
     expect((error as HistoryConflictError).cause).toMatchObject({ name: 'ConditionalCheckFailedException' });
+  });
+
+  it('records a shadow tally with one conditional UpdateItem that only lets a newer tally in', async () => {
+    const tableName = await dynamo.createHistoryTable();
+    const sent: object[] = [];
+    const client = { send: (command: object) => (sent.push(command), dynamo.documentClient.send(command as UpdateCommand)) } as unknown as typeof dynamo.documentClient;
+    const store = new DynamoDbHistoryStore({ client, tableName });
+    const rescue = modification({ volumeId: 'vol-t', requestedEpochSeconds: 1_000, status: 'completed' });
+    await store.putIntent(rescue);
+    sent.length = 0;
+    const tally = { throughEpochSeconds: 4_600, credits: 0, throttledSeconds: 300, deferredUnits: 810_000, datapoints: 60 };
+    await store.updateModification('vol-t', rescue.modificationId, 'completed', { shadowThrottling: tally });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBeInstanceOf(UpdateCommand);
+    expect((sent[0] as UpdateCommand).input).toMatchObject({
+      ConditionExpression: 'attribute_exists(pk) AND #status = :expected AND (attribute_not_exists(#shadowThrottling) OR #shadowThrottling.#through < :through)',
+      ExpressionAttributeNames: { '#shadowThrottling': 'shadowThrottling', '#through': 'throughEpochSeconds' },
+      ExpressionAttributeValues: { ':shadowThrottling': tally, ':through': 4_600, ':expected': 'completed' },
+    });
   });
 });

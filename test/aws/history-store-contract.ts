@@ -112,6 +112,34 @@ export function describeHistoryStoreContract(name: string, makeStore: () => Prom
       expect((await store.listOpenModifications()).map((m) => m.volumeId)).toEqual(['vol-b']);
     });
 
+    it('keeps a rescue\'s shadow tally on the record: listed, in the month and in the ledger, the record otherwise unchanged', async () => {
+      const store = await makeStore();
+      const rescue = modification({ volumeId: 'vol-a', requestedEpochSeconds: JAN_LAST_SECOND - 3_600 });
+      await store.putIntent(rescue);
+      await store.updateModification('vol-a', rescue.modificationId, 'intent', { status: 'optimizing' });
+      const tally = { throughEpochSeconds: JAN_LAST_SECOND - 1_800, credits: 0, throttledSeconds: 612.5, deferredUnits: 551_250, datapoints: 29 };
+      await store.updateModification('vol-a', rescue.modificationId, 'optimizing', { shadowThrottling: tally });
+      await store.updateModification('vol-a', rescue.modificationId, 'optimizing', { status: 'completed', completedEpochSeconds: JAN_LAST_SECOND - 600 });
+      const expected = { ...rescue, status: 'completed', completedEpochSeconds: JAN_LAST_SECOND - 600, shadowThrottling: tally };
+      expect(await store.listModifications('vol-a')).toEqual([expected]);
+      expect((await store.listMonth('2026-01')).modifications).toEqual([expected]);
+      if (store.readLedger !== undefined) expect((await store.readLedger()).modifications).toEqual([expected]);
+    });
+
+    it('only moves a shadow tally forward: an older or equal one (a stale or racing scan) is a HistoryConflictError and the stored one stays', async () => {
+      const store = await makeStore();
+      const rescue = modification({ volumeId: 'vol-a', requestedEpochSeconds: 1_000, status: 'completed' });
+      await store.putIntent(rescue);
+      const at = (through: number, throttledSeconds: number) => ({ throughEpochSeconds: through, credits: 0, throttledSeconds, deferredUnits: 0, datapoints: (through - 1_000) / 60 });
+      await store.updateModification('vol-a', rescue.modificationId, 'completed', { shadowThrottling: at(4_600, 300) });
+      const racing = await Promise.allSettled([0, 1].map(() => store.updateModification('vol-a', rescue.modificationId, 'completed', { shadowThrottling: at(5_800, 500) })));
+      expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const stale of [at(5_800, 900), at(2_800, 100)]) {
+        await expect(store.updateModification('vol-a', rescue.modificationId, 'completed', { shadowThrottling: stale })).rejects.toBeInstanceOf(HistoryConflictError);
+      }
+      expect((await store.listModifications('vol-a'))[0]?.shadowThrottling).toEqual(at(5_800, 500));
+    });
+
     it('splits finance\'s months on the UTC calendar boundary', async () => {
       const store = await makeStore();
       await store.appendEvent(event({ volumeId: 'vol-a', tEpochSeconds: JAN_LAST_SECOND }));
