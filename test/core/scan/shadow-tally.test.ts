@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tallyShadowThrottling } from '../../../lambda/core/decision/shadow-throttling';
+import { parsePolicy } from '../../../lambda/core/policy/policy';
+import type { HistoryStore, ModificationRecord, Notifier } from '../../../lambda/core/ports';
+import { runScan, type ScanReport } from '../../../lambda/core/scan/scan';
+import { thenQuiet } from '../../../lambda/cli/demo-guardian';
+import { SimulatedFleet } from '../../../lambda/sim/fleet';
+import { MemoryHistoryStore } from '../../../lambda/sim/memory-history-store';
+import { scenarioWorkload } from '../../../lambda/sim/workloads';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const START = 1_767_571_200; // 2026-01-05T00:00:00Z
+const policy = parsePolicy(readFileSync(join(ROOT, 'test/fixtures/policies/rescue-live.yaml'), 'utf8'), 'rescue-live.yaml');
+const silent: Notifier = { notify: async () => undefined };
+
+/** A CI host (100 GiB gp2) busy for `busyHours`, then quiet at 30 IOPS; scanned every 5 minutes for `hours`. */
+async function scanFlippedHost(options: { busyHours: number; hours: number; history?: (store: MemoryHistoryStore) => HistoryStore }) {
+  const fleet = new SimulatedFleet({ startEpochSeconds: START, seed: 7 });
+  const volumeId = fleet.addVolume({ type: 'gp2', sizeGiB: 100, workload: thenQuiet(scenarioWorkload('ci-host'), options.busyHours * 3600, 30), tags: { Name: 'ci-runner' } });
+  const store = new MemoryHistoryStore();
+  const history = options.history?.(store) ?? store;
+  const reports: ScanReport[] = [];
+  for (let i = 1; i <= (options.hours * 3600) / 300; i++) {
+    fleet.advanceTo(START + i * 300);
+    reports.push(await runScan({ inventory: fleet, metrics: fleet, modifier: fleet, notifier: silent, history, policy, runId: `run-${i}`, region: 'us-east-1' }, START + i * 300));
+  }
+  const [rescue] = await store.listModifications(volumeId);
+  if (rescue?.kind !== 'rescue') throw new Error('the CI host was not rescued');
+  return { fleet, volumeId, rescue, reports, now: START + options.hours * 3600 };
+}
+
+/** The same tally in one pass over the volume's whole 1-minute I/O series since the flip, up to `through`. */
+async function onePass(fleet: SimulatedFleet, volumeId: string, rescue: ModificationRecord, through: number) {
+  const read = await fleet.readMetrics({ volumes: [{ volumeId, type: 'gp3', fields: ['readOps', 'writeOps'] }], startEpochSeconds: rescue.requestedEpochSeconds - 600, endEpochSeconds: through, periodSeconds: 60 });
+  return tallyShadowThrottling({
+    originalType: 'gp2', sizeGiB: 100, series: read.series.get(volumeId), sinceEpochSeconds: rescue.requestedEpochSeconds,
+    startBalancePercent: rescue.burstBalanceBeforePercent ?? Number.NaN, previous: undefined, now: through,
+  });
+}
+
+describe('the scan records the shadow replay on a flipped volume', () => {
+  it('accumulates, scan by scan over overlapping metric windows, exactly what one pass over the whole series gives', async () => {
+    const run = await scanFlippedHost({ busyHours: 5, hours: 6 });
+    const tally = run.rescue.shadowThrottling;
+    expect(tally?.throttledSeconds).toBeGreaterThan(0);
+    expect(run.reports.flatMap((r) => r.errors)).toEqual([]);
+    const whole = await onePass(run.fleet, run.volumeId, run.rescue, tally?.throughEpochSeconds ?? 0);
+    expect(tally?.datapoints).toBe(whole?.datapoints);
+    expect(tally?.throttledSeconds).toBeCloseTo(whole?.throttledSeconds ?? Number.NaN, 6);
+    expect(tally?.deferredUnits).toBeCloseTo(whole?.deferredUnits ?? Number.NaN, 3);
+  });
+
+  it('writes at most once per scan while flipped, and stops writing once the shadow bucket is full and idle', async () => {
+    let writes = 0;
+    const counting = (store: MemoryHistoryStore): HistoryStore => Object.assign(Object.create(store) as MemoryHistoryStore, {
+      updateModification: (...args: Parameters<HistoryStore['updateModification']>) => {
+        if (args[3].shadowThrottling !== undefined) writes++;
+        return store.updateModification(...args);
+      },
+    });
+    // Busy 3 h, then 30 IOPS: the empty 5.4M-credit shadow bucket refills at 270/s in 5.6 h, then idles.
+    const run = await scanFlippedHost({ busyHours: 3, hours: 12, history: counting });
+    const scansWhileFlipped = (run.now - run.rescue.requestedEpochSeconds) / 300;
+    expect(writes).toBeGreaterThan(0);
+    // About 80 of 123 scans write here: none in the last ~3 h, once the shadow bucket is full again.
+    expect(writes).toBeLessThan(scansWhileFlipped - 30);
+    expect(run.rescue.shadowThrottling?.credits).toBe(5_400_000);
+  });
+
+  it('reports a failed tally write and counts the same datapoints on the next scan: nothing lost, nothing twice', async () => {
+    let failures = 0;
+    const flaky = (store: MemoryHistoryStore): HistoryStore => Object.assign(Object.create(store) as MemoryHistoryStore, {
+      updateModification: async (...args: Parameters<HistoryStore['updateModification']>) => {
+        if (args[3].shadowThrottling !== undefined && failures < 3) {
+          failures++;
+          throw new Error('ProvisionedThroughputExceededException');
+        }
+        return store.updateModification(...args);
+      },
+    });
+    const run = await scanFlippedHost({ busyHours: 5, hours: 6, history: flaky });
+    const errors = run.reports.flatMap((r) => r.errors);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatchObject({ stage: 'record', volumeId: run.volumeId, message: expect.stringMatching(/^shadow throttling not recorded/) });
+    const tally = run.rescue.shadowThrottling;
+    const whole = await onePass(run.fleet, run.volumeId, run.rescue, tally?.throughEpochSeconds ?? 0);
+    expect(tally?.datapoints).toBe(whole?.datapoints);
+    expect(tally?.throttledSeconds).toBeCloseTo(whole?.throttledSeconds ?? Number.NaN, 6);
+  });
+});
