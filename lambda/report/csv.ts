@@ -5,6 +5,7 @@
  * a `volume` row per volume, a `month` row per calendar month (fleet costs), one `total` row.
  */
 import type { FinanceReport, ReasonCount, VolumeReport } from '../core/report/report';
+import type { PreventedThrottling } from '../core/report/types';
 import { splitByMonth } from '../core/report/calendar';
 import type { VolumeType } from '../core/types';
 import { isoUtc } from './format';
@@ -22,6 +23,8 @@ export const CSV_COLUMNS: readonly string[] = [
   'recommended_monthly_savings_usd', 'recommendations', 'reasons',
   // Added later, at the end so earlier columns keep their place.
   'not_sent', 'volume_deleted', 'external_modifications',
+  // How `prevented_throttling_hours` was obtained: `replay`, `estimate`, `mixed` or `none`, and its two parts.
+  'prevented_basis', 'prevented_replayed_hours', 'prevented_replayed_if_steady_hours', 'prevented_estimated_hours',
 ];
 
 /** Quotes a field when RFC 4180 requires it. */
@@ -48,6 +51,15 @@ function costCells(cost: { actualUSD: number; unaidedUSD: number; allGp3USD: num
   };
 }
 
+function preventedCells(p: PreventedThrottling): Row {
+  return {
+    prevented_basis: p.basis,
+    prevented_replayed_hours: hoursOf(p.replay.seconds),
+    prevented_replayed_if_steady_hours: hoursOf(p.replay.secondsIfSteady),
+    prevented_estimated_hours: hoursOf(p.estimate.seconds),
+  };
+}
+
 function volumeRow(report: FinanceReport, v: VolumeReport): Row {
   const savings = v.recommendations.filter((r) => r.kind !== 'recorded').reduce((s, r) => s + Math.max(0, r.monthlySavingsUSD ?? 0), 0);
   return {
@@ -68,6 +80,7 @@ function volumeRow(report: FinanceReport, v: VolumeReport): Row {
     prevented_throttling_hours: hoursOf(v.preventedThrottling.seconds),
     prevented_episodes: String(v.preventedThrottling.episodes),
     deferred_ios: String(Math.round(v.preventedThrottling.deferredIos)),
+    ...preventedCells(v.preventedThrottling),
     alerts_sent: String(v.alertsSent),
     recommended_monthly_savings_usd: money(savings),
     recommendations: v.recommendations.map((r) => r.summary).join('; '),
@@ -108,6 +121,7 @@ function totalRow(report: FinanceReport): Row {
     prevented_throttling_hours: hoursOf(t.preventedThrottling.seconds),
     prevented_episodes: String(t.preventedThrottling.episodes),
     deferred_ios: String(Math.round(t.preventedThrottling.deferredIos)),
+    ...preventedCells(t.preventedThrottling),
     alerts_sent: String(t.alertsSent),
     recommended_monthly_savings_usd: money(t.recommendedMonthlySavingsUSD),
     reasons: reasonsText(t.reasons),

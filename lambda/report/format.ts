@@ -2,6 +2,7 @@
  * Formatting shared by the report renderings: ISO-8601 UTC instants, hours, and dollars: plain
  * numbers for the CSV (`usd`: spreadsheets read them as numbers), separators for people (`money`).
  */
+import type { PreventedThrottling } from '../core/report/types';
 import type { VolumeType } from '../core/types';
 
 /** Volume types in the order every rendering lists them. */
@@ -51,4 +52,19 @@ export function renderColumns(headers: readonly string[], rows: readonly (readon
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** How the prevented throttling was obtained, for a tile or a column: `replayed`, `estimated`, `replayed + estimated`, or `none`. */
+export function preventedBasis(p: PreventedThrottling): string {
+  return { replay: 'replayed', estimate: 'estimated', mixed: 'replayed + estimated', none: 'none' }[p.basis];
+}
+
+/** One sentence saying which part of the prevented throttling is replayed and which estimated (docs/report.md). */
+export function preventedSentence(p: PreventedThrottling): string {
+  const parts: string[] = [];
+  if (p.replay.episodes > 0 || p.basis === 'none') {
+    parts.push(`${hours(p.replay.seconds)} h replayed from the demand observed while flipped, through each volume's unaided bucket (demand in bursts at the burst ceiling; up to ${hours(p.replay.secondsIfSteady)} h if it was steady within each minute)`);
+  }
+  if (p.estimate.episodes > 0) parts.push(`${hours(p.estimate.seconds)} h estimated for ${p.estimate.episodes} rescue(s) recorded without a replay (from the forecast at the rescue, at most 1 h past each wall)`);
+  return `${parts.join('; ')}.`;
 }

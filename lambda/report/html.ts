@@ -5,7 +5,7 @@
  */
 import type { FinanceReport, VolumeReport } from '../core/report/report';
 import { chartJsUmdSource } from './chartjs-source';
-import { grouped, hours, isoUtc, money, percent, typesUsed } from './format';
+import { grouped, hours, isoUtc, money, percent, preventedBasis, preventedSentence, typesUsed } from './format';
 import { chartHeightPx, reportCharts, TOP_VOLUMES } from './html-charts';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -75,7 +75,7 @@ function kpis(report: FinanceReport): string {
     ['Actual cost', money(t.cost.actualUSD)],
     ['Unaided (original type)', money(t.cost.unaidedUSD)],
     ['gp3 for good', money(t.cost.allGp3USD)],
-    ['Throttling prevented (est.)', `${hours(t.preventedThrottling.seconds)} h`],
+    [t.preventedThrottling.basis === 'none' ? 'Throttling prevented' : `Throttling prevented (${preventedBasis(t.preventedThrottling)})`, `${hours(t.preventedThrottling.seconds)} h`],
     ['Alerts sent', t.alertsSent.toLocaleString('en-US')],
     ['Open savings', `${money(t.recommendedMonthlySavingsUSD)}/month`],
   ];
@@ -160,7 +160,7 @@ export function renderHtmlReport(report: FinanceReport): string {
 <body>
 <h1>ebs-burst-guardian: flips and costs, ${escapeHtml(period)}</h1>
 <p class="note">Generated ${isoUtc(report.generatedAtEpochSeconds)}. Prices: ${escapeHtml(report.priceSource)}; per-second billing, UTC calendar months.
-Throttling prevented is an estimate: from the demand and time-to-empty recorded at each rescue, at most an hour past each forecast wall (docs/report.md).</p>
+Throttling prevented: ${escapeHtml(preventedSentence(report.totals.preventedThrottling))} How: docs/report.md.</p>
 ${headline(report)}
 ${kpis(report)}
 <h2>Charts</h2>

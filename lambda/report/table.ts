@@ -3,7 +3,7 @@
  */
 import type { FinanceReport } from '../core/report/report';
 import type { HistoryLine, VolumeHistory } from '../core/report/history';
-import { grouped as usd, hours, isoUtc, money, percent, renderColumns, typesUsed } from './format';
+import { grouped as usd, hours, isoUtc, money, percent, preventedBasis, preventedSentence, renderColumns, typesUsed } from './format';
 
 /** `saving $12.34`, `cost $5.00` or `no change`. */
 function netSentence(net: number): string {
@@ -21,7 +21,7 @@ export function renderReportTable(report: FinanceReport): string {
     `Net against doing nothing: ${netSentence(t.cost.unaidedUSD - t.cost.actualUSD)} (actual ${money(t.cost.actualUSD)}, unaided ${money(t.cost.unaidedUSD)})`,
     `Cost USD: actual ${usd(t.cost.actualUSD)}, unaided on original type ${usd(t.cost.unaidedUSD)}, gp3 for good ${usd(t.cost.allGp3USD)}` +
       (t.volumesWithoutCost > 0 ? ` (${t.volumesWithoutCost} volume(s) without a known size left out)` : ''),
-    `Throttling prevented (estimate, at most 1 h past each wall): ${t.preventedThrottling.episodes} episode(s), ${hours(t.preventedThrottling.seconds)} h, ${Math.round(t.preventedThrottling.deferredIos)} I/Os deferred`,
+    `Throttling prevented (${preventedBasis(t.preventedThrottling)}): ${t.preventedThrottling.episodes} episode(s), ${hours(t.preventedThrottling.seconds)} h, ${Math.round(t.preventedThrottling.deferredIos)} I/Os deferred: ${preventedSentence(t.preventedThrottling)}`,
     `Open recommendations would save USD ${usd(t.recommendedMonthlySavingsUSD)}/month`,
     '',
     'Per month (USD)',

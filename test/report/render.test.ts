@@ -10,6 +10,7 @@ import { renderHistoryTable, renderReportTable } from '../../lambda/report/table
 import { bundledPrices } from '../../lambda/report/report-query';
 import { BOUNDARY, FLIP_REVERT, handComputedHistory, NOV_1, OCT_1 } from '../fixtures/history/seed';
 import { parseCsv } from './cli-harness';
+import { reportWithTallies, TALLY } from '../core/report/report-fixtures';
 
 const hand = handComputedHistory();
 const october = buildFinanceReport({
@@ -110,6 +111,34 @@ describe('table, JSON and HTML', () => {
     const history = buildVolumeHistory(FLIP_REVERT, hand.events, hand.modifications);
     expect(renderHistoryTable(history)).toMatch(/2026-10-10T12:00:00Z\s+modify:rescue\s+completed\s+gp2 → gp3 \(3000 IOPS, 125 MiB\/s\), 100 GiB\s+forecast: bucket empty within the horizon; balance before 12\.5%/);
     expect(JSON.parse(renderHistoryJson(history))).toMatchObject({ volumeId: FLIP_REVERT, roundTrips: [{ rescueTime: '2026-10-10T12:00:00Z', firstBalanceAfterPercent: 40 }] });
+  });
+});
+
+describe('prevented throttling says how it was obtained', () => {
+  // FLIP_REVERT replayed (1,000 s at the burst ceiling, 5,400 s if steady), BOUNDARY estimated (3,600 s).
+  const mixed = reportWithTallies({ [FLIP_REVERT]: TALLY });
+
+  it('keeps the CSV\'s columns in place and adds the basis and both parts at the end', () => {
+    expect(CSV_COLUMNS.slice(-4)).toEqual(['prevented_basis', 'prevented_replayed_hours', 'prevented_replayed_if_steady_hours', 'prevented_estimated_hours']);
+    expect(CSV_COLUMNS.indexOf('prevented_throttling_hours')).toBe(23);
+    const total = parseCsv(renderReportCsv(mixed)).find((row) => row.scope === 'total');
+    expect(total).toMatchObject({ prevented_throttling_hours: '1.28', prevented_basis: 'mixed', prevented_replayed_hours: '0.28', prevented_replayed_if_steady_hours: '1.50', prevented_estimated_hours: '1.00' });
+  });
+
+  it('labels the HTML tile and the table by basis, and says which hours are replayed and which estimated', () => {
+    const html = renderHtmlReport(mixed);
+    expect(html).toContain('Throttling prevented (replayed + estimated)<b>1.28 h</b>');
+    expect(html).toContain('0.28 h replayed from the demand observed while flipped');
+    expect(html).toContain('up to 1.50 h if it was steady within each minute');
+    expect(html).toContain('1.00 h estimated for 1 rescue(s) recorded without a replay');
+    expect(renderReportTable(mixed)).toContain('Throttling prevented (replayed + estimated): 2 episode(s), 1.28 h, 11340000 I/Os deferred');
+    expect(renderHtmlReport(reportWithTallies({ [FLIP_REVERT]: TALLY }, OCT_1, NOV_1))).toContain('Throttling prevented (replayed)<b>0.28 h</b>');
+  });
+
+  it('gives both parts in JSON', () => {
+    expect(JSON.parse(renderReportJson(mixed)).totals.preventedThrottling).toMatchObject({
+      basis: 'mixed', seconds: 4_600, replay: { seconds: 1_000, secondsIfSteady: 5_400 }, estimate: { seconds: 3_600 },
+    });
   });
 });
 
