@@ -62,15 +62,28 @@ export function tallyShadowThrottling(input: ShadowThrottlingInput): ShadowThrot
   return tally;
 }
 
+/** How often a tally is written while it only grows (shadow-tally.ts sets them). */
+export interface ShadowWriteCadence {
+  /** A tally that counts more throttling is written once the stored one is this old (seconds of data). */
+  readonly throttlingEverySeconds: number;
+  /** A tally whose bucket only refilled or drained is written once the stored one is this old. */
+  readonly bucketEverySeconds: number;
+}
+
 /**
- * True when `next` must be written: it is the first tally, or it changed anything but its position.
- * A tally that only moved on (same credits, nothing throttled) is skipped, saving a write per flipped
- * volume per scan while it idles: replaying those datapoints again from the stored tally gives the
- * same result, and they change nothing once they leave the metrics window.
+ * True when `next` is worth a write: it is the first tally, or it changed and the stored one is old
+ * enough for that kind of change (`cadence`), or `final` (the flip ends now: write whatever changed).
+ * Otherwise the stored tally stands: replaying the same datapoints from it next scan gives the same
+ * result, provided they are still in the scan's metrics window (so both intervals must stay well
+ * inside it).
  */
-export function shadowThrottlingChanged(previous: ShadowThrottling | undefined, next: ShadowThrottling): boolean {
+export function shadowThrottlingWorthWriting(previous: ShadowThrottling | undefined, next: ShadowThrottling, cadence: ShadowWriteCadence, final = false): boolean {
   if (previous === undefined) return true;
-  return next.throttledSeconds !== previous.throttledSeconds || next.deferredUnits !== previous.deferredUnits || Math.abs(next.credits - previous.credits) > 1e-6;
+  const throttled = next.throttledSeconds !== previous.throttledSeconds || next.deferredUnits !== previous.deferredUnits;
+  const bucket = Math.abs(next.credits - previous.credits) > 1e-6;
+  if (final) return throttled || bucket;
+  const age = next.throughEpochSeconds - previous.throughEpochSeconds;
+  return (throttled && age >= cadence.throttlingEverySeconds) || (bucket && age >= cadence.bucketEverySeconds);
 }
 
 /**

@@ -111,7 +111,6 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
   const metrics = await readChunkMetrics({ deps, policy, now, records: view.records, errors, cadence, mustRead }, listed);
   const readable = listed.filter((v) => !metrics.resting.has(v.volumeId));
   await recordRoundTrips(deps, readable, view.records, metrics.series, errors);
-  await recordShadowThrottling(deps, readable, view.records, metrics.series, now, errors);
   let awsModifications = new Map<string, VolumeModification>();
   // Every listed volume, read or not: someone else's modification of any of them enters the ledger.
   try {
@@ -130,6 +129,9 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
   const rescuing = readable.filter((_, i) => decisions[i]?.kind === 'rescue');
   const instanceBalances = rescuing.length === 0 ? new Map() : await readInstanceBalances(deps, rescuing, now, errors);
   if (instanceBalances.size > 0) decisions = decideEach({ ...input, instanceBalances });
+  // Before acting: a volume about to be reverted gets its last tally written (shadow-tally.ts).
+  const reverting = new Set(readable.filter((_, i) => decisions[i]?.kind === 'revert').map((v) => v.volumeId));
+  await recordShadowThrottling(deps, readable, ledger, metrics.series, { now, reverting }, errors);
   const quiet: VolumeHandling[] = [];
   for (const [i, decision] of decisions.entries()) {
     const volume = readable[i];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { burstShapedThrottledSeconds, shadowThrottlingChanged, tallyShadowThrottling, type ShadowThrottlingInput } from '../../../lambda/core/decision/shadow-throttling';
+import { burstShapedThrottledSeconds, shadowThrottlingWorthWriting, tallyShadowThrottling, type ShadowThrottlingInput } from '../../../lambda/core/decision/shadow-throttling';
 import type { MetricPoint, VolumeMetricSeries } from '../../../lambda/core/types';
 import { NOW } from '../../fixtures/policies/decide-fixtures';
 
@@ -91,14 +91,21 @@ describe('tallyShadowThrottling', () => {
   });
 });
 
-describe('shadowThrottlingChanged', () => {
-  const base = { throughEpochSeconds: FLIP, credits: 5_400_000, throttledSeconds: 10, deferredUnits: 100, datapoints: 3 };
+describe('shadowThrottlingWorthWriting', () => {
+  const base = { throughEpochSeconds: FLIP, credits: 5_000_000, throttledSeconds: 10, deferredUnits: 100, datapoints: 3 };
+  const cadence = { throttlingEverySeconds: 1_800, bucketEverySeconds: 6 * 3_600 };
+  const throttling = (minutes: number) => ({ ...base, throughEpochSeconds: FLIP + minutes * 60, credits: 0, throttledSeconds: 10 + 60 * minutes, deferredUnits: 100 + 54_000 * minutes });
+  const refilling = (hours: number) => ({ ...base, throughEpochSeconds: FLIP + hours * 3_600, credits: 5_000_000 + hours * 1_000 });
   it.each([
-    ['the first tally', undefined, base, true],
-    ['a tally that only moved on (bucket full, nothing throttled)', base, { ...base, throughEpochSeconds: FLIP + 600, datapoints: 13 }, false],
-    ['credits that changed', base, { ...base, throughEpochSeconds: FLIP + 60, credits: 5_399_000 }, true],
-    ['more throttling', base, { ...base, throughEpochSeconds: FLIP + 60, throttledSeconds: 20, deferredUnits: 200 }, true],
-  ] as const)('%s → %s', (_what, previous, next, expected) => {
-    expect(shadowThrottlingChanged(previous, next)).toBe(expected);
+    ['the first tally', undefined, base, false, true],
+    ['more throttling over 25 min (replayed from the stored tally next scan)', base, throttling(25), false, false],
+    ['more throttling over 30 min', base, throttling(30), false, true],
+    ['a bucket refilling for 5 h', base, refilling(5), false, false],
+    ['a bucket refilling for 6 h', base, refilling(6), false, true],
+    ['a full bucket that only moved on for a day', { ...base, credits: 5_400_000 }, { ...base, credits: 5_400_000, throughEpochSeconds: FLIP + 86_400 }, false, false],
+    ['more throttling over 5 min on a volume about to be reverted', base, throttling(5), true, true],
+    ['nothing new on a volume about to be reverted', base, { ...base, throughEpochSeconds: FLIP + 300 }, true, false],
+  ] as const)('%s → %s', (_what, previous, next, final, expected) => {
+    expect(shadowThrottlingWorthWriting(previous, next, cadence, final)).toBe(expected);
   });
 });
