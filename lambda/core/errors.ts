@@ -51,6 +51,9 @@ export class InvalidModificationError extends GuardianError {}
 /** The volume does not exist (`InvalidVolume.NotFound`): deleted, or never in this account and region. */
 export class VolumeNotFoundError extends GuardianError {}
 
+/** The DB instance does not exist (`DBInstanceNotFound`): deleted, or never in this account and region; handled like a deleted volume. */
+export class DbInstanceNotFoundError extends VolumeNotFoundError {}
+
 /** DescribeVolumesModifications with `VolumeIds` named a volume never modified (`InvalidVolumeModification.NotFound`). */
 export class ModificationNotFoundError extends GuardianError {}
 

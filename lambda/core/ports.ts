@@ -159,6 +159,15 @@ export interface GuardianNotification {
   readonly route?: NotificationRoute;
   /** Calibrated chance (0–1) that the drain empties the bucket: the share of such forecasts that came true. */
   readonly pageConfidence?: number;
+  /** Set when the notification is about an RDS DB instance (`volumeId` is then `rds:<identifier>`, `sizeGiB` its allocated storage). */
+  readonly rds?: RdsNotificationSubject;
+}
+
+/** The DB instance an RDS notification is about. */
+export interface RdsNotificationSubject {
+  readonly identifier: string;
+  readonly engine: string;
+  readonly arn?: string;
 }
 
 /** A volume configuration as an alert names it. */
@@ -259,6 +268,8 @@ export interface ModificationRecord {
    * recorded before, or while no complete datapoint since the flip was seen.
    */
   readonly shadowThrottling?: ShadowThrottling;
+  /** Set when the record is about an RDS DB instance, not a volume (`volumeId` is then `rds:<identifier>`). */
+  readonly resource?: RdsResourceRef;
 }
 
 /**
@@ -278,6 +289,13 @@ export interface ShadowThrottling {
   readonly deferredUnits: number;
   /** Datapoints counted. */
   readonly datapoints: number;
+}
+
+/** The RDS DB instance a record or event is about (issue 15 part 2). */
+export interface RdsResourceRef {
+  readonly kind: 'rds';
+  readonly identifier: string;
+  readonly engine?: string;
 }
 
 /** Kinds of events in the history. */
@@ -305,6 +323,8 @@ export interface HistoryEvent {
   /** Account and region of the volume (stamped by `withOrigin`; absent on events written before). */
   readonly accountId?: string;
   readonly region?: string;
+  /** Set when the event is about an RDS DB instance (`volumeId` is then `rds:<identifier>`). */
+  readonly resource?: RdsResourceRef;
 }
 
 /** An AWS account as people name it: the 12-digit id and, when known, a name (`prod-payments`). */

@@ -42,7 +42,7 @@ function latestValue(points: readonly MetricPoint[] | undefined): MetricPoint | 
 }
 
 /** The first rescue trigger of the policy that fires for this volume, if any. */
-export function rescueTrigger(ctx: VolumeContext): RescueTrigger | undefined {
+export function rescueTrigger(ctx: Pick<VolumeContext, 'policy' | 'forecast' | 'override' | 'metrics' | 'now'>): RescueTrigger | undefined {
   const trigger = ctx.policy.rescue.trigger;
   const f = ctx.forecast;
   if (ctx.override?.rescueImmediately === true) return { reason: `override ${ctx.override.name}: rescue at once`, urgencySeconds: 0 };
@@ -75,7 +75,7 @@ export type AlertLevel =
   | { readonly kind: 'ok'; readonly reason: string };
 
 /** What the forecast means for alerting under the policy: a page is critical, an early warning a warning. */
-export function alertLevel(ctx: VolumeContext, forecast: Forecast): AlertLevel {
+export function alertLevel(ctx: Pick<VolumeContext, 'policy'>, forecast: Forecast): AlertLevel {
   const verdict = alertTier(forecast, tierRuleOf(ctx.policy));
   if (verdict.tier !== undefined) return { kind: 'alert', severity: verdict.tier === 'page' ? 'critical' : 'warning', tier: verdict.tier, reason: verdict.reason };
   switch (forecast.kind) {

@@ -8,6 +8,7 @@ import type { GuardianNotification } from '../ports';
 import { clockUtc, isoUtc } from '../iso-time';
 import { describeConfiguration } from './state';
 import { dashboardUrl, historyCommand, manualRescueCommand, pauseSteps, progressCommand, regionOf, volumeConsoleUrl } from './next-steps';
+import { rdsNextSteps } from './rds-next-steps';
 
 /** SNS: the whole message must be at most 256 KB (262,144 bytes). */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -130,8 +131,8 @@ function volumeLine(n: GuardianNotification): string {
 export function formatFacts(n: GuardianNotification): string[] {
   const account = accountLabel(n);
   const region = regionOf(n);
-  const lines = [`Volume: ${volumeLine(n)}`];
-  const where = [n.instanceId === undefined ? 'not attached' : `instance ${n.instanceId}`, account === undefined ? undefined : `account ${account}`, region === undefined ? undefined : `region ${region}`];
+  const lines = [n.rds === undefined ? `Volume: ${volumeLine(n)}` : `DB instance: ${n.rds.identifier} (${n.rds.engine}), ${n.volumeType} storage, ${n.sizeGiB.toLocaleString('en-US')} GiB`];
+  const where = [n.rds !== undefined ? undefined : n.instanceId === undefined ? 'not attached' : `instance ${n.instanceId}`, account === undefined ? undefined : `account ${account}`, region === undefined ? undefined : `region ${region}`];
   lines.push(`Where: ${where.filter((x) => x !== undefined).join(', ')}`);
   if (n.balancePercent !== undefined) lines.push(`Burst balance: ${n.balancePercent.toFixed(1)}%${n.demandPerSecond === undefined ? '' : ` at ${Math.round(n.demandPerSecond).toLocaleString('en-US')} ${n.volumeType === 'st1' || n.volumeType === 'sc1' ? 'MiB/s' : 'IOPS'} of demand`}`);
   if (n.secondsToEmpty !== undefined) {
@@ -151,6 +152,7 @@ export function formatFacts(n: GuardianNotification): string[] {
 
 /** What a person can do, as labelled commands and links (text body, Chatbot next steps). */
 export function formatNextSteps(n: GuardianNotification): { readonly label: string; readonly command?: string; readonly url?: string }[] {
+  if (n.rds !== undefined) return rdsNextSteps(n, n.rds);
   const steps: { label: string; command?: string; url?: string }[] = [];
   const manual = manualRescueCommand(n);
   if (manual !== undefined && n.manualTarget !== undefined) steps.push({ label: `Rescue it by hand now (to ${describeConfiguration(n.manualTarget)})`, command: manual });

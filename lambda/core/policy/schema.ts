@@ -8,6 +8,7 @@ import { TARGET_LIMITS } from './target-limits';
 import { scheduleProblem } from '../scan/schedule';
 import { parseCron } from './cron';
 import { scheduleConflicts } from '../decision/schedule-fit';
+import { RdsPolicySchema } from './rds-schema';
 
 /** `auto` = sized from observed demand with headroom; a number = exactly this much. */
 const autoOr = (number: z.ZodNumber) => z.union([z.literal('auto'), number]);
@@ -218,6 +219,7 @@ export const PolicySchema = z.strictObject({
   overrides: z.array(overrideSchema).default([]),
   budgets: budgetsSchema.prefault({}),
   schedules: z.array(scheduleSchema).default([]).describe('planned critical windows: flip before, revert after, within the ledger'),
+  rds: RdsPolicySchema.prefault({}).describe('RDS DB instances on gp2 storage: alerts, and an opt-in rescue to gp3 (off by default)'),
 }).superRefine(checkSchedulesFitLedger);
 
 /** A validated policy with every default applied. */

@@ -13,6 +13,7 @@
 import { HistoryConflictError } from '../errors';
 import type { ModificationPatch, ModificationRecord } from '../ports';
 import { isModificationOf, REACHED_AWS } from './modification-match';
+import { isRdsResourceKey } from '../rds-ports';
 import { isoUtc } from '../iso-time';
 import { mapWithConcurrency, messageOf } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -32,7 +33,8 @@ const LEDGER_CONCURRENCY = 8;
 export async function reconcileOpenModifications(deps: ScanDeps, now: number, errors: ScanError[]): Promise<number> {
   let open: ModificationRecord[];
   try {
-    open = (await deps.history.listOpenModifications()).filter((r) => !r.dryRun);
+    // RDS DB instances' records are reconciled by the RDS pass from DescribeDBInstances (rds-reconcile.ts).
+    open = (await deps.history.listOpenModifications()).filter((r) => !r.dryRun && !isRdsResourceKey(r.volumeId));
   } catch (error) {
     errors.push({ stage: 'reconcile', message: messageOf(error) });
     return 0;

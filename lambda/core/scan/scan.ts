@@ -16,6 +16,7 @@ import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types'
 import { messageOf } from './support';
 import { isBurstableType, type Forecast, type VolumeDescription } from '../types';
 import { withOriginDeps } from './origin';
+import { withRdsPass } from './rds-pass';
 
 export type { ScanDeps, ScanReport, VolumeScanResult, ScanError } from './types';
 
@@ -28,15 +29,19 @@ export async function runScan(input: ScanDeps, nowEpochSeconds: number): Promise
   const errors: ScanError[] = [];
   const reconciled = await reconcileOpenModifications(deps, nowEpochSeconds, errors);
 
-  let volumes: VolumeDescription[];
+  let volumes: VolumeDescription[] | undefined;
   try {
     volumes = await listManagedVolumes(deps, policy);
   } catch (error) {
     errors.push({ stage: 'inventory', message: messageOf(error) });
-    return scanReport({ runId: deps.runId, now: nowEpochSeconds, dryRun, results: [], errors, metricsRequested: 0, reconciled, volumesDeferred: 0 });
   }
-  // Chunks with bounded memory, the read plan, a time guard and a resume cursor (fleet-loop.ts).
-  return walkFleet({ deps, policy, region, now: nowEpochSeconds, volumes, errors, reconciled, handle: (h) => handleVolume(deps, policy, region, nowEpochSeconds, h, errors) });
+  const report =
+    volumes === undefined
+      ? scanReport({ runId: deps.runId, now: nowEpochSeconds, dryRun, results: [], errors, metricsRequested: 0, reconciled, volumesDeferred: 0 })
+      : // Chunks with bounded memory, the read plan, a time guard and a resume cursor (fleet-loop.ts).
+        await walkFleet({ deps, policy, region, now: nowEpochSeconds, volumes, errors, reconciled, handle: (h) => handleVolume(deps, policy, region, nowEpochSeconds, h, errors) });
+  // RDS DB instances on gp2 (policy `rds`, issue 15 part 2): their own pass, after the volumes'.
+  return withRdsPass(deps, policy, region, nowEpochSeconds, report);
 }
 
 /** Lists the burstable volumes the policy selects, plus the rescue-target types (flipped volumes are gp3/io1/io2 now). */

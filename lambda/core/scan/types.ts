@@ -8,6 +8,7 @@ import type { Policy } from '../policy/schema';
 import type { BurstMetricsReader, GuardianNotification, InstanceEbsBalanceReader, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
 import type { Forecast, VolumeDescription } from '../types';
 import type { ScanOrigin } from './origin';
+import type { RdsScanPorts, RdsScanReport } from './rds-scan';
 
 /** What one scan talks to, each a port (STYLE.md §1). */
 export interface ScanDeps {
@@ -38,6 +39,8 @@ export interface ScanDeps {
   readonly remainingTimeMs?: () => number;
   /** Volumes per chunk (metrics → decide → notify → release). @default CHUNK_VOLUMES (2,000) */
   readonly chunkVolumes?: number;
+  /** RDS DB instances on gp2 (policy `rds`): DescribeDBInstances, AWS/RDS metrics, ModifyDBInstance; absent = never listed. */
+  readonly rds?: RdsScanPorts;
   /** Structured log sink (Powertools Logger in the Lambda, nothing in the simulator). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -76,6 +79,8 @@ export interface ScanReport {
   readonly volumesDeferred?: number;
   /** Quiet volumes (full and flat at their last read) not due this scan under the adaptive cadence. */
   readonly volumesResting?: number;
+  /** The RDS pass (present when the scan has RDS ports and the policy enables `rds`); its numbers are in `counts` too. */
+  readonly rds?: RdsScanReport;
   readonly counts: {
     readonly alerts: number;
     readonly rescues: number;

@@ -1,0 +1,30 @@
+/**
+ * The hook of the RDS pass into a scan (issue 15 part 2): runs it when the scan has RDS ports and
+ * the policy enables `rds`, and folds its results into the scan report (its errors with the
+ * volumes', its alerts and rescues into the counts). Never throws.
+ */
+import type { Policy } from '../policy/schema';
+import { runRdsScan } from './rds-scan';
+import type { ScanDeps, ScanError, ScanReport } from './types';
+
+/** The report with the RDS pass's results, or unchanged when RDS is not watched. */
+export async function withRdsPass(deps: ScanDeps, policy: Policy, region: string | undefined, now: number, report: ScanReport): Promise<ScanReport> {
+  if (deps.rds === undefined || !policy.rds.enabled) return report;
+  const errors: ScanError[] = [];
+  const rds = await runRdsScan(deps, deps.rds, policy, region, now, errors);
+  const count = (kind: string) => rds.results.filter((r) => r.decision.kind === kind).length;
+  return {
+    ...report,
+    rds,
+    errors: [...report.errors, ...errors],
+    metricsRequested: report.metricsRequested + rds.metricsRequested,
+    counts: {
+      alerts: report.counts.alerts + count('alert'),
+      rescues: report.counts.rescues + count('rescue'),
+      reverts: report.counts.reverts,
+      blocked: report.counts.blocked + count('blocked'),
+      notifications: report.counts.notifications + rds.results.filter((r) => r.notification !== undefined).length,
+      errors: report.counts.errors + errors.length,
+    },
+  };
+}
