@@ -9,6 +9,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { PricingClient } from '@aws-sdk/client-pricing';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
@@ -20,6 +21,9 @@ import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
 import { SnsNotifier } from '../aws/sns-notifier';
+import { CloudWatchRdsMetricsReader } from '../aws/cloudwatch-rds-metrics-reader';
+import { RdsInstanceInventory } from '../aws/rds-instance-inventory';
+import { RdsStorageModifier } from '../aws/rds-storage-modifier';
 import { PriceListPriceReader, type PriceBookSource } from '../aws/pricing-price-list-reader';
 import { routingNotifier } from '../core/notification/route';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
@@ -44,6 +48,8 @@ export interface GuardianClients {
   readonly dynamo: DynamoDBDocumentClient;
   /** Price List Query API client (pinned to us-east-1, one of its endpoints); absent = bundled prices. */
   readonly pricing?: PricingClient;
+  /** RDS client for the policy's `rds` section (DescribeDBInstances, ModifyDBInstance); absent = no RDS pass. */
+  readonly rds?: RDSClient;
 }
 
 /** The handlers' environment, as `lib/burst-guardian.ts` sets it. */
@@ -132,11 +138,13 @@ export function createGuardianClients(config: { readonly region?: string; readon
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } }),
     // The Price List Query API answers only from its own endpoints (us-east-1, ap-south-1), whatever Region is scanned.
     pricing: new PricingClient({ ...base, region: 'us-east-1' }),
+    // No network until the first call, and the RDS pass runs only when the policy enables `rds`.
+    rds: new RDSClient(base),
   };
 }
 
 /** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
-export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs'>;
+export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs' | 'rds'>;
 
 /** Builds the adapters over the clients (their retries are the clients'); pages and notices go to their own topics. */
 export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'noticeTopicArn' | 'dashboardName'>): AwsPorts {
@@ -155,6 +163,9 @@ export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvir
     modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
     notifier: routingNotifier({ page: pages, notice: notices }),
     history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),
+    ...(clients.rds === undefined
+      ? {}
+      : { rds: { inventory: new RdsInstanceInventory({ client: clients.rds }), metrics: new CloudWatchRdsMetricsReader({ client: clients.cloudwatch }), modifier: new RdsStorageModifier({ client: clients.rds }) } }),
   };
 }
 
