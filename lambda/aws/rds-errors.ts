@@ -22,7 +22,7 @@ import { THROTTLING_CODES } from './throttle-retry';
  * (USER_PIOPS.ModifyingExisting.ScalingUp.html: "six (6) hours or until storage optimization has completed").
  */
 const STORAGE_OPTIMIZING = /storage change is being optimized|storage[- ]optimization/i;
-const SIX_HOURS = /6 hours|six \(?6?\)? ?hours/i;
+const SIX_HOURS = /6 hours|six \(?6?\)? ?hours|24-hour/i;
 
 /** Maps an RDS exception to its domain error, or returns it unchanged. */
 export function mapRdsError(error: unknown, operation: string): unknown {

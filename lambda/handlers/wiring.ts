@@ -275,7 +275,8 @@ export function createWiredScan(options: HandlerOptions = {}): {
       nowEpochSeconds(),
     );
     const durationMs = nowMs() - startedMs;
-    const inventoryFailed = report.errors.some((e) => e.stage === 'inventory' && e.volumeId === undefined);
+    // The volumes' inventory: an RDS listing that fails is an error of the RDS pass, not a blind scan.
+    const inventoryFailed = report.errors.some((e) => e.stage === 'inventory' && e.volumeId === undefined && e.resource === undefined);
     const tallies = observer.tallies();
     const watch = assessScanWatch(tallies);
     const notificationsPublished = tallies.notifications.attempted - tallies.notifications.failed;

@@ -7,7 +7,7 @@
  * query from a per-volume drain profile, SNS Publish recorded. Faults are queued per operation;
  * "humans" modify volumes straight through the fake (`modifyAsHuman`), and volumes can be deleted.
  */
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult, type MetricStat } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeVolumesCommand,
   DescribeVolumesModificationsCommand,
@@ -98,6 +98,8 @@ export class FakeAws {
    * instances publish nothing, as sizes that do not burst.
    */
   readonly instanceEbsBalance = new Map<string, { ioPercent: number; bytePercent: number }>();
+  /** Answers for other namespaces (`FakeRds.metricValue`): a value `minutesAgo` before now, or undefined. */
+  readonly metricSources: ((stat: MetricStat, minutesAgo: number) => number | undefined)[] = [];
 
   constructor(volumes: readonly FakeVolume[], private readonly nowEpochSeconds: () => number = () => NOW_EPOCH_SECONDS) {
     for (const v of volumes) this.volumes.set(v.volumeId, { ...v });
@@ -310,6 +312,16 @@ export class FakeAws {
       if (volume !== undefined && stat?.Metric?.Namespace === 'AWS/EBS') {
         for (let t = startSeconds; t + period <= endSeconds; t += period) {
           const value = metricValue(volume, stat.Metric.MetricName ?? '', (this.nowEpochSeconds() - t) / 60);
+          if (value === undefined) continue;
+          timestamps.push(new Date(t * 1000));
+          values.push(value);
+        }
+      }
+      // Other services' namespaces (AWS/RDS from FakeRds), when no volume or instance answered.
+      for (const source of this.metricSources) {
+        if (timestamps.length > 0 || stat === undefined) break;
+        for (let t = startSeconds; t + period <= endSeconds; t += period) {
+          const value = source(stat, (this.nowEpochSeconds() - t) / 60);
           if (value === undefined) continue;
           timestamps.push(new Date(t * 1000));
           values.push(value);

@@ -16,7 +16,7 @@ export async function withRdsPass(deps: ScanDeps, policy: Policy, region: string
   return {
     ...report,
     rds,
-    errors: [...report.errors, ...errors],
+    errors: [...report.errors, ...errors.map((e) => ({ ...e, resource: 'rds' as const }))],
     metricsRequested: report.metricsRequested + rds.metricsRequested,
     counts: {
       alerts: report.counts.alerts + count('alert'),

@@ -62,6 +62,8 @@ export interface ScanError {
   readonly stage: 'reconcile' | 'inventory' | 'metrics' | 'decide' | 'act' | 'notify' | 'record';
   readonly volumeId?: string;
   readonly message: string;
+  /** `rds` for the RDS pass's errors (volumeId is then `rds:<identifier>` when one instance failed). */
+  readonly resource?: 'rds';
 }
 
 /** The result of one scan. */
