@@ -3,6 +3,8 @@
  * for the few wildcards AWS leaves no way around, each on the policy that holds the statement.
  * Actions, resources and condition keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
  * and https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+ * (RDS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html, the `db`
+ * resource type takes `aws:ResourceTag/${TagKey}`).
  */
 import { Aws, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -38,6 +40,9 @@ const READ_ONLY_ACTIONS = ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModificati
 /** Every EBS volume of this account and region (narrowed by the tag condition when there is one). */
 const VOLUME_ARN = `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:volume/*`;
 
+/** Every RDS DB instance of this account and region (narrowed by the tag condition when there is one). */
+const DB_INSTANCE_ARN = `arn:${Aws.PARTITION}:rds:${Aws.REGION}:${Aws.ACCOUNT_ID}:db:*`;
+
 /** The `aws:ResourceTag` condition that limits ModifyVolume to opted-in volumes, if the policy has an opt-in tag. */
 export function modifyVolumeCondition(policy: Policy): Record<string, Record<string, string>> | undefined {
   const tag = policy.selection.optInTag;
@@ -68,10 +73,32 @@ export function grantScanPermissions(target: GuardianFunction, scope: GuardianPe
       ...(condition === undefined ? {} : { conditions: condition }),
     }),
   );
+  grantRds(target, scope.policy, condition);
   grantHistory(target, scope.table);
   scope.topic.grantPublish(target.role);
   scope.noticeTopic?.grantPublish(target.role);
   acknowledgeWildcards(target, 'scan', condition !== undefined);
+}
+
+/**
+ * The policy's `rds` section (issue 15 part 2): DescribeDBInstances when RDS is watched, and
+ * ModifyDBInstance only when `rds.rescue` is true, only on DB instances carrying the opt-in tag
+ * (the same `aws:ResourceTag` condition as ModifyVolume). Nothing at all when `rds.enabled` is false.
+ */
+function grantRds(target: GuardianFunction, policy: Policy, condition: Record<string, Record<string, string>> | undefined): void {
+  if (!policy.rds.enabled) return;
+  target.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeDbInstances', actions: ['rds:DescribeDBInstances'], resources: ['*'] }));
+  if (!policy.rds.rescue) return;
+  target.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid: 'ModifyManagedDbInstances', actions: ['rds:ModifyDBInstance'], resources: [DB_INSTANCE_ARN], ...(condition === undefined ? {} : { conditions: condition }) }),
+  );
+  Validations.of(target.role.node.findChild('DefaultPolicy')).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]',
+    reason:
+      condition === undefined
+        ? 'The policy has no opt-in tag (selection.optInTag: null), so rds:ModifyDBInstance covers every DB instance of this account and region the rds section selects; identifiers are not known at deploy time.'
+        : "rds:ModifyDBInstance is limited to DB instances carrying the policy's opt-in tag by an aws:ResourceTag condition (supported on the db resource type); identifiers are not known at deploy time.",
+  });
 }
 
 /**
@@ -99,7 +126,7 @@ function acknowledgeWildcards(target: GuardianFunction, kind: 'scan' | 'event', 
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       kind === 'scan'
-        ? 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications, cloudwatch:GetMetricData, pricing:GetProducts and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS allows nothing narrower than *).'
+        ? 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications, cloudwatch:GetMetricData, pricing:GetProducts, X-Ray PutTraceSegments/PutTelemetryRecords and (when the policy watches RDS) rds:DescribeDBInstances, which lists every DB instance and filters by tag in the guardian, take * (AWS allows nothing narrower for the first five).'
         : 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS allows nothing narrower than *).',
   });
   if (kind === 'scan') {
