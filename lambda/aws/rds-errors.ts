@@ -18,8 +18,10 @@ import { THROTTLING_CODES } from './throttle-retry';
 /**
  * The storage refusals RDS answers with `InvalidParameterCombination`: "You can't currently modify
  * the storage of this DB instance because the previous storage change is being optimized."
- * (hashicorp/terraform-provider-aws#12493), and the six-hour rule's wording
- * (USER_PIOPS.ModifyingExisting.ScalingUp.html: "six (6) hours or until storage optimization has completed").
+ * (hashicorp/terraform-provider-aws#12493), and refusals under the six-hour rule and the four-per-24-hours
+ * allowance (USER_PIOPS.ModifyingExisting.ScalingUp.html, USER_PIOPS.gp3.html), whose exact message
+ * text AWS does not document: matched on "6 hours" / "24-hour"; any other InvalidParameterCombination is
+ * a refusal that needs a person (InvalidModificationError), never retried sooner.
  */
 const STORAGE_OPTIMIZING = /storage change is being optimized|storage[- ]optimization/i;
 const SIX_HOURS = /6 hours|six \(?6?\)? ?hours|24-hour/i;
