@@ -49,7 +49,20 @@ export function renderReportTable(report: FinanceReport): string {
   }
   const recs = report.volumes.flatMap((v) => v.recommendations.map((r) => [v.volumeId, r.summary]));
   if (recs.length > 0) out.push('Open recommendations', renderColumns(['volume', 'recommendation'], recs));
+  if (report.rds !== undefined) out.push(...renderRds(report.rds));
   return out.join('\n');
+}
+
+/** The RDS section: storage changes the guardian asked for (never reverted) and alerts sent. */
+function renderRds(rds: NonNullable<FinanceReport['rds']>): string[] {
+  const rows = rds.changes.map((c) => [
+    c.identifier, c.engine ?? '-', c.accountId ?? '-', c.region ?? '-', isoUtc(c.requestedEpochSeconds), `${c.fromStorageType}→${c.toStorageType}`, String(c.sizeGiB),
+    c.dryRun ? `${c.status} (dry-run)` : c.status, usd(c.monthlyCostDeltaUSD),
+  ]);
+  return [
+    `RDS DB instances: ${rds.changes.length} storage change(s) asked for, ${rds.alertsSent} alert(s) sent (RDS storage prices; the guardian never moves a DB instance back to gp2)`,
+    ...(rows.length === 0 ? [] : [renderColumns(['DB instance', 'engine', 'account', 'region', 'requested', 'storage', 'GiB', 'status', 'USD/month'], rows, new Set([6, 8]))]),
+  ];
 }
 
 function renderVolumes(report: FinanceReport): string {

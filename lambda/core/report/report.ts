@@ -11,6 +11,8 @@ import { recommend } from './recommendations';
 import { buildConfigTimeline, gp3ForGoodConfig, isApplied, monthCosts, secondsByType } from './timeline';
 import type { FinanceReport, ModificationBucket, MonthCost, MonthlyPriceFn, ReportPeriod, ReportTotals, VolumeConfig, VolumeReport } from './types';
 import type { VolumeType } from '../types';
+import { isRdsResourceKey } from '../rds-ports';
+import { buildRdsReport } from './rds';
 
 /** The report's value types, re-exported so callers import one module. */
 export type * from './types';
@@ -34,11 +36,14 @@ export interface FinanceReportInput {
 const MAX_DAILY_BUCKET_SECONDS = 62 * SECONDS_PER_DAY;
 
 /** Builds the report. Volumes appear when they have an event or record in the period, or sit off their original type in it. */
-export function buildFinanceReport(input: FinanceReportInput): FinanceReport {
+export function buildFinanceReport(all: FinanceReportInput): FinanceReport {
+  // RDS DB instances have their own section (rds.ts): RDS storage prices, no reverts.
+  const input = { ...all, events: all.events.filter((e) => !isRdsResourceKey(e.volumeId)), modifications: all.modifications.filter((r) => !isRdsResourceKey(r.volumeId)) };
   const { period } = input;
   const events = input.events.filter((e) => e.tEpochSeconds >= period.sinceEpochSeconds && e.tEpochSeconds < period.untilEpochSeconds);
   const eventsByVolume = groupBy(events, (e) => e.volumeId);
   const recordsByVolume = groupBy(input.modifications, (r) => r.volumeId);
+  const rds = buildRdsReport(period, all.events, all.modifications);
   const ids = new Set([...eventsByVolume.keys(), ...recordsByVolume.keys()]);
   const volumes = [...ids]
     .map((id) => buildVolumeReport(input, id, eventsByVolume.get(id) ?? [], recordsByVolume.get(id) ?? []))
@@ -57,6 +62,7 @@ export function buildFinanceReport(input: FinanceReportInput): FinanceReport {
     months: sumMonths(period, volumes),
     timeline: buildTimeline(period, input.modifications),
     totals: sumTotals(volumes),
+    ...(rds.changes.length === 0 && rds.alertsSent === 0 ? {} : { rds }),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ModificationKind, ModificationRecordStatus } from '../ports';
 import type { VolumeType } from '../types';
+import type { RdsReport } from './rds';
 
 /** A volume's billable configuration (what EBS charges for). */
 export interface VolumeConfig {
@@ -178,6 +179,8 @@ export interface FinanceReport {
   readonly months: readonly MonthCost[];
   readonly timeline: { readonly bucket: 'day' | 'month'; readonly buckets: readonly ModificationBucket[] };
   readonly totals: ReportTotals;
+  /** RDS DB instances' storage changes and alerts (issue 15 part 2), when there were any. */
+  readonly rds?: RdsReport;
 }
 
 /** Statuses meaning ModifyVolume was accepted: EBS bills the new configuration from the start. */
