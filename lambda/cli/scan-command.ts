@@ -19,6 +19,8 @@ import type { HistoryStore, NotificationDeployment, Notifier } from '../core/por
 import { runScan } from '../core/scan/scan';
 import { assessScanWatch } from '../core/scan/watch';
 import type { ScanReport, VolumeScanResult } from '../core/scan/types';
+import type { RdsScanResult } from '../core/scan/rds-scan';
+import { rdsResourceKey } from '../core/rds-ports';
 import type { Forecast } from '../core/types';
 import { PortObserver } from '../handlers/port-observer';
 import { createAwsPorts, createGuardianClients, type GuardianClients } from '../handlers/wiring';
@@ -111,7 +113,7 @@ const SCAN_COLUMNS = ['volume', 'name', 'size', 'type', 'balance', 'forecast', '
 /** The report in the chosen format. */
 function renderScan(report: ScanReport, output: OutputFormat): string {
   if (output === 'json') return `${JSON.stringify(toJson(report), null, 2)}\n`;
-  if (output === 'text') return renderTextRows(report.results.map(rowOf).map((row) => SCAN_COLUMNS.map((c) => row[c] ?? '')));
+  if (output === 'text') return renderTextRows([...report.results.map(rowOf), ...(report.rds?.results ?? []).map(rdsRowOf)].map((row) => SCAN_COLUMNS.map((c) => row[c] ?? '')));
   return renderScanTable(report);
 }
 
@@ -183,6 +185,21 @@ function balanceOf(forecast: Forecast): string {
   return 'balancePercent' in forecast && typeof forecast.balancePercent === 'number' ? `${forecast.balancePercent.toFixed(1)}%` : '-';
 }
 
+/** An RDS DB instance's row in the same columns: `rds:<identifier>`, its engine as the name. */
+function rdsRowOf(result: RdsScanResult): Record<string, string> {
+  const action = result.action === 'none' ? '' : ` (${result.action})`;
+  return {
+    volume: rdsResourceKey(result.instance.identifier),
+    name: result.instance.engine,
+    size: `${result.instance.allocatedStorageGiB} GiB`,
+    type: result.instance.storageType,
+    balance: balanceOf(result.forecast),
+    forecast: describeForecast(result.forecast),
+    decision: `${result.decision.kind}${action}`,
+    reason: result.error ?? result.decision.reasons.join('; '),
+  };
+}
+
 function rowOf(result: VolumeScanResult): Record<string, string> {
   const action = result.action === 'none' ? '' : ` (${result.action})`;
   return {
@@ -199,7 +216,7 @@ function rowOf(result: VolumeScanResult): Record<string, string> {
 
 /** The human table: one row per volume, then errors and a summary line. */
 export function renderScanTable(report: ScanReport): string {
-  const rows = report.results.map(rowOf);
+  const rows = [...report.results.map(rowOf), ...(report.rds?.results ?? []).map(rdsRowOf)];
   const columns = SCAN_COLUMNS;
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
@@ -207,7 +224,7 @@ export function renderScanTable(report: ScanReport): string {
   for (const error of report.errors) out.push(`error [${error.stage}]${error.volumeId === undefined ? '' : ` ${error.volumeId}`}: ${error.message}`);
   const c = report.counts;
   out.push(
-    `${report.volumesScanned} volume(s) scanned${report.dryRun ? ' (dry run)' : ''}: ${c.alerts} alert(s), ${c.rescues} rescue(s), ${c.reverts} revert(s), ${c.blocked} blocked, ${c.errors} error(s); ${report.metricsRequested} metrics requested`,
+    `${report.volumesScanned} volume(s)${report.rds === undefined ? '' : ` and ${report.rds.results.length} DB instance(s) (of ${report.rds.instancesListed} listed)`} scanned${report.dryRun ? ' (dry run)' : ''}: ${c.alerts} alert(s), ${c.rescues} rescue(s), ${c.reverts} revert(s), ${c.blocked} blocked, ${c.errors} error(s); ${report.metricsRequested} metrics requested`,
   );
   return `${out.join('\n')}\n`;
 }
@@ -223,6 +240,7 @@ function toJson(report: ScanReport): Record<string, unknown> {
     counts: report.counts,
     errors: report.errors,
     volumes: report.results.map((r) => ({ ...rowOf(r), sizeGiB: r.volume.sizeGiB, forecast: r.forecast, decision: r.decision, action: r.action })),
+    ...(report.rds === undefined ? {} : { dbInstances: report.rds.results.map((r) => ({ ...rdsRowOf(r), sizeGiB: r.instance.allocatedStorageGiB, forecast: r.forecast, decision: r.decision, action: r.action })) }),
   };
 }
 
