@@ -24,6 +24,7 @@ import { rdsResourceKey } from '../core/rds-ports';
 import type { Forecast } from '../core/types';
 import { PortObserver } from '../handlers/port-observer';
 import { createAwsPorts, createGuardianClients, type GuardianClients } from '../handlers/wiring';
+import { rdsScanPorts } from '../handlers/rds-wiring';
 import { regionOf, sessionClientConfig, type AwsSessionOptions } from './history-source';
 import { MemoryHistoryStore } from '../sim/memory-history-store';
 import type { CliCommand, CliIo } from '../shared/cli-io';
@@ -75,7 +76,7 @@ export function createScanCommand(deps: ScanCommandDeps): CliCommand {
     const policy = parsePolicy(await deps.readText(policyPath), values.policy);
     const session: AwsSessionOptions = { ...optional('region', regionOf(values.region, io.env)), ...optional('profile', values.profile) };
     const clients = deps.clients(session);
-    const ports = createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' });
+    const ports = { ...createAwsPorts(clients, { tableName: values.table ?? '', topicArn: values['topic-arn'] ?? '' }), rds: rdsScanPorts(clients, session.region) };
     const history = historyFor(values, clients);
     const snsTo = (topicArn: string) => new SnsNotifier({ client: clients.sns, topicArn, ...optional('historyTableName', values.table) });
     const notifier: Notifier = values['topic-arn'] === undefined

@@ -4,6 +4,7 @@
  * the history store's conditional writes guard the modification-event handler running beside it.
  */
 import type { Context } from 'aws-lambda';
+import { rdsScanPorts } from './rds-wiring';
 import { createWiredScan, type HandlerOptions } from './wiring';
 
 /** What the scheduled scan returns (visible in test invokes; EventBridge ignores it). */
@@ -21,7 +22,8 @@ export interface ScanHandlerResult {
 export function createScanHandler(
   options: HandlerOptions = {},
 ): (event: unknown, context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>>) => Promise<ScanHandlerResult> {
-  const { run, logger } = createWiredScan(options);
+  // The RDS pass's ports (policy `rds`): only this handler carries the RDS client.
+  const { run, logger } = createWiredScan({ rdsPorts: rdsScanPorts, ...options });
   return async (_event, context) => {
     logger.addContext(context as Context);
     const remaining = context.getRemainingTimeInMillis?.bind(context);

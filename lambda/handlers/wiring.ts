@@ -9,7 +9,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { RDSClient } from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
@@ -21,9 +21,7 @@ import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
 import { SnsNotifier } from '../aws/sns-notifier';
-import { CloudWatchRdsMetricsReader } from '../aws/cloudwatch-rds-metrics-reader';
-import { RdsInstanceInventory } from '../aws/rds-instance-inventory';
-import { RdsStorageModifier } from '../aws/rds-storage-modifier';
+import type { RdsScanPorts } from '../core/scan/rds-scan';
 import { PriceListPriceReader, type PriceBookSource } from '../aws/pricing-price-list-reader';
 import { routingNotifier } from '../core/notification/route';
 import { PolicyValidationError, ScanFailedError } from '../core/errors';
@@ -48,7 +46,7 @@ export interface GuardianClients {
   readonly dynamo: DynamoDBDocumentClient;
   /** Price List Query API client (pinned to us-east-1, one of its endpoints); absent = bundled prices. */
   readonly pricing?: PricingClient;
-  /** RDS client for the policy's `rds` section (DescribeDBInstances, ModifyDBInstance); absent = no RDS pass. */
+  /** RDS client for the policy's `rds` section (tests inject a fake); absent = `rds-wiring.ts` builds one when the policy watches RDS. */
   readonly rds?: RDSClient;
 }
 
@@ -138,13 +136,14 @@ export function createGuardianClients(config: { readonly region?: string; readon
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } }),
     // The Price List Query API answers only from its own endpoints (us-east-1, ap-south-1), whatever Region is scanned.
     pricing: new PricingClient({ ...base, region: 'us-east-1' }),
-    // No network until the first call, and the RDS pass runs only when the policy enables `rds`.
-    rds: new RDSClient(base),
   };
 }
 
 /** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
 export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs' | 'rds'>;
+
+/** Builds the RDS ports over the clients (`rds-wiring.ts`, given by the scan handler and CLI only: the event handler's bundle carries no RDS client). */
+export type RdsPortsFactory = (clients: GuardianClients, region: string | undefined) => RdsScanPorts;
 
 /** Builds the adapters over the clients (their retries are the clients'); pages and notices go to their own topics. */
 export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvironment, 'tableName' | 'topicArn' | 'noticeTopicArn' | 'dashboardName'>): AwsPorts {
@@ -163,9 +162,6 @@ export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvir
     modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
     notifier: routingNotifier({ page: pages, notice: notices }),
     history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),
-    ...(clients.rds === undefined
-      ? {}
-      : { rds: { inventory: new RdsInstanceInventory({ client: clients.rds }), metrics: new CloudWatchRdsMetricsReader({ client: clients.cloudwatch }), modifier: new RdsStorageModifier({ client: clients.rds }) } }),
   };
 }
 
@@ -188,6 +184,8 @@ export interface HandlerOptions {
   readonly policySource?: () => PolicyTextSource;
   /** The hub copies of an organization spoke; defaults to the `HUB_*` environment (none when unset). */
   readonly hubSinks?: () => HubSinks;
+  /** The RDS ports (policy `rds`); absent = no RDS pass (the event handler). */
+  readonly rdsPorts?: RdsPortsFactory;
 }
 
 /** One scan run by a handler. */
@@ -240,7 +238,8 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const prices = env.priceSource === 'price-list-api' && clients.pricing !== undefined ? new PriceListPriceReader({ client: clients.pricing }) : undefined;
     const source = options.policySource?.() ?? defaultPolicySource(env);
     const runtimePolicy = source === undefined ? undefined : new RuntimePolicy(policy, source);
-    const ports = createAwsPorts(clients, env);
+    const rds = options.rdsPorts?.(clients, env.region);
+    const ports = { ...createAwsPorts(clients, env), ...(rds === undefined ? {} : { rds }) };
     const hub = options.hubSinks?.() ?? hubSinksFromEnv(options.env ?? process.env, { logger, metrics });
     wired = {
       ports: hub === undefined ? ports : withHub(ports, hub),
