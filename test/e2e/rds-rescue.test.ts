@@ -79,8 +79,8 @@ describe('RDS on gp2, end to end (fake RDS, real DynamoDB)', () => {
     expect(rds.calls.ModifyDBInstance).toBe(1);
   });
 
-  it('honours RDS cooldown: a storage change a person made 5 h ago is refused (InvalidParameterCombination), recorded as rejected, and not retried every scan', async () => {
-    const { rds, history, scan } = await setup([drainingDb('orders-db')]);
+  it('honours RDS cooldown: a storage change a person made 5 h ago is refused (InvalidParameterCombination), recorded as rejected, paged once, and not retried every scan', async () => {
+    const { aws, rds, history, scan } = await setup([drainingDb('orders-db')]);
     rds.modifyAsHuman('orders-db', { allocatedStorageGiB: 100 }, NOW_EPOCH_SECONDS - 5 * 3600);
     const first = await scan(NOW_EPOCH_SECONDS);
     expect(first.errors).toBe(1);
@@ -88,9 +88,14 @@ describe('RDS on gp2, end to end (fake RDS, real DynamoDB)', () => {
     expect(record).toMatchObject({ status: 'rejected', retryAfterEpochSeconds: NOW_EPOCH_SECONDS + 3600 });
     expect(record?.statusMessage).toMatch(/InvalidParameterCombination.*6 hours/);
     expect((await history.listEvents('rds:orders-db')).map((e) => e.kind)).toEqual(['failure']);
+    expect(aws.published.map((p) => p.Subject)).toEqual([expect.stringMatching(/^\[CRITICAL\] rds:orders-db: rescue FAILED; empties in ~\d+m \(08:\d\d UTC\); rescue it by hand$/)]);
+    const failed = (JSON.parse(aws.published[0]?.Message ?? '{}') as { email: string }).email;
+    expect(failed).toContain('it tries again not before 2027-01-15T09:00:00Z');
+    expect(failed).toContain('aws rds modify-db-instance --region us-east-1 --db-instance-identifier orders-db --storage-type gp3 --apply-immediately');
+    // 15 min later: blocked by the back-off, no call, and on-call is not paged again within the repeat interval.
     await scan(NOW_EPOCH_SECONDS + 900);
     expect(rds.calls.ModifyDBInstance).toBe(1);
-    expect((await history.listEvents('rds:orders-db')).map((e) => e.kind)).toEqual(['failure', 'blocked']);
+    expect(aws.published).toHaveLength(1);
   });
 
   it('never asks while RDS optimizes the storage: blocked, no ModifyDBInstance', async () => {

@@ -25,6 +25,8 @@ export interface RdsNotificationInput {
   readonly account?: AccountIdentity;
   /** True when the rescue was requested from RDS and accepted this scan. */
   readonly applied?: boolean;
+  /** ModifyDBInstance for this rescue failed this scan: why, and when the guardian may try again. */
+  readonly failure?: { readonly reason: string; readonly retryAfterEpochSeconds?: number };
 }
 
 const RANK: Record<NotificationSeverity, number> = { info: 0, warning: 1, critical: 2 };
@@ -37,7 +39,11 @@ interface Candidate {
   readonly always: boolean;
 }
 
-function candidateOf(d: RdsDecision, applied: boolean, dryRun: boolean): Candidate | undefined {
+function candidateOf(d: RdsDecision, applied: boolean, dryRun: boolean, failure: RdsNotificationInput['failure']): Candidate | undefined {
+  if (failure !== undefined) {
+    const next = failure.retryAfterEpochSeconds === undefined ? 'at the next scan' : `not before ${isoUtc(failure.retryAfterEpochSeconds)}`;
+    return { event: 'rescue-failed', severity: 'critical', action: `tried to move its storage to gp3 and failed; it tries again ${next}. Move it by hand now if RDS allows: its burst credits are running out`, open: true, always: false };
+  }
   switch (d.kind) {
     case 'alert':
       return d.forecast.kind === 'empty'
@@ -64,7 +70,7 @@ export function nextRdsNotification(input: RdsNotificationInput): NotificationOu
   const { decision: d, previous, policy, now } = input;
   const key = rdsResourceKey(input.instance.identifier);
   const version = (previous?.version ?? 0) + 1;
-  const candidate = candidateOf(d, input.applied === true, policy.dryRun);
+  const candidate = candidateOf(d, input.applied === true, policy.dryRun, input.failure);
   if (candidate === undefined) {
     // Only a page is closed out loud; an early warning that passes closes silently (as for volumes).
     if (previous?.open !== true || d.kind === 'skip') return { notification: undefined, state: undefined };
@@ -106,7 +112,7 @@ function build(input: RdsNotificationInput, c: Candidate, secondsToEmpty: number
     ...(balance === undefined ? {} : { balancePercent: balance }),
     ...(secondsToEmpty === undefined ? {} : { secondsToEmpty }),
     ...(demand === undefined ? {} : { demandPerSecond: demand }),
-    action: c.action, reason: d.reasons.join('; '), dryRun: policy.dryRun,
+    action: c.action, reason: input.failure === undefined ? d.reasons.join('; ') : `${input.failure.reason} (wanted because: ${d.reasons.join('; ')})`, dryRun: policy.dryRun,
     ...(d.kind === 'rescue' ? { monthlyCostDeltaUSD: d.monthlyCostDeltaUSD, change: { from: { type: 'gp2' as const }, to: { type: 'gp3' as const } } } : {}),
     manualTarget: { type: 'gp3' },
     ...(d.kind === 'blocked' ? { blockReason: d.block, ...(d.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: d.nextAllowedEpochSeconds }) } : {}),

@@ -16,7 +16,7 @@ import type { Policy } from '../policy/schema';
 import type { GuardianNotification, HistoryEventKind, ModificationRecord, RdsResourceRef } from '../ports';
 import { rdsResourceKey, type RdsInstance, type RdsInventory, type RdsMetricField, type RdsMetricsReader, type RdsModifier } from '../rds-ports';
 import type { Forecast, VolumeMetricSeries } from '../types';
-import { classifyModifyFailure } from './modify-failure';
+import { classifyModifyFailure, type ModifyFailure } from './modify-failure';
 import { isFullAndFlat } from './read-plan';
 import { reconcileRdsRecords } from './rds-reconcile';
 import { mapWithConcurrency, messageOf } from './support';
@@ -88,13 +88,16 @@ export async function runRdsScan(deps: ScanDeps, rds: RdsScanPorts, policy: Poli
     }
     let action: RdsScanResult['action'] = d.kind === 'rescue' ? 'dry-run' : 'none';
     let error: string | undefined;
+    let failure: ModifyFailure | undefined;
     if (d.kind === 'rescue' && !d.dryRun) {
       modifications += 1;
       const acted = await actRescue(deps, rds.modifier, instance, d, now, errors);
       action = acted.ok ? 'modified' : 'failed';
       if (!acted.ok) error = acted.message;
+      failure = acted.ok ? undefined : acted.failure;
     }
-    const notification = action === 'failed' ? undefined : await notify(deps, policy, region, now, instance, d, action === 'modified', errors);
+    // A failed rescue reaches on-call at once (deduplicated), unless the instance is gone.
+    const notification = failure?.kind === 'volume-deleted' ? undefined : await notify(deps, policy, region, now, instance, d, { applied: action === 'modified', failure }, errors);
     results.push({ instance, forecast, decision: d, action, ...(notification === undefined ? {} : { notification }), ...(error === undefined ? {} : { error }) });
   }
   results.sort((a, b) => a.instance.identifier.localeCompare(b.instance.identifier));
@@ -148,7 +151,7 @@ async function readRdsSeries(reader: RdsMetricsReader, watched: readonly RdsInst
   return { series: out, metricsRequested };
 }
 
-type ActOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string };
+type ActOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string; readonly failure?: ModifyFailure };
 
 /** Intent first, then ModifyDBInstance, then the result and the history event (DESIGN.md §3). */
 async function actRescue(deps: ScanDeps, modifier: RdsModifier, instance: RdsInstance, d: Extract<RdsDecision, { kind: 'rescue' }>, now: number, errors: ScanError[]): Promise<ActOutcome> {
@@ -161,9 +164,9 @@ async function actRescue(deps: ScanDeps, modifier: RdsModifier, instance: RdsIns
     ...(d.forecast.kind !== 'not-burstable' && d.forecast.kind !== 'insufficient-data' ? { burstBalanceBeforePercent: d.forecast.balancePercent } : {}),
     runId: deps.runId, resource,
   };
-  const fail = (message: string): ActOutcome => {
+  const fail = (message: string, failure?: ModifyFailure): ActOutcome => {
     errors.push({ stage: 'act', volumeId: key, message });
-    return { ok: false, message };
+    return { ok: false, message, ...(failure === undefined ? {} : { failure }) };
   };
   try {
     await deps.history.putIntent(record);
@@ -187,11 +190,13 @@ async function actRescue(deps: ScanDeps, modifier: RdsModifier, instance: RdsIns
       await deps.history.updateModification(key, record.modificationId, 'intent', patch).catch((e: unknown) => errors.push({ stage: 'record', volumeId: key, message: messageOf(e) }));
     }
     await appendRdsEvent(deps, now, instance, d, 'failure', `ModifyDBInstance failed (${failure.kind}): ${failure.reason}`, errors);
-    return fail(`ModifyDBInstance failed: ${messageOf(error)}`);
+    return fail(`ModifyDBInstance failed: ${messageOf(error)}`, failure);
   }
 }
 
-async function notify(deps: ScanDeps, policy: Policy, region: string | undefined, now: number, instance: RdsInstance, d: RdsDecision, applied: boolean, errors: ScanError[]): Promise<GuardianNotification | undefined> {
+async function notify(deps: ScanDeps, policy: Policy, region: string | undefined, now: number, instance: RdsInstance, d: RdsDecision, outcome: { readonly applied: boolean; readonly failure: ModifyFailure | undefined }, errors: ScanError[]): Promise<GuardianNotification | undefined> {
+  const { applied } = outcome;
+  const failure = outcome.failure === undefined ? undefined : { reason: outcome.failure.reason, ...(outcome.failure.kind === 'rejected' ? { retryAfterEpochSeconds: outcome.failure.retryAfterEpochSeconds } : {}) };
   const key = rdsResourceKey(instance.identifier);
   let previous;
   try {
@@ -199,25 +204,26 @@ async function notify(deps: ScanDeps, policy: Policy, region: string | undefined
   } catch (error) {
     errors.push({ stage: 'record', volumeId: key, message: `notification state unreadable: ${messageOf(error)}` });
   }
-  const outcome = nextRdsNotification({ decision: d, instance, previous, policy, now, applied, ...(region === undefined ? {} : { region }), ...(deps.origin === undefined ? {} : { account: deps.origin.account }) });
-  if (outcome.notification === undefined) {
-    if (outcome.state !== undefined) await deps.history.putNotificationState(outcome.state).catch((e: unknown) => errors.push({ stage: 'record', volumeId: key, message: messageOf(e) }));
+  const next = nextRdsNotification({ decision: d, instance, previous, policy, now, applied, ...(failure === undefined ? {} : { failure }), ...(region === undefined ? {} : { region }), ...(deps.origin === undefined ? {} : { account: deps.origin.account }) });
+  if (next.notification === undefined) {
+    if (next.state !== undefined) await deps.history.putNotificationState(next.state).catch((e: unknown) => errors.push({ stage: 'record', volumeId: key, message: messageOf(e) }));
     return undefined;
   }
   try {
-    await deps.notifier.notify(outcome.notification);
+    await deps.notifier.notify(next.notification);
   } catch (error) {
     errors.push({ stage: 'notify', volumeId: key, message: messageOf(error) });
-    return outcome.notification;
+    return next.notification;
   }
   try {
-    if (outcome.state !== undefined) await deps.history.putNotificationState(outcome.state);
+    if (next.state !== undefined) await deps.history.putNotificationState(next.state);
   } catch (error) {
     errors.push({ stage: 'record', volumeId: key, message: `notification sent, its dedupe state not recorded: ${messageOf(error)}` });
   }
-  const kind: HistoryEventKind | undefined = d.kind === 'alert' ? 'alert' : d.kind === 'blocked' ? 'blocked' : d.kind === 'rescue' && !applied ? 'rescue' : outcome.notification.event === 'recovered' ? 'alert-cleared' : undefined;
+  // A failed rescue already has its `failure` event (actRescue).
+  const kind: HistoryEventKind | undefined = failure !== undefined ? undefined : d.kind === 'alert' ? 'alert' : d.kind === 'blocked' ? 'blocked' : d.kind === 'rescue' && !applied ? 'rescue' : next.notification.event === 'recovered' ? 'alert-cleared' : undefined;
   if (kind !== undefined) await appendRdsEvent(deps, now, instance, d, kind, d.reasons.join('; '), errors);
-  return outcome.notification;
+  return next.notification;
 }
 
 async function appendRdsEvent(deps: ScanDeps, now: number, instance: RdsInstance, d: RdsDecision, kind: HistoryEventKind, summary: string, errors: ScanError[]): Promise<void> {
