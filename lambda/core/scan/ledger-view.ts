@@ -6,6 +6,7 @@
  * volume by volume, as before.
  */
 import type { ModificationRecord, NotificationState } from '../ports';
+import { isRdsResourceKey } from '../rds-ports';
 import { monthStartOf } from '../report/calendar';
 import { mapWithConcurrency, messageOf } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -43,7 +44,8 @@ export function isLedgerSettled(records: readonly ModificationRecord[], now: num
   if (records.some((r) => OPEN.has(r.status))) return false;
   if (records.some((r) => r.kind === 'revert' && r.status === 'completed' && r.firstBurstBalanceAfterPercent === undefined)) return false;
   const live = records.filter((r) => !r.dryRun && LIVE.has(r.status)).sort((a, b) => b.requestedEpochSeconds - a.requestedEpochSeconds)[0];
-  if (live?.kind === 'rescue') return false;
+  // A flipped volume waits for its revert; an RDS DB instance is never moved back (decision/rds-decide.ts).
+  if (live?.kind === 'rescue' && !isRdsResourceKey(live.volumeId)) return false;
   const newest = Math.max(...records.map((r) => r.requestedEpochSeconds));
   return newest < Math.min(now - SETTLE_AFTER_SECONDS, monthStartOf(now));
 }

@@ -196,6 +196,7 @@ describe('a volume\'s ledger is settled once nothing in it can change a decision
     ['a rejected rescue last month', [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'rejected' })], true],
     ['an open intent, however old', [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'intent' })], false],
     ['a live rescue never reverted (the volume is flipped)', [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'completed' })], false],
+    ['an RDS DB instance moved to gp3 last month (never moved back)', [modification({ volumeId: 'rds:orders-db', requestedEpochSeconds: old, status: 'completed' })], true],
     [
       'a rescue and its revert last month',
       [modification({ volumeId: 'v', requestedEpochSeconds: old, status: 'completed' }), modification({ volumeId: 'v', kind: 'revert', requestedEpochSeconds: old + 3600, status: 'completed', firstBurstBalanceAfterPercent: 3 })],
