@@ -127,6 +127,23 @@ describe('RDS on gp2, end to end (fake RDS, real DynamoDB)', () => {
     expect((await history.listModifications('rds:orders-db')).map((r) => r.status)).toEqual(['volume-deleted']);
   });
 
+  it('reads a failed AWS/RDS GetMetricData as insufficient data: no storage change', async () => {
+    const { aws, rds, history, scan } = await setup([drainingDb('orders-db')]);
+    aws.inject('GetMetricData', { error: awsError('InternalServiceError', 'internal error', 500) });
+    const result = await scan(NOW_EPOCH_SECONDS);
+    expect(result.errors).toBe(1);
+    expect(rds.calls.ModifyDBInstance).toBe(0);
+    expect(await history.listModifications('rds:orders-db')).toEqual([]);
+  });
+
+  it('reads no metric of a gp2 instance of 1,000 GiB or more (modelled as one volume it never spends credits)', async () => {
+    const { aws, rds, scan } = await setup([{ ...drainingDb('big-db'), allocatedStorageGiB: 1000 }]);
+    const result = await scan(NOW_EPOCH_SECONDS);
+    expect(aws.calls.GetMetricData).toBe(0);
+    expect(result.errors).toBe(0);
+    expect(rds.calls.ModifyDBInstance).toBe(0);
+  });
+
   it('goes on with the volumes when DescribeDBInstances fails, and says so', async () => {
     const everyVolume = parsePolicy('version: 1\ndryRun: false\nselection:\n  optInTag: null\nrds:\n  enabled: true\n  rescue: true\n', 'rds-and-volumes.yaml');
     const { aws, rds, scan } = await setup([drainingDb('orders-db')], everyVolume, [drainingVolume(1)]);

@@ -4,14 +4,26 @@
  * volumes', its alerts and rescues into the counts). Never throws.
  */
 import type { Policy } from '../policy/schema';
-import { runRdsScan } from './rds-scan';
+import { runRdsScan, type RdsScanReport } from './rds-scan';
 import type { ScanDeps, ScanError, ScanReport } from './types';
 
 /** The report with the RDS pass's results, or unchanged when RDS is not watched. */
 export async function withRdsPass(deps: ScanDeps, policy: Policy, region: string | undefined, now: number, report: ScanReport): Promise<ScanReport> {
   if (deps.rds === undefined || !policy.rds.enabled) return report;
   const errors: ScanError[] = [];
-  const rds = await runRdsScan(deps, deps.rds, policy, region, now, errors);
+  const remaining = deps.remainingTimeMs?.();
+  if (remaining !== undefined && remaining < RDS_MIN_REMAINING_MS) {
+    // The volumes' walk used the time (it leaves a cursor); the DB instances wait for the next scan, loudly.
+    errors.push({ stage: 'inventory', message: `${Math.round(remaining / 1000)} s left: RDS pass skipped this scan` });
+    return fold(report, { instancesListed: 0, results: [], metricsRequested: 0, reconciled: 0 }, errors);
+  }
+  return fold(report, await runRdsScan(deps, deps.rds, policy, region, now, errors), errors);
+}
+
+/** Time the RDS pass needs left to start (a listing, two metric reads, a few history writes), ms. */
+export const RDS_MIN_REMAINING_MS = 15_000;
+
+function fold(report: ScanReport, rds: RdsScanReport, errors: readonly ScanError[]): ScanReport {
   const count = (kind: string) => rds.results.filter((r) => r.decision.kind === kind).length;
   return {
     ...report,

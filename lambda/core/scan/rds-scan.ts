@@ -111,6 +111,7 @@ function urgencyOf(d: RdsDecision): number {
 /** The volumes' forecaster on the instance's storage as one gp2 bucket of its allocated size (see docs/beyond-gp2.md on striping). */
 function forecastOf(instance: RdsInstance, series: VolumeMetricSeries | undefined, now: number): Forecast {
   if (instance.storageType !== 'gp2') return { kind: 'not-burstable', reason: `${instance.storageType} storage has no burst bucket` };
+  if (!(instance.allocatedStorageGiB > 0) || !bucketSpecFor('gp2', instance.allocatedStorageGiB).spendsCredits) return { kind: 'not-burstable', reason: `gp2 ${instance.allocatedStorageGiB} GiB: modelled as one volume, it never spends burst credits (not read)` };
   if (series === undefined) return { kind: 'insufficient-data', reason: 'no AWS/RDS BurstBalance read' };
   return forecastExhaustion(series, { type: 'gp2', sizeGiB: instance.allocatedStorageGiB }, now);
 }
