@@ -78,7 +78,12 @@ export class GuardianFunction extends Construct {
         externalModules: [],
         banner: ESM_REQUIRE_BANNER,
         // The handler re-validates this JSON with the same schema at cold start.
-        define: { 'process.env.GUARDIAN_POLICY_JSON': JSON.stringify(JSON.stringify(props.policy)) },
+        define: {
+          'process.env.GUARDIAN_POLICY_JSON': JSON.stringify(JSON.stringify(props.policy)),
+          // The RDS client goes into the scan bundle only when the deployed policy watches RDS
+          // (lambda/handlers/scan.ts): the RDS IAM is granted on the same condition.
+          'process.env.GUARDIAN_BUNDLE_RDS': JSON.stringify(props.policy.rds.enabled ? 'true' : 'false'),
+        },
       },
     });
     Validations.of(this.function).acknowledge({

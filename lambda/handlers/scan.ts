@@ -4,8 +4,17 @@
  * the history store's conditional writes guard the modification-event handler running beside it.
  */
 import type { Context } from 'aws-lambda';
+import { rdsNotDeployedPorts } from './rds-not-deployed';
 import { rdsScanPorts } from './rds-wiring';
-import { createWiredScan, type HandlerOptions } from './wiring';
+import { createWiredScan, type HandlerOptions, type RdsPortsFactory } from './wiring';
+
+/**
+ * The RDS ports factory. The CDK construct defines `process.env.GUARDIAN_BUNDLE_RDS` as "false" when
+ * the deployed policy does not enable `rds`; esbuild then tree-shakes `rds-wiring.ts` and the RDS client
+ * out of the bundle (`rdsScanPorts` is unused). Unset (tests, the CLI) or "true": the real RDS ports.
+ */
+const rdsPorts: RdsPortsFactory =
+  process.env.GUARDIAN_BUNDLE_RDS === 'false' ? rdsNotDeployedPorts : rdsScanPorts;
 
 /** What the scheduled scan returns (visible in test invokes; EventBridge ignores it). */
 export interface ScanHandlerResult {
@@ -22,8 +31,8 @@ export interface ScanHandlerResult {
 export function createScanHandler(
   options: HandlerOptions = {},
 ): (event: unknown, context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>>) => Promise<ScanHandlerResult> {
-  // The RDS pass's ports (policy `rds`): only this handler carries the RDS client.
-  const { run, logger } = createWiredScan({ rdsPorts: rdsScanPorts, ...options });
+  // The RDS pass's ports (policy `rds`): only this handler can carry the RDS client.
+  const { run, logger } = createWiredScan({ rdsPorts, ...options });
   return async (_event, context) => {
     logger.addContext(context as Context);
     const remaining = context.getRemainingTimeInMillis?.bind(context);

@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { parsePolicy } from '../../lambda/core/policy/policy';
+import { rdsNotDeployedPorts } from '../../lambda/handlers/rds-not-deployed';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { awsError, drainingVolume, FakeAws, NOW_EPOCH_SECONDS, type FakeVolume } from './fake-aws';
 import { drainingDb, FakeRds } from './fake-rds';
@@ -21,13 +22,13 @@ afterEach(() => {
 });
 
 /** A guardian deployment over fake EC2/CloudWatch/SNS/RDS and a real DynamoDB (dynalite), with a movable clock. */
-async function setup(dbs = [drainingDb('orders-db'), drainingDb('analytics-db', { team: 'bi' })], policy = POLICY, volumes: FakeVolume[] = []) {
+async function setup(dbs = [drainingDb('orders-db'), drainingDb('analytics-db', { team: 'bi' })], policy = POLICY, volumes: FakeVolume[] = [], create = createScanHandler) {
   let now = NOW_EPOCH_SECONDS;
   const aws = new FakeAws(volumes, () => now);
   const rds = new FakeRds(dbs, () => now);
   aws.metricSources.push((stat, minutesAgo) => rds.metricValue(stat, minutesAgo));
   const tableName = await dynalite.createHistoryTable();
-  const handler = createScanHandler({
+  const handler = create({
     env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
     policyJson: JSON.stringify(policy),
     clients: () => ({ ...aws.clients(dynalite.documentClient), rds: rds.rds }),
@@ -152,6 +153,23 @@ describe('RDS on gp2, end to end (fake RDS, real DynamoDB)', () => {
     expect(result.errors).toBe(1);
     expect(rds.calls.ModifyDBInstance).toBe(0);
     expect(result.counts.rescues).toBe(1);
+    expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
+  });
+
+  it('fails loudly, and still scans the volumes, when a runtime policy enables rds but the deployed bundle was built without it', async () => {
+    // The CDK construct defines GUARDIAN_BUNDLE_RDS "false" for a policy without rds (lib/guardian-function.ts).
+    vi.stubEnv('GUARDIAN_BUNDLE_RDS', 'false');
+    vi.resetModules();
+    const { createScanHandler: withoutRds } = await import('../../lambda/handlers/scan');
+    vi.unstubAllEnvs();
+    const everyVolume = parsePolicy('version: 1\ndryRun: false\nselection:\n  optInTag: null\nrds:\n  enabled: true\n  rescue: true\n', 'rds-and-volumes.yaml');
+    const { aws, rds, scan } = await setup([drainingDb('orders-db')], everyVolume, [drainingVolume(1)], withoutRds);
+    const result = await scan(NOW_EPOCH_SECONDS);
+    expect(result.errors).toBe(1);
+    expect(rds.calls.DescribeDBInstances ?? 0).toBe(0);
+    expect(result.counts.rescues).toBe(1);
+    // The scan error carries the fix (the scan's log line and the errors alarm show it).
+    await expect(rdsNotDeployedPorts().inventory.listDbInstances()).rejects.toThrow('run `cdk deploy` with this policy');
     expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
   });
 

@@ -80,6 +80,8 @@ describe('GuardianStack from the default policy', () => {
       expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
       // Issue 5's budget for one function bundle; `npm run measure:bundle` prints the exact figures.
       expect(Buffer.byteLength(bundle)).toBeLessThan(1.5 * 1024 * 1024);
+      // The default policy does not watch RDS: no RDS client in either bundle (lambda/handlers/scan.ts).
+      expect(bundle).not.toContain('com.amazonaws.rds');
       // Minified: a few very long lines (template literals keep their own newlines, so no stricter test).
       expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(200);
     }
