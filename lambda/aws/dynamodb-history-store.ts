@@ -9,6 +9,8 @@ import { HistoryConflictError } from '../core/errors';
 import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor, type BusyVolumes } from '../core/ports';
 import { readBusyVolumes, readScanCursor, settleLedgerRecords, writeBusyVolumes, writeScanCursor } from './dynamodb-scan-state';
 import { conflictOr, mapDynamoError } from './dynamodb-errors';
+import { usageDayFromItem, usageUpdateInput } from './dynamodb-usage';
+import type { ScanUsage, UsageDay } from '../core/report/running-cost';
 import { errorCode } from './ec2-errors';
 import {
   eventFromItem,
@@ -29,6 +31,7 @@ import {
   OPEN_PARTITION_VALUE,
   openSortKey,
   padEpochSeconds,
+  usageMonthPartition,
   volumePartitionKey,
 } from '../shared/history-table-schema';
 
@@ -183,6 +186,22 @@ export class DynamoDbHistoryStore implements HistoryStore {
   /** Replaces the busy set, writing only the shards that changed. */
   async putBusyVolumes(busy: BusyVolumes): Promise<void> {
     await writeBusyVolumes(this.send, this.tableName, busy, this.busyShardsSeen);
+  }
+
+  /** Adds one scan's usage to its day's counters (dynamodb-usage.ts). */
+  async recordUsage(usage: ScanUsage): Promise<void> {
+    await this.send(new UpdateCommand(usageUpdateInput(this.tableName, usage)));
+  }
+
+  /** A month's usage days, from the month index's `USAGE#<month>` partition. */
+  async listUsage(month: string): Promise<UsageDay[]> {
+    const items = await this.queryAll({
+      IndexName: HISTORY_INDEXES.byMonth,
+      KeyConditionExpression: '#month = :month',
+      ExpressionAttributeNames: { '#month': 'month' },
+      ExpressionAttributeValues: { ':month': usageMonthPartition(month) },
+    });
+    return items.map(usageDayFromItem);
   }
 
   /** A volume's events in time order within an optional inclusive range. */

@@ -10,6 +10,8 @@ import type { HistoryEvent, ModificationRecord } from '../core/ports';
 import { modificationSortKey, volumePartitionKey } from '../shared/history-table-schema';
 import { hubPartitionKey } from '../shared/hub-history';
 import { eventItem, modificationItem, type HistoryItem } from './history-items';
+import { usageUpdateInput } from './dynamodb-usage';
+import type { ScanUsage } from '../core/report/running-cost';
 
 /** Options of `HubHistoryWriter`. */
 export interface HubHistoryWriterOptions {
@@ -32,6 +34,11 @@ export class HubHistoryWriter {
 
   async putModification(record: ModificationRecord): Promise<void> {
     await this.put(modificationItem(record));
+  }
+
+  /** Adds one scan's usage to the hub's counter of the spoke's day (the same ADD as the spoke's own table). */
+  async addUsage(usage: ScanUsage): Promise<void> {
+    await this.options.client.send(new UpdateCommand(usageUpdateInput(this.options.tableName, usage, (pk) => this.hubKey(pk))));
   }
 
   /** Applies the patch to the hub copy; the copy must exist (a missing intent copy fails, it is not invented). */

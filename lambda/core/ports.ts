@@ -10,6 +10,7 @@ import type {
   VolumeModification,
   VolumeType,
 } from './types';
+import type { ScanUsage, UsageDay } from './report/running-cost';
 
 /** Which volumes to list: applied server-side where the API allows (DescribeVolumes filters). */
 export interface InventoryFilter {
@@ -408,6 +409,10 @@ export interface HistoryStore {
   getBusyVolumes?(): Promise<BusyVolumes | undefined>;
   /** Optional: replaces the busy set. */
   putBusyVolumes?(busy: BusyVolumes): Promise<void>;
+  /** Optional: adds one scan's measured usage to its account's, region's and UTC day's counters (atomic ADD: nothing is overwritten). */
+  recordUsage?(usage: ScanUsage): Promise<void>;
+  /** Optional: every usage day recorded in a UTC month `YYYY-MM` (finance's running cost). */
+  listUsage?(month: string): Promise<UsageDay[]>;
 }
 
 /** The adaptive cadence's state: volumes to read every scan, and when the set was written. */

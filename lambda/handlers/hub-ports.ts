@@ -18,7 +18,7 @@ import { SDK_REQUEST_HANDLER, SDK_RETRY, type AwsPorts } from './wiring';
 
 /** Where the copies go, and who hears about a failed one. */
 export interface HubSinks {
-  readonly writer: Pick<HubHistoryWriter, 'putEvent' | 'putModification' | 'updateModification'>;
+  readonly writer: Pick<HubHistoryWriter, 'putEvent' | 'putModification' | 'updateModification'> & Partial<Pick<HubHistoryWriter, 'addUsage'>>;
   readonly notifier: Notifier;
   readonly logger: Pick<Logger, 'warn'>;
   readonly metrics: Pick<Metrics, 'addMetric'>;
@@ -49,6 +49,7 @@ export function withHub(ports: AwsPorts, hub: HubSinks): AwsPorts {
       await local.updateModification(volumeId, modificationId, expectedStatus, patch);
       await copy('modification update', () => hub.writer.updateModification(volumeId, modificationId, patch));
     },
+    ...usageWithHub(local, hub, copy),
   };
   const notifier: Notifier = {
     notify: async (notification) => {
@@ -77,8 +78,27 @@ export function hubSinksFromEnv(env: Readonly<Record<string, string | undefined>
   };
 }
 
-function bind(store: HistoryStore): HistoryStore {
+/** The spoke's usage counter, copied to the hub's counter of the same account, region and day. */
+function usageWithHub(local: HistoryStore, hub: HubSinks, copy: (what: string, action: () => Promise<void>) => Promise<void>): Pick<HistoryStore, 'recordUsage'> {
+  const record = local.recordUsage?.bind(local);
+  const addUsage = hub.writer.addUsage?.bind(hub.writer);
+  if (record === undefined) return {};
   return {
+    recordUsage: async (usage) => {
+      await record(usage);
+      if (addUsage !== undefined) await copy('usage', () => addUsage(usage));
+    },
+  };
+}
+
+/** The store's methods bound to it; the optional ones (ledger read, cursor, busy set, usage) only when it has them. */
+function bind(store: HistoryStore): HistoryStore {
+  const optional = (['readLedger', 'settleLedger', 'getScanCursor', 'putScanCursor', 'getBusyVolumes', 'putBusyVolumes', 'listUsage', 'recordUsage'] as const).flatMap((key) => {
+    const method = store[key];
+    return method === undefined ? [] : [[key, method.bind(store)]];
+  });
+  return {
+    ...(Object.fromEntries(optional) as Partial<HistoryStore>),
     appendEvent: (e) => store.appendEvent(e),
     putIntent: (r) => store.putIntent(r),
     updateModification: (...args) => store.updateModification(...args),

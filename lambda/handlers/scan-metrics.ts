@@ -37,11 +37,15 @@ export function countStageErrors(errors: readonly ScanError[]): Record<GuardianS
   return counts;
 }
 
-/** Adds one `<Stage>Errors` datum per stage that had errors (silence means none: see `GUARDIAN_STAGE_ERROR_METRICS`). */
-export function addStageErrorMetrics(metrics: Metrics, errors: readonly ScanError[]): void {
+/** Adds one `<Stage>Errors` datum per stage that had errors (silence means none: see `GUARDIAN_STAGE_ERROR_METRICS`); returns how many. */
+export function addStageErrorMetrics(metrics: Metrics, errors: readonly ScanError[]): number {
+  let added = 0;
   for (const [stage, count] of Object.entries(countStageErrors(errors)) as [GuardianStage, number][]) {
-    if (count > 0) metrics.addMetric(GUARDIAN_STAGE_ERROR_METRICS[stage], MetricUnit.Count, count);
+    if (count === 0) continue;
+    metrics.addMetric(GUARDIAN_STAGE_ERROR_METRICS[stage], MetricUnit.Count, count);
+    added++;
   }
+  return added;
 }
 
 /**
@@ -49,27 +53,37 @@ export function addStageErrorMetrics(metrics: Metrics, errors: readonly ScanErro
  * for draining or empty managed volumes, one single-metric datum each with the `VolumeId` dimension, so the number of
  * custom-metric series stays bounded by the volumes actually at risk (each series costs money:
  * https://aws.amazon.com/cloudwatch/pricing/).
+ * Returns the number of custom metric series it emitted (one per name in the shared flush, one per
+ * single-metric datum), which the guardian's running cost counts.
  */
-export function addScanMetrics(metrics: Metrics, report: ScanReport, options: ScanMetricOptions): void {
+export function addScanMetrics(metrics: Metrics, report: ScanReport, options: ScanMetricOptions): number {
+  const names = new Set<string>();
+  const add = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void => {
+    metrics.addMetric(name, unit, value);
+    names.add(name);
+  };
   const modificationsRequested = report.results.filter((r) => r.action === 'modified' || r.action === 'dry-run').length;
-  if (options.heartbeat) metrics.addMetric(GUARDIAN_METRICS.scanSucceeded, MetricUnit.Count, 1);
-  metrics.addMetric(GUARDIAN_METRICS.modificationsRequested, MetricUnit.Count, modificationsRequested);
-  metrics.addMetric(GUARDIAN_METRICS.alertsSent, MetricUnit.Count, options.notificationsPublished ?? report.counts.notifications);
-  metrics.addMetric(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, report.counts.errors);
-  addStageErrorMetrics(metrics, report.errors);
-  metrics.addMetric(SCAN_DETAIL_METRICS.volumesScanned, MetricUnit.Count, report.volumesScanned);
-  metrics.addMetric(GUARDIAN_METRICS.volumesDeferred, MetricUnit.Count, report.volumesDeferred ?? 0);
-  metrics.addMetric(SCAN_DETAIL_METRICS.alerts, MetricUnit.Count, report.counts.alerts);
-  metrics.addMetric(SCAN_DETAIL_METRICS.rescues, MetricUnit.Count, report.counts.rescues);
-  metrics.addMetric(SCAN_DETAIL_METRICS.reverts, MetricUnit.Count, report.counts.reverts);
-  metrics.addMetric(SCAN_DETAIL_METRICS.scanDuration, MetricUnit.Milliseconds, options.durationMs);
+  if (options.heartbeat) add(GUARDIAN_METRICS.scanSucceeded, MetricUnit.Count, 1);
+  add(GUARDIAN_METRICS.modificationsRequested, MetricUnit.Count, modificationsRequested);
+  add(GUARDIAN_METRICS.alertsSent, MetricUnit.Count, options.notificationsPublished ?? report.counts.notifications);
+  add(GUARDIAN_METRICS.volumeErrors, MetricUnit.Count, report.counts.errors);
+  const stageSeries = addStageErrorMetrics(metrics, report.errors);
+  add(SCAN_DETAIL_METRICS.volumesScanned, MetricUnit.Count, report.volumesScanned);
+  add(GUARDIAN_METRICS.volumesDeferred, MetricUnit.Count, report.volumesDeferred ?? 0);
+  add(SCAN_DETAIL_METRICS.alerts, MetricUnit.Count, report.counts.alerts);
+  add(SCAN_DETAIL_METRICS.rescues, MetricUnit.Count, report.counts.rescues);
+  add(SCAN_DETAIL_METRICS.reverts, MetricUnit.Count, report.counts.reverts);
+  add(SCAN_DETAIL_METRICS.scanDuration, MetricUnit.Milliseconds, options.durationMs);
+  let volumeSeries = 0;
   for (const result of report.results) {
     const seconds = secondsToEmptyOf(result);
     if (seconds === undefined) continue;
     const single = metrics.singleMetric();
     single.addDimension('VolumeId', result.volume.volumeId);
     single.addMetric(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, seconds);
+    volumeSeries++;
   }
+  return names.size + stageSeries + volumeSeries;
 }
 
 /** How the handler judged the run. */

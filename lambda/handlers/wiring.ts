@@ -37,6 +37,8 @@ import { policyForRun, RuntimePolicy } from './runtime-policy';
 import { scanOrigin } from './scan-origin';
 import { withOrigin } from '../core/scan/origin';
 import { hubSinksFromEnv, withHub, type HubSinks } from './hub-ports';
+import { DynamoDbCapacityMeter } from '../aws/dynamodb-capacity-meter';
+import { recordScanUsage, scanUsageOf } from './scan-usage';
 
 /** The four SDK clients a scan talks through. */
 export interface GuardianClients {
@@ -211,6 +213,8 @@ interface Wired {
   readonly env: GuardianEnvironment;
   readonly prices?: PriceBookSource;
   readonly runtimePolicy?: RuntimePolicy;
+  /** DynamoDB units the guardian's table reported, per scan (the running cost). */
+  readonly meter: DynamoDbCapacityMeter;
 }
 
 /**
@@ -245,16 +249,18 @@ export function createWiredScan(options: HandlerOptions = {}): {
       ports: hub === undefined ? ports : withHub(ports, hub),
       policy,
       env,
+      meter: new DynamoDbCapacityMeter(clients.dynamo),
       ...(prices === undefined ? {} : { prices }),
       ...(runtimePolicy === undefined ? {} : { runtimePolicy }),
     };
     return wired;
   };
   const run = async (request: WiredScanRequest): Promise<ScanReport> => {
-    const { ports, env, prices, ...held } = deps();
+    const { ports, env, prices, meter, ...held } = deps();
     const policy = await policyForRun(held.runtimePolicy, held.policy, { logger, metrics });
     const startedMs = nowMs();
     const observer = new PortObserver();
+    const origin = scanOrigin(options.env ?? process.env, request.functionArn);
     const priceRegion = env.region ?? policy.region ?? 'us-east-1';
     // Never fails: an unreachable Price List API gives the bundled book with the reason, logged here.
     const book = prices === undefined ? undefined : await prices.priceBook(priceRegion, nowEpochSeconds());
@@ -269,7 +275,7 @@ export function createWiredScan(options: HandlerOptions = {}): {
         ...(env.region === undefined ? {} : { region: env.region }),
         ...(book === undefined ? {} : { prices: book }),
         ...(env.probeNamespace === undefined ? {} : { probeNamespace: env.probeNamespace }),
-        ...scanOrigin(options.env ?? process.env, request.functionArn),
+        ...origin,
       },
       nowEpochSeconds(),
     );
@@ -279,7 +285,10 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const tallies = observer.tallies();
     const watch = assessScanWatch(tallies);
     const notificationsPublished = tallies.notifications.attempted - tallies.notifications.failed;
-    addScanMetrics(metrics, report, { durationMs, heartbeat: request.heartbeat && watch.watched, notificationsPublished });
+    const metricSeries = addScanMetrics(metrics, report, { durationMs, heartbeat: request.heartbeat && watch.watched, notificationsPublished });
+    // Units since the previous take: this scan's, and the previous scan's own usage write.
+    const usage = scanUsageOf({ report, ...origin, env: options.env ?? process.env, nowEpochSeconds: nowEpochSeconds(), durationMs, units: meter.take(), metricSeries });
+    await recordScanUsage(ports.history, usage, { logger, metrics });
     metrics.publishStoredMetrics();
     logger[report.errors.length > 0 ? 'warn' : 'info']('scan finished', { ...summarizeReport(report, durationMs), watch: tallies });
     if (!watch.watched) logger.error('scan could not watch: no ScanSucceeded', { runId: request.runId, reasons: watch.reasons });

@@ -13,6 +13,9 @@
  *   nothing since 48 h and this month: the scan then removes the keys); `NOTIFY` on open
  *   notification states. One Query per value gives a scan its whole ledger (issue 12, lever 4).
  * - `pk = SCAN`, `sk = CURSOR`: where the last scan that ran out of time stopped.
+ * - `pk = USAGE#<account>#<region>`, `sk = DAY#<YYYY-MM-DD>`: the guardian's own usage that day, one
+ *   item of counters every scan ADDs to; in the `by-month` index under `month = USAGE#<YYYY-MM>`, so
+ *   finance reads a month's usage in one Query without reading the month's events again.
  */
 
 /** Attribute names of the keys. */
@@ -145,4 +148,14 @@ export function openSortKey(record: { volumeId: string; modificationId: string }
 /** Deep copy through JSON: drops undefined values, which the DocumentClient rejects by default. */
 export function toPlainData<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Key and month-index attributes of the usage item of one account, region and UTC day (`YYYY-MM-DD`). */
+export function usageKeys(accountId: string, region: string, day: string): { pk: string; sk: string; month: string; monthSk: string } {
+  return { pk: `USAGE#${accountId}#${region}`, sk: `DAY#${day}`, month: usageMonthPartition(day.slice(0, 7)), monthSk: `${day}#${accountId}#${region}` };
+}
+
+/** The month-index partition holding a month's usage items. */
+export function usageMonthPartition(month: string): string {
+  return `USAGE#${month}`;
 }

@@ -4,7 +4,8 @@
  */
 import { HistoryConflictError } from '../core/errors';
 import { isOpenStatus, type HistoryEvent, type HistoryStore, type LedgerSnapshot, type ModificationRecord, type ModificationRecordStatus, type NotificationState, type ScanCursor, type BusyVolumes } from '../core/ports';
-import { eventMonthSortKey, eventSortKey, modificationMonthSortKey, openSortKey, toPlainData, utcMonthOf } from '../shared/history-table-schema';
+import { eventMonthSortKey, eventSortKey, modificationMonthSortKey, openSortKey, toPlainData, usageKeys, utcMonthOf } from '../shared/history-table-schema';
+import { addUsageToDay, UNKNOWN_ORIGIN, usageIncrement, type ScanUsage, type UsageDay } from '../core/report/running-cost';
 
 type Patch = Parameters<HistoryStore['updateModification']>[3];
 
@@ -21,6 +22,22 @@ export class MemoryHistoryStore implements HistoryStore {
   private readonly settled = new Set<string>();
   private cursor: ScanCursor | undefined;
   private busy: BusyVolumes | undefined;
+  /** Usage days by `usageKeys` pk + sk, as the DynamoDB store keeps them. */
+  private readonly usage = new Map<string, UsageDay>();
+
+  /** Adds one scan's usage to its account's, region's and day's counters. */
+  async recordUsage(usage: ScanUsage): Promise<void> {
+    const day = usageIncrement(usage).day;
+    const keys = usageKeys(usage.accountId ?? UNKNOWN_ORIGIN, usage.region ?? UNKNOWN_ORIGIN, day);
+    const key = `${keys.pk}|${keys.sk}`;
+    this.usage.set(key, addUsageToDay(this.usage.get(key), usage));
+  }
+
+  /** A month's usage days, in day, account, region order. */
+  async listUsage(month: string): Promise<UsageDay[]> {
+    const days = [...this.usage.values()].filter((d) => d.day.startsWith(`${month}-`));
+    return toPlainData(days.sort(byKey((d) => usageKeys(d.accountId ?? UNKNOWN_ORIGIN, d.region ?? UNKNOWN_ORIGIN, d.day).monthSk)));
+  }
 
   /** Appends an event; the same (volume, second, kind, run) twice is a conflict. */
   async appendEvent(event: HistoryEvent): Promise<void> {

@@ -1,25 +1,13 @@
 /**
- * What one month of the guardian costs at the measured per-scan figures, by component (us-east-1,
- * on-demand, as published):
- * - GetMetricData $0.01 per 1,000 metrics requested; custom metrics $0.30 per metric-month (first
- *   10,000, prorated by the hour); CloudWatch Logs ingestion $0.50 per GB:
- *   https://aws.amazon.com/cloudwatch/pricing/
- * - DynamoDB on-demand $0.125 per million read request units, $0.625 per million write request units
- *   (since the November 2024 price cut): https://aws.amazon.com/dynamodb/pricing/on-demand/
- * - Lambda arm64 $0.0000133334 per GB-second, $0.20 per million requests: https://aws.amazon.com/lambda/pricing/
- * EC2 Describe* and SNS Publish to email/HTTPS within the free tier are not charged per call here.
+ * What one month of the guardian costs at the measured per-scan figures, by component, at the list
+ * prices of `lambda/core/report/running-cost.ts` (the same prices `report` uses for the guardian's
+ * running cost; each cited there). EC2 Describe* and SNS Publish to email/HTTPS within the free tier
+ * are not charged per call here.
  */
+import { GUARDIAN_PRICES } from '../../lambda/core/report/running-cost';
 
 /** Prices used, USD. */
-export const PRICES = {
-  getMetricDataPerMetric: 0.01 / 1000,
-  customMetricPerMonth: 0.3,
-  logsIngestionPerGB: 0.5,
-  dynamoPerReadRequestUnit: 0.125 / 1e6,
-  dynamoPerWriteRequestUnit: 0.625 / 1e6,
-  lambdaArmPerGBSecond: 0.0000133334,
-  lambdaPerRequest: 0.2 / 1e6,
-} as const;
+export const PRICES = GUARDIAN_PRICES;
 
 /** Scans a month at the shipped 5-minute schedule, on AWS's 730-hour month. */
 export const SCANS_PER_MONTH = (730 * 60) / 5;

@@ -41,6 +41,7 @@ export function withOrigin(history: HistoryStore, origin: ScanOrigin | undefined
     ...(history.putScanCursor === undefined ? {} : { putScanCursor: history.putScanCursor.bind(history) }),
     ...(history.getBusyVolumes === undefined ? {} : { getBusyVolumes: history.getBusyVolumes.bind(history) }),
     ...(history.putBusyVolumes === undefined ? {} : { putBusyVolumes: history.putBusyVolumes.bind(history) }),
+    ...optionalUsage(history, stamp),
   };
 }
 
@@ -48,4 +49,13 @@ export function withOrigin(history: HistoryStore, origin: ScanOrigin | undefined
 export function accountOfFunctionArn(arn: string | undefined): string | undefined {
   const account = arn?.split(':')[4];
   return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** The usage methods, when the store has them; recorded usage carries the origin like every record. */
+export function optionalUsage(history: HistoryStore, stamp?: { readonly accountId: string; readonly region: string }): Pick<HistoryStore, 'recordUsage' | 'listUsage'> {
+  const record = history.recordUsage?.bind(history);
+  return {
+    ...(record === undefined ? {} : { recordUsage: (usage) => record(stamp === undefined ? usage : { ...usage, ...stamp }) }),
+    ...(history.listUsage === undefined ? {} : { listUsage: history.listUsage.bind(history) }),
+  };
 }
