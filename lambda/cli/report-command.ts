@@ -19,7 +19,7 @@ import { renderReportJson } from '../report/json';
 import { createProgress } from '../report/progress';
 import { bookPrices, bundledPrices, DEFAULT_LOOKBACK_MONTHS, queryFinanceReport } from '../report/report-query';
 import { renderReportTable } from '../report/table';
-import { parseBreakdownKey, type BreakdownKey } from '../core/report/breakdown';
+import { parseBreakdownKey, type Breakdown, type BreakdownKey } from '../core/report/breakdown';
 import { queryBreakdown, renderBreakdownCsv, renderBreakdownTable, withBreakdownJson } from '../report/breakdown';
 import type { CliCommand, CliIo } from '../shared/cli-io';
 import { AWS_SESSION_HELP, HELP_OPTION, parseCommandArgs } from './args';
@@ -41,7 +41,8 @@ const OPTIONS = {
 const USAGE = `usage: burst-guardian report (--table NAME | --stack NAME) [--since DATE] [--until DATE]
          [--format table|csv|json|html] [--out FILE] [--region R] [--profile P] [--lookback-months 3]
          [--by account|region|tag:KEY]
-  --by: totals per account, region or tag value (e.g. --by tag:team), adding up to the organization total.
+  --by: totals per account, region or tag value (e.g. --by tag:team), adding up to the organization total
+        (every format; with the guardian's own running cost per account or region when the history records it).
   DATE: YYYY-MM, YYYY-MM-DD or an ISO-8601 instant, UTC unless it carries an offset.
   The period is [since, until): --since 2026-09 --until 2026-12 covers September to November.
   Defaults: until = now, since = the start of the UTC month until falls in. Prices: today's AWS Price List API
@@ -89,7 +90,6 @@ export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number
   const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
   if (values.help) return undefined;
   if (!(values.format in FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, not '${values.format}'`);
-  if (values.by !== undefined && values.format === 'html') throw new UsageError(`--by works with --format table, csv or json, not '${values.format}'`);
   const locator = tableLocatorOf(values);
   const until = dateOption('until', values.until, nowEpochSeconds);
   // The month `until` falls in (at exactly a month start: the month that just ended).
@@ -109,6 +109,14 @@ export function parseReportArgs(argv: readonly string[], nowEpochSeconds: number
     out: values.out,
     ...(values.by === undefined ? {} : { by: parseBreakdownKey(values.by) }),
   };
+}
+
+/** The report in `format`, with the breakdown (when asked for) where that format puts it. */
+function renderWithBreakdown(format: ReportArgs['format'], report: FinanceReport, breakdown: Breakdown | undefined): string {
+  if (breakdown === undefined) return FORMATS[format](report);
+  if (format === 'html') return renderHtmlReport(report, { breakdown });
+  if (format === 'json') return withBreakdownJson(renderReportJson(report), breakdown);
+  return FORMATS[format](report) + (format === 'csv' ? renderBreakdownCsv(breakdown) : renderBreakdownTable(breakdown));
 }
 
 /** Builds the `report` command over the given clients and clock. */
@@ -136,11 +144,8 @@ export function createReportCommand(deps: ReportCommandDeps): CliCommand {
     } finally {
       progress.done();
     }
-    let text = FORMATS[args.format](report);
-    if (args.by !== undefined) {
-      const breakdown = await queryBreakdown(store, report, args.by);
-      text = args.format === 'json' ? withBreakdownJson(text, breakdown) : text + (args.format === 'csv' ? renderBreakdownCsv(breakdown) : renderBreakdownTable(breakdown));
-    }
+    const breakdown = args.by === undefined ? undefined : await queryBreakdown(store, report, args.by);
+    const text = renderWithBreakdown(args.format, report, breakdown);
     if (args.out === undefined) {
       io.stdout(text);
       return 0;

@@ -25,6 +25,8 @@ export const CSV_COLUMNS: readonly string[] = [
   'not_sent', 'volume_deleted', 'external_modifications',
   // How `prevented_throttling_hours` was obtained: `replay`, `estimate`, `mixed` or `none`, and its two parts.
   'prevented_basis', 'prevented_replayed_hours', 'prevented_replayed_if_steady_hours', 'prevented_estimated_hours',
+  // The guardian's own running cost and the saving net of it (total row only; empty without recorded usage).
+  'running_cost_usd', 'net_of_running_cost_usd',
 ];
 
 /** Quotes a field when RFC 4180 requires it. */
@@ -128,6 +130,9 @@ function totalRow(report: FinanceReport): Row {
     not_sent: String(t.modifications.notSent),
     volume_deleted: String(t.modifications.volumeDeleted),
     external_modifications: String(t.modifications.external),
+    ...(report.runningCost === undefined
+      ? {}
+      : { running_cost_usd: money(report.runningCost.total.totalUSD), net_of_running_cost_usd: money(t.cost.unaidedUSD - t.cost.actualUSD - report.runningCost.total.totalUSD) }),
   };
 }
 

@@ -68,3 +68,8 @@ export function preventedSentence(p: PreventedThrottling): string {
   if (p.estimate.episodes > 0) parts.push(`${hours(p.estimate.seconds)} h estimated for ${p.estimate.episodes} rescue(s) recorded without a replay (from the forecast at the rescue, at most 1 h past each wall)`);
   return `${parts.join('; ')}.`;
 }
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

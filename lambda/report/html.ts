@@ -5,13 +5,13 @@
  */
 import type { FinanceReport, VolumeReport } from '../core/report/report';
 import { chartJsUmdSource } from './chartjs-source';
-import { grouped, hours, isoUtc, money, percent, preventedBasis, preventedSentence, typesUsed } from './format';
+import { escapeHtml, grouped, hours, isoUtc, money, percent, preventedBasis, preventedSentence, typesUsed } from './format';
 import { chartHeightPx, reportCharts, TOP_VOLUMES } from './html-charts';
+import type { Breakdown } from '../core/report/breakdown';
+import { renderBreakdownHtml } from './breakdown';
+import { fineMoney, netOfRunningCost, runningCostHtml } from './running-cost';
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+export { escapeHtml };
 
 /** JSON that can sit inside a `<script>` element (no `<` to close it early). */
 function scriptJson(value: unknown): string {
@@ -64,7 +64,15 @@ function headline(report: FinanceReport): string {
   const verdict = Math.abs(net) < 0.005
     ? '<b>no net change</b>'
     : net > 0 ? `a net <b class="saving">saving of ${money(net)}</b>` : `a net <b class="cost">cost of ${money(-net)}</b>`;
-  return `<p class="headline" id="headline">Against doing nothing (every volume left on its original type, ${money(unaidedUSD)}), the guardian's period cost ${money(actualUSD)}: ${verdict}.</p>`;
+  return `<p class="headline" id="headline">Against doing nothing (every volume left on its original type, ${money(unaidedUSD)}), the guardian's period cost ${money(actualUSD)}: ${verdict}.${runningCostSentence(report)}</p>`;
+}
+
+/** The headline's second sentence: the guardian's own running cost and the net once it is paid. */
+function runningCostSentence(report: FinanceReport): string {
+  const net = netOfRunningCost(report);
+  if (net === undefined || report.runningCost === undefined || report.runningCost.total.scans === 0) return '';
+  const verdict = net >= 0 ? `a net <b class="saving">saving of ${fineMoney(net)}</b>` : `a net <b class="cost">cost of ${fineMoney(-net)}</b>`;
+  return ` Its own running cost was ${fineMoney(report.runningCost.total.totalUSD)}: net of it, ${verdict}.`;
 }
 
 function kpis(report: FinanceReport): string {
@@ -143,8 +151,8 @@ function roundTripTable(report: FinanceReport): string {
   return `<div class="scroll"><table><thead><tr><th>volume</th><th>rescued (UTC)</th><th>reverted (UTC)</th><th>balance before</th><th>first balance after</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-/** Renders the report as one self-contained HTML document (chart.js inlined; opens with no network). */
-export function renderHtmlReport(report: FinanceReport): string {
+/** Renders the report as one self-contained HTML document (chart.js inlined; opens with no network); `--by` adds its breakdown. */
+export function renderHtmlReport(report: FinanceReport, extras: { readonly breakdown?: Breakdown } = {}): string {
   const period = `${isoUtc(report.period.sinceEpochSeconds)} to ${isoUtc(report.period.untilEpochSeconds)}`;
   const charts = reportCharts(report);
   const canvases = ['chart-modifications', 'chart-cost-month', 'chart-hours', 'chart-top-volumes'];
@@ -163,6 +171,8 @@ export function renderHtmlReport(report: FinanceReport): string {
 Throttling prevented: ${escapeHtml(preventedSentence(report.totals.preventedThrottling))} How: docs/report.md.</p>
 ${headline(report)}
 ${kpis(report)}
+${extras.breakdown === undefined ? '' : renderBreakdownHtml(extras.breakdown)}
+${runningCostHtml(report)}
 <h2>Charts</h2>
 <div class="charts">${canvases
     .map((id) => `<div class="chart" style="height:${charts[id] === undefined ? 320 : chartHeightPx(charts[id])}px"><canvas id="${id}" role="img" aria-label="${id}"></canvas></div>`)

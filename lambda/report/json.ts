@@ -33,6 +33,9 @@ export function renderReportJson(report: FinanceReport): string {
     periodEnd: isoUtc(report.period.untilEpochSeconds),
     generatedAt: isoUtc(report.generatedAtEpochSeconds),
     netSavingUSD: Math.round((report.totals.cost.unaidedUSD - report.totals.cost.actualUSD) * 100) / 100,
+    ...(report.runningCost === undefined
+      ? {}
+      : { netOfRunningCostUSD: Math.round((report.totals.cost.unaidedUSD - report.totals.cost.actualUSD - report.runningCost.total.totalUSD) * 100) / 100 }),
     ...(forReaders(report) as Record<string, unknown>),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -10,6 +10,7 @@ import { buildFinanceReport, type FinanceReport, type MonthlyPriceFn, type Repor
 import { monthLabelOf, monthsOfPeriod, parseReportDate } from '../core/report/calendar';
 import { isApplied } from '../core/report/timeline';
 import type { HistoryEvent, HistoryStore, ModificationRecord } from '../core/ports';
+import { runningCost, type UsageDay } from '../core/report/running-cost';
 
 /** Ledger reads in flight at once (one DynamoDB Query each). */
 const LEDGER_CONCURRENCY = 8;
@@ -116,7 +117,7 @@ export async function queryFinanceReport(store: HistoryStore, options: ReportQue
   }
   for (const id of stillRescued(earlier)) volumeIds.add(id);
   const ledgers = await readLedgers(store, [...volumeIds].sort(), options.onProgress);
-  return buildFinanceReport({
+  const report = buildFinanceReport({
     period,
     generatedAtEpochSeconds: options.nowEpochSeconds,
     priceMonthlyUSD: options.priceMonthlyUSD,
@@ -124,4 +125,13 @@ export async function queryFinanceReport(store: HistoryStore, options: ReportQue
     events,
     modifications: ledgers,
   });
+  return withRunningCost(store, report);
+}
+
+/** The report with the guardian's running cost of its period, when the store keeps usage (one Query per month). */
+export async function withRunningCost(store: Pick<HistoryStore, 'listUsage'>, report: FinanceReport): Promise<FinanceReport> {
+  if (store.listUsage === undefined) return report;
+  const days: UsageDay[] = [];
+  for (const month of monthsOfPeriod(report.period.sinceEpochSeconds, report.period.untilEpochSeconds)) days.push(...(await store.listUsage(month)));
+  return { ...report, runningCost: runningCost(days, report.period) };
 }

@@ -4,6 +4,7 @@
 import type { FinanceReport } from '../core/report/report';
 import type { HistoryLine, VolumeHistory } from '../core/report/history';
 import { grouped as usd, hours, isoUtc, money, percent, preventedBasis, preventedSentence, renderColumns, typesUsed } from './format';
+import { runningCostTableLines } from './running-cost';
 
 /** `saving $12.34`, `cost $5.00` or `no change`. */
 function netSentence(net: number): string {
@@ -19,6 +20,7 @@ export function renderReportTable(report: FinanceReport): string {
     `Guardian report ${isoUtc(report.period.sinceEpochSeconds)} to ${isoUtc(report.period.untilEpochSeconds)} (prices: ${report.priceSource})`,
     `Volumes: ${t.volumes}; modifications applied: ${m.rescue} rescues, ${m.revert} reverts; failed ${m.failed}; dry-run ${m.dryRun}; unconfirmed ${m.unconfirmed}; not sent ${m.notSent}; volume deleted ${m.volumeDeleted}; by others ${m.external}; alerts sent: ${t.alertsSent}`,
     `Net against doing nothing: ${netSentence(t.cost.unaidedUSD - t.cost.actualUSD)} (actual ${money(t.cost.actualUSD)}, unaided ${money(t.cost.unaidedUSD)})`,
+    ...runningCostTableLines(report),
     `Cost USD: actual ${usd(t.cost.actualUSD)}, unaided on original type ${usd(t.cost.unaidedUSD)}, gp3 for good ${usd(t.cost.allGp3USD)}` +
       (t.volumesWithoutCost > 0 ? ` (${t.volumesWithoutCost} volume(s) without a known size left out)` : ''),
     `Throttling prevented (${preventedBasis(t.preventedThrottling)}): ${t.preventedThrottling.episodes} episode(s), ${hours(t.preventedThrottling.seconds)} h, ${Math.round(t.preventedThrottling.deferredIos)} I/Os deferred: ${preventedSentence(t.preventedThrottling)}`,

@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFinanceReport } from '../../lambda/core/report/report';
+import { breakDown } from '../../lambda/core/report/breakdown';
+import { addUsageToDay, runningCost } from '../../lambda/core/report/running-cost';
 import { renderHtmlReport } from '../../lambda/report/html';
 import { bundledPrices } from '../../lambda/report/report-query';
 import { DEC_1, SEP_1, seededHistory } from '../fixtures/history/seed';
@@ -148,6 +150,36 @@ describe('HTML report in headless Chromium', () => {
     expect(layout.totals).toContain('total');
     // Every volume bar carries its label (none skipped to make room).
     for (const id of ['chart-top-volumes', 'chart-hours']) expect(layout.labelled[id]?.ticks, id).toBe(layout.labelled[id]?.labels);
+  }, 60_000);
+
+  it('with --by account and the running cost, still reads on a phone (390 px): the breakdown scrolls in its box', async () => {
+    const labels = new Map(report.volumes.map((v, i) => [v.volumeId, { accountId: ['111111111111', '222222222222', '333333333333'][i % 3], region: i % 2 === 0 ? 'eu-west-1' : 'ap-southeast-2' }]));
+    const usage = ['111111111111', '222222222222', '333333333333'].map((accountId, i) => addUsageToDay(undefined, {
+      accountId, region: 'eu-west-1', tEpochSeconds: SEP_1 + 86_400 * (i + 1), metricsRequested: 250_000, memoryMiB: 1024, durationMs: 9_000_000, dynamoReadUnits: 90_000, dynamoWriteUnits: 40_000, metricSeries: 14,
+    }));
+    const withCost = { ...report, runningCost: runningCost(usage, report.period) };
+    const byFile = join(dir, 'report-by.html');
+    writeFileSync(byFile, renderHtmlReport(withCost, { breakdown: breakDown(withCost, labels, { kind: 'account' }) }));
+    const { page, errors } = await open(byFile);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload({ waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const box = (id: string) => {
+        const table = document.querySelector(id);
+        const parent = table?.parentElement;
+        return { wider: (table?.scrollWidth ?? 0) > (parent?.clientWidth ?? 0), overflow: parent ? getComputedStyle(parent).overflowX : '', rows: table?.querySelectorAll('tbody tr').length ?? 0 };
+      };
+      return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, breakdown: box('#breakdown'), running: box('#running-cost-table'), footer: document.querySelector('#breakdown tfoot')?.textContent ?? '' };
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-html-by-account-390.png'), fullPage: true });
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+    expect(layout.breakdown).toEqual({ wider: true, overflow: 'auto', rows: 3 });
+    expect(layout.running.overflow).toBe('auto');
+    expect(layout.running.rows).toBe(4);
+    expect(layout.footer).toContain('organization total');
   }, 60_000);
 
   it('the overflow check can fail: a page with a wide unboxed table scrolls sideways at 390 px', async () => {

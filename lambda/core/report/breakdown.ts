@@ -3,10 +3,13 @@
  * (`--by account|region|tag:KEY`), each group with its cost, the net saving against doing nothing
  * (what the volumes would have cost unaided minus what they cost), flips and prevented throttling.
  * Every volume lands in exactly one group (`(unknown)` when the history does not say), so the
- * groups always add up to the organization total.
+ * groups always add up to the organization total. When the report has the guardian's running cost,
+ * each account or region group carries its own (a group that only ran scans appears with no volumes);
+ * a tag cannot own a scan, so by tag the running cost is one group of its own.
  */
 import { UsageError } from '../errors';
 import type { HistoryEvent, ModificationRecord } from '../ports';
+import type { RunningCostLine } from './running-cost';
 import type { FinanceReport, VolumeReport } from './types';
 
 /** What the report is broken down by. */
@@ -32,6 +35,10 @@ export interface BreakdownGroup {
   readonly volumesWithoutCost: number;
   readonly preventedThrottlingSeconds: number;
   readonly alertsSent: number;
+  /** The guardian's own running cost of the group (absent when the history holds no usage). */
+  readonly runningCostUSD?: number;
+  /** `netSavingUSD - runningCostUSD`: the saving once the guardian has paid for itself. */
+  readonly netOfRunningCostUSD?: number;
 }
 
 /** The groups, largest cost first, and their total. */
@@ -43,6 +50,9 @@ export interface Breakdown {
 
 /** The label of volumes the history says nothing about (records written before accounts were stamped). */
 export const UNKNOWN_GROUP = '(unknown)';
+
+/** By tag: the group holding the guardian's running cost (scans are per account and region, not per tag). */
+export const RUNNING_COST_GROUP = '(guardian running cost)';
 
 /** Parses `account`, `region` or `tag:KEY`; throws `UsageError` naming the bad value. */
 export function parseBreakdownKey(text: string): BreakdownKey {
@@ -72,15 +82,29 @@ export function labelsFromHistory(events: readonly HistoryEvent[], modifications
   return labels;
 }
 
-/** Groups the report's volumes by `by`; the total is over every volume of the report. */
+/** Groups the report's volumes by `by`; the total is over every volume of the report and all the running cost. */
 export function breakDown(report: FinanceReport, labels: ReadonlyMap<string, VolumeLabels>, by: BreakdownKey): Breakdown {
   const groups = new Map<string, VolumeReport[]>();
   for (const volume of report.volumes) {
     const key = groupKey(labels.get(volume.volumeId), by) ?? UNKNOWN_GROUP;
     groups.set(key, [...(groups.get(key) ?? []), volume]);
   }
-  const rows = [...groups.entries()].map(([key, volumes]) => sumGroup(key, volumes)).sort((a, b) => b.actualUSD - a.actualUSD || a.key.localeCompare(b.key));
-  return { by: by.kind === 'tag' ? `tag:${by.tagKey}` : by.kind, groups: rows, total: sumGroup('total', report.volumes) };
+  const running = runningByGroup(report, by);
+  for (const key of running?.keys() ?? []) if (!groups.has(key)) groups.set(key, []);
+  const cost = (key: string): number | undefined => (running === undefined ? undefined : (running.get(key) ?? 0));
+  const rows = [...groups.entries()]
+    .map(([key, volumes]) => sumGroup(key, volumes, cost(key)))
+    .sort((a, b) => b.actualUSD - a.actualUSD || (b.runningCostUSD ?? 0) - (a.runningCostUSD ?? 0) || a.key.localeCompare(b.key));
+  return { by: by.kind === 'tag' ? `tag:${by.tagKey}` : by.kind, groups: rows, total: sumGroup('total', report.volumes, running === undefined ? undefined : report.runningCost?.total.totalUSD) };
+}
+
+/** The running cost per group key, or undefined when the report has none. */
+function runningByGroup(report: FinanceReport, by: BreakdownKey): Map<string, number> | undefined {
+  const rc = report.runningCost;
+  // No usage recorded (older guardians): no running-cost columns rather than a column of zeros.
+  if (rc === undefined || rc.total.scans === 0) return undefined;
+  const lines: readonly RunningCostLine[] = by.kind === 'account' ? rc.byAccount : by.kind === 'region' ? rc.byRegion : [{ ...rc.total, key: RUNNING_COST_GROUP }];
+  return new Map(lines.map((line) => [line.key, line.totalUSD]));
 }
 
 function groupKey(labels: VolumeLabels | undefined, by: BreakdownKey): string | undefined {
@@ -89,7 +113,7 @@ function groupKey(labels: VolumeLabels | undefined, by: BreakdownKey): string | 
   return labels?.tags?.[by.tagKey];
 }
 
-function sumGroup(key: string, volumes: readonly VolumeReport[]): BreakdownGroup {
+function sumGroup(key: string, volumes: readonly VolumeReport[], runningCostUSD: number | undefined): BreakdownGroup {
   const actualUSD = volumes.reduce((s, v) => s + (v.cost?.actualUSD ?? 0), 0);
   const unaidedUSD = volumes.reduce((s, v) => s + (v.cost?.unaidedUSD ?? 0), 0);
   return {
@@ -103,6 +127,7 @@ function sumGroup(key: string, volumes: readonly VolumeReport[]): BreakdownGroup
     volumesWithoutCost: volumes.filter((v) => v.cost === undefined).length,
     preventedThrottlingSeconds: volumes.reduce((s, v) => s + v.preventedThrottling.seconds, 0),
     alertsSent: volumes.reduce((n, v) => n + v.alertsSent, 0),
+    ...(runningCostUSD === undefined ? {} : { runningCostUSD, netOfRunningCostUSD: unaidedUSD - actualUSD - runningCostUSD }),
   };
 }
 

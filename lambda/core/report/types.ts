@@ -6,6 +6,7 @@
 import type { ModificationKind, ModificationRecordStatus } from '../ports';
 import type { VolumeType } from '../types';
 import type { RdsReport } from './rds';
+import type { RunningCost } from './running-cost';
 
 /** A volume's billable configuration (what EBS charges for). */
 export interface VolumeConfig {
@@ -181,6 +182,8 @@ export interface FinanceReport {
   readonly totals: ReportTotals;
   /** RDS DB instances' storage changes and alerts (issue 15 part 2), when there were any. */
   readonly rds?: RdsReport;
+  /** The guardian's own running cost in the period, when the history holds its usage (running-cost.ts). */
+  readonly runningCost?: RunningCost;
 }
 
 /** Statuses meaning ModifyVolume was accepted: EBS bills the new configuration from the start. */
