@@ -4,8 +4,8 @@
  * alerts before the wall; then IOPS collapse to the baseline. The story is a list of sections so the
  * guardian's flip (issue 3) can be added as one more section fed by the same run.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parsePolicy } from '../core/policy/policy';
 import type { Forecast } from '../core/types';
 import type { GuardianRun } from '../sim/guardian-run';
@@ -18,12 +18,19 @@ import { afterFlipLines, containerStartLines, guardianTimelineLines, runGuardian
 import { SIMULATION_START_EPOCH_SECONDS } from './simulate-command';
 import { writeSimulatedReport } from './simulate-policy';
 import { HELP_OPTION, parseCommandArgs } from './args';
+import { ORG_DEMO_REPORT_PATH, orgDemoLines, runOrgDemo } from './demo-org';
+import { renderHtmlReport } from '../report/html';
 
-const USAGE = `usage: burst-guardian demo   (what \`npm start\` runs; no options, no AWS account)
+const USAGE = `usage: burst-guardian demo [--org]   (what \`npm start\` runs; no AWS account)
   The seed story on the embedded simulated fleet: a CI host's 100 GiB gp2 volume drains, the guardian
   forecasts, alerts and rescues it under policy.yaml (made live); prints the story and writes
   finance's HTML report of the run to reports/simulated-report.html.
+  --org: the organization view instead: three accounts and two regions scanned into one history, then
+  finance's report per account, region and team with the guardian's own running cost
+  (reports/simulated-org-report.html).
 `;
+
+const OPTIONS = { ...HELP_OPTION, org: { type: 'boolean', default: false } } as const;
 
 /** Where `npm start` leaves finance's HTML report of the simulated run (git-ignored). */
 export const DEMO_REPORT_PATH = 'reports/simulated-report.html';
@@ -91,10 +98,12 @@ export const DEMO_SECTIONS: readonly DemoSection[] = [
 
 /** The `demo` command (`npm start`). */
 export const runDemo: CliCommand = async (argv, io) => {
-  if (parseCommandArgs(argv, HELP_OPTION, USAGE).values.help) {
+  const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
+  if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
+  if (values.org) return runOrgDemoCommand(io);
   const story = await buildDemoStory();
   io.stdout(`${DEMO_SECTIONS.flatMap((section) => [...section(story), '']).join('\n')}`);
   await mkdir(join(io.cwd, 'reports'), { recursive: true });
@@ -102,6 +111,18 @@ export const runDemo: CliCommand = async (argv, io) => {
   io.stdout(`Finance's report of this run (open in a browser, no network needed): ${path}\n`);
   return 0;
 };
+
+/** `demo --org`: the organization view, printed, and finance's HTML report by account. */
+async function runOrgDemoCommand(io: Parameters<CliCommand>[1]): Promise<number> {
+  const policy = parsePolicy(await readFile(POLICY_PATH, 'utf8'), 'policy.yaml');
+  const demo = await runOrgDemo(policy, SIMULATION_START_EPOCH_SECONDS);
+  io.stdout(`${orgDemoLines(demo).join('\n')}\n`);
+  const path = join(io.cwd, ORG_DEMO_REPORT_PATH);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, renderHtmlReport(demo.report, { breakdown: demo.breakdowns.account }), 'utf8');
+  io.stdout(`Finance's organization report, by account (open in a browser, no network needed): ${path}\n`);
+  return 0;
+}
 
 function introSection({ report }: DemoStory): string[] {
   const v = report.volume;

@@ -2,7 +2,7 @@
  * The scan report as Powertools metrics and one summary log line. Metric names for alarms and the
  * dashboard come from `lambda/shared/guardian-metric-names.ts` (docs/deploy.md, "Metrics the handlers must emit").
  */
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GUARDIAN_METRICS, GUARDIAN_STAGE_ERROR_METRICS, GUARDIAN_STAGES, type GuardianStage } from '../shared/guardian-metric-names';
 import type { ScanError, ScanReport } from '../core/scan/types';
 
@@ -38,7 +38,7 @@ export function countStageErrors(errors: readonly ScanError[]): Record<GuardianS
 }
 
 /** Adds one `<Stage>Errors` datum per stage that had errors (silence means none: see `GUARDIAN_STAGE_ERROR_METRICS`); returns how many. */
-export function addStageErrorMetrics(metrics: Metrics, errors: readonly ScanError[]): number {
+export function addStageErrorMetrics(metrics: Pick<ScanMetricsSink, 'addMetric'>, errors: readonly ScanError[]): number {
   let added = 0;
   for (const [stage, count] of Object.entries(countStageErrors(errors)) as [GuardianStage, number][]) {
     if (count === 0) continue;
@@ -56,7 +56,7 @@ export function addStageErrorMetrics(metrics: Metrics, errors: readonly ScanErro
  * Returns the number of custom metric series it emitted (one per name in the shared flush, one per
  * single-metric datum), which the guardian's running cost counts.
  */
-export function addScanMetrics(metrics: Metrics, report: ScanReport, options: ScanMetricOptions): number {
+export function addScanMetrics(metrics: ScanMetricsSink, report: ScanReport, options: ScanMetricOptions): number {
   const names = new Set<string>();
   const add = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void => {
     metrics.addMetric(name, unit, value);
@@ -84,6 +84,12 @@ export function addScanMetrics(metrics: Metrics, report: ScanReport, options: Sc
     volumeSeries++;
   }
   return names.size + stageSeries + volumeSeries;
+}
+
+/** Where `addScanMetrics` puts its datums: Powertools `Metrics`, or a counter (the simulated organization). */
+export interface ScanMetricsSink {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  singleMetric(): { addDimension(name: string, value: string): unknown; addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown };
 }
 
 /** How the handler judged the run. */

@@ -7,6 +7,7 @@
 import type { Policy } from '../core/policy/policy';
 import { runScan } from '../core/scan/scan';
 import type { ScanReport } from '../core/scan/types';
+import type { ScanOrigin } from '../core/scan/origin';
 import type { VolumeType } from '../core/types';
 import { billedSpans, costOfSpans, findLedgerViolations, type LedgerViolation } from './guardian-checks';
 import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';
@@ -20,8 +21,14 @@ export interface GuardianRunOptions extends Omit<SimulationOptions, 'onInterval'
   readonly act?: boolean;
   /** Region for prices. @default the policy's region, else us-east-1 */
   readonly region?: string;
-  /** Called after every scan (the demo narrates from it). */
-  readonly onScan?: (context: IntervalContext, report: ScanReport) => void;
+  /** Called after every scan (the demo narrates from it), with the scan's wall time in this process. */
+  readonly onScan?: (context: IntervalContext, report: ScanReport, measured: { readonly wallMs: number }) => void | Promise<void>;
+  /** The history to write (an organization's one history shared by several runs). @default a fresh one */
+  readonly history?: MemoryHistoryStore;
+  /** The account and region the scans run in, stamped on every record (organization demo). */
+  readonly origin?: ScanOrigin;
+  /** Prefix of the scans' run ids, unique per run sharing a history. @default 'sim' */
+  readonly runIdPrefix?: string;
 }
 
 /** One modification the fleet accepted, with the guardian's reason. */
@@ -79,23 +86,24 @@ export interface GuardianRun {
 
 /** Runs the guardian on a simulated volume, then the same volume unaided, and compares them. */
 export async function runGuardianSimulation(options: GuardianRunOptions): Promise<GuardianRun> {
-  const { policy: basePolicy, act = false, onScan, ...simulation } = options;
+  const { policy: basePolicy, act = false, onScan, history: sharedHistory, origin, runIdPrefix = 'sim', ...simulation } = options;
   // `--act` overrides the policy's dry run both in the policy and in the deps, whichever runScan reads.
   const policy: Policy = act ? { ...basePolicy, dryRun: false } : basePolicy;
   const region = options.region ?? policy.region ?? 'us-east-1';
-  const history = new MemoryHistoryStore();
+  const history = sharedHistory ?? new MemoryHistoryStore();
   const notifier = new RecordingNotifier();
   const scanReports: ScanReport[] = [];
   const fleetOptions = { ...simulation.fleet, modificationRule: policy.modificationRule };
   const result = await runSimulation({
     ...simulation, fleet: fleetOptions,
     onInterval: async (context) => {
+      const startedMs = performance.now();
       const report = await runScan({
         inventory: context.fleet, metrics: context.fleet, modifier: context.fleet, notifier, history, policy, region,
-        runId: `sim-${scanReports.length + 1}`, ...(act ? { dryRun: false } : {}),
+        runId: `${runIdPrefix}-${scanReports.length + 1}`, ...(act ? { dryRun: false } : {}), ...(origin === undefined ? {} : { origin }),
       }, context.nowEpochSeconds);
       scanReports.push(report);
-      onScan?.(context, report);
+      await onScan?.(context, report, { wallMs: performance.now() - startedMs });
     },
   });
   const unaided = await runSimulation({ ...simulation, fleet: fleetOptions });
