@@ -9,6 +9,7 @@ import type { PreventedThrottling } from '../core/report/types';
 import { splitByMonth } from '../core/report/calendar';
 import type { VolumeType } from '../core/types';
 import { isoUtc } from './format';
+import { netOfRunningCost } from './running-cost';
 
 /** Types with an hours column, fixed so the columns never move between reports. */
 const HOUR_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1'];
@@ -130,10 +131,14 @@ function totalRow(report: FinanceReport): Row {
     not_sent: String(t.modifications.notSent),
     volume_deleted: String(t.modifications.volumeDeleted),
     external_modifications: String(t.modifications.external),
-    ...(report.runningCost === undefined
-      ? {}
-      : { running_cost_usd: money(report.runningCost.total.totalUSD), net_of_running_cost_usd: money(t.cost.unaidedUSD - t.cost.actualUSD - report.runningCost.total.totalUSD) }),
+    ...runningCostCells(report),
   };
+}
+
+/** The running cost and the saving net of it, when the period holds recorded usage. */
+function runningCostCells(report: FinanceReport): Row {
+  const net = netOfRunningCost(report);
+  return net === undefined || report.runningCost === undefined ? {} : { running_cost_usd: money(report.runningCost.total.totalUSD), net_of_running_cost_usd: money(net) };
 }
 
 /** Renders the report as one RFC 4180 table (CRLF line ends, trailing CRLF). */

@@ -70,7 +70,7 @@ function headline(report: FinanceReport): string {
 /** The headline's second sentence: the guardian's own running cost and the net once it is paid. */
 function runningCostSentence(report: FinanceReport): string {
   const net = netOfRunningCost(report);
-  if (net === undefined || report.runningCost === undefined || report.runningCost.total.scans === 0) return '';
+  if (net === undefined || report.runningCost === undefined) return '';
   const verdict = net >= 0 ? `a net <b class="saving">saving of ${fineMoney(net)}</b>` : `a net <b class="cost">cost of ${fineMoney(-net)}</b>`;
   return ` Its own running cost was ${fineMoney(report.runningCost.total.totalUSD)}: net of it, ${verdict}.`;
 }

@@ -5,6 +5,7 @@
 import type { FinanceReport } from '../core/report/report';
 import type { VolumeHistory } from '../core/report/history';
 import { isoUtc } from './format';
+import { netOfRunningCost } from './running-cost';
 
 /**
  * Version of the report's JSON layout; raised when a field is renamed or removed (adding one is not).
@@ -25,6 +26,12 @@ function forReaders(value: unknown): unknown {
   return out;
 }
 
+/** `netOfRunningCostUSD`, when the period holds recorded usage (docs/report.md). */
+function netOfRunningCostField(report: FinanceReport): { netOfRunningCostUSD?: number } {
+  const net = netOfRunningCost(report);
+  return net === undefined ? {} : { netOfRunningCostUSD: Math.round(net * 100) / 100 };
+}
+
 /** Renders the report as pretty JSON (trailing newline). */
 export function renderReportJson(report: FinanceReport): string {
   const document = {
@@ -33,9 +40,7 @@ export function renderReportJson(report: FinanceReport): string {
     periodEnd: isoUtc(report.period.untilEpochSeconds),
     generatedAt: isoUtc(report.generatedAtEpochSeconds),
     netSavingUSD: Math.round((report.totals.cost.unaidedUSD - report.totals.cost.actualUSD) * 100) / 100,
-    ...(report.runningCost === undefined
-      ? {}
-      : { netOfRunningCostUSD: Math.round((report.totals.cost.unaidedUSD - report.totals.cost.actualUSD - report.runningCost.total.totalUSD) * 100) / 100 }),
+    ...netOfRunningCostField(report),
     ...(forReaders(report) as Record<string, unknown>),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

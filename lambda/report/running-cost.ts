@@ -13,10 +13,10 @@ export function fineMoney(amount: number): string {
   return `${amount < 0 ? '-' : ''}$${abs < 10 ? abs.toFixed(4) : grouped(abs)}`;
 }
 
-/** Net against doing nothing, less the running cost; undefined without a running cost. */
+/** Net against doing nothing, less the running cost; undefined when the period holds no recorded usage (older histories). */
 export function netOfRunningCost(report: FinanceReport): number | undefined {
   const rc = report.runningCost;
-  return rc === undefined ? undefined : report.totals.cost.unaidedUSD - report.totals.cost.actualUSD - rc.total.totalUSD;
+  return rc === undefined || rc.total.scans === 0 ? undefined : report.totals.cost.unaidedUSD - report.totals.cost.actualUSD - rc.total.totalUSD;
 }
 
 /** What each component is, measured, and the price it is multiplied by. */
