@@ -12,7 +12,9 @@ import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { HubHistoryWriter } from '../../lambda/aws/hub-history-writer';
 import type { GuardianNotification } from '../../lambda/core/ports';
 import { parsePolicy } from '../../lambda/core/policy/policy';
-import { hubSinksFromEnv, type HubSinks } from '../../lambda/handlers/hub-ports';
+import { hubSinksFromEnv, withHub, type HubSinks } from '../../lambda/handlers/hub-ports';
+import type { AwsPorts } from '../../lambda/handlers/wiring';
+import { MemoryHistoryStore } from '../../lambda/sim/memory-history-store';
 import { createScanHandler } from '../../lambda/handlers/scan';
 import { drainingVolume, FakeAws, idleVolume, NOW_EPOCH_SECONDS } from '../e2e/fake-aws';
 import { useDynalite } from '../helpers/dynalite';
@@ -87,6 +89,18 @@ describe('an organization spoke and its hub', () => {
     const page = await new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName: hubTable }).listMonth(month);
     expect(page.modifications.find((r) => r.volumeId === volumeId)).toMatchObject({ kind: 'rescue', accountId: ACCOUNT, region: 'eu-west-1' });
     expect(page.events.filter((e) => e.volumeId === volumeId).length).toBeGreaterThan(0);
+    // The scan's usage reaches the hub's counter of this account, region and day.
+    const usage = await new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName: hubTable }).listUsage(month);
+    expect(usage.map((d) => [d.accountId, d.region, d.scans])).toEqual([[ACCOUNT, 'eu-west-1', 1]]);
+  });
+
+  it("keeps the spoke store's optional methods (ledger read, cursor, busy set, usage) behind the hub copies", () => {
+    const local = new MemoryHistoryStore();
+    const sinks: HubSinks = { writer: { putEvent: async () => undefined, putModification: async () => undefined, updateModification: async () => undefined }, notifier: { notify: async () => undefined }, logger: { warn: () => undefined }, metrics: new Metrics({ namespace: 'EbsBurstGuardian' }) };
+    const { history } = withHub({ history: local, notifier: { notify: async () => undefined } } as unknown as AwsPorts, sinks);
+    for (const method of ['readLedger', 'settleLedger', 'getScanCursor', 'putScanCursor', 'getBusyVolumes', 'putBusyVolumes', 'recordUsage', 'listUsage'] as const) {
+      expect(typeof history[method], method).toBe('function');
+    }
   });
 
   it('goes on when the hub denies every write: own records complete, HubWriteErrors emitted', async () => {
