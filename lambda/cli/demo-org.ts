@@ -16,7 +16,7 @@ import type { FinanceReport } from '../core/report/report';
 import { scenarioWorkload } from '../sim/index';
 import { runGuardianSimulation, type GuardianRun } from '../sim/guardian-run';
 import { MemoryHistoryStore } from '../sim/memory-history-store';
-import { addScanMetrics } from '../handlers/scan-metrics';
+import { countScanMetricSeries } from '../handlers/scan-metrics';
 import { bundledPrices, queryFinanceReport } from '../report/report-query';
 import { queryBreakdown, renderBreakdownTable } from '../report/breakdown';
 import { renderReportTable } from '../report/table';
@@ -71,7 +71,7 @@ export async function runOrgDemo(policy: Policy, startEpochSeconds: number): Pro
           accountId: spoke.accountId, region: spoke.region, tEpochSeconds: context.nowEpochSeconds, metricsRequested: report.metricsRequested,
           // Ran in this process, not in Lambda: no GB-seconds billed; an in-memory history reports no units.
           memoryMiB: 0, durationMs: Math.round(measured.wallMs), dynamoReadUnits: 0, dynamoWriteUnits: 0,
-          metricSeries: addScanMetrics(COUNTING_SINK, report, { durationMs: measured.wallMs, heartbeat: true }),
+          metricSeries: countScanMetricSeries(report, { durationMs: measured.wallMs, heartbeat: true }),
         });
       },
     });
@@ -84,9 +84,6 @@ export async function runOrgDemo(policy: Policy, startEpochSeconds: number): Pro
   if (account === undefined || region === undefined || team === undefined) throw new Error('unreachable: three breakdowns asked for');
   return { history, runs, report, breakdowns: { account, region, team } };
 }
-
-/** A metrics sink that only counts: `addScanMetrics` returns the series a Lambda would have emitted. */
-const COUNTING_SINK = { addMetric: () => undefined, singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }) };
 
 function volumeIdOf(spoke: number, volume: number): string {
   return `vol-0${String(spoke + 1).padStart(2, '0')}${String(volume + 1).padStart(2, '0')}0000000000${spoke}${volume}`.slice(0, 21);

@@ -92,6 +92,13 @@ export interface ScanMetricsSink {
   singleMetric(): { addDimension(name: string, value: string): unknown; addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown };
 }
 
+const COUNTING_SINK: ScanMetricsSink = { addMetric: () => undefined, singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }) };
+
+/** The custom metric series `addScanMetrics` would emit for this run, without emitting anything. */
+export function countScanMetricSeries(report: ScanReport, options: ScanMetricOptions): number {
+  return addScanMetrics(COUNTING_SINK, report, options);
+}
+
 /** How the handler judged the run. */
 export interface ScanMetricOptions {
   readonly durationMs: number;

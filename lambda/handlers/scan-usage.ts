@@ -4,16 +4,14 @@
  * Lambda: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime)
  * and the scan's measured duration, the DynamoDB units the table reported (`DynamoDbCapacityMeter`),
  * and the metric series the run emitted. Recorded as one ADD to the day's counters; a failed write is
- * logged and counted as `HistoryErrors`, and never fails the scan.
+ * logged and returned as a `record` error (the handler counts it in `HistoryErrors`), and never fails the scan.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ConsumedUnits } from '../aws/dynamodb-capacity-meter';
 import type { HistoryStore } from '../core/ports';
 import type { ScanUsage } from '../core/report/running-cost';
 import type { ScanOrigin } from '../core/scan/origin';
-import type { ScanReport } from '../core/scan/types';
-import { addStageErrorMetrics } from './scan-metrics';
+import type { ScanError, ScanReport } from '../core/scan/types';
 
 /** What one scan measured about itself. */
 export interface ScanUsageInput {
@@ -41,14 +39,15 @@ export function scanUsageOf(input: ScanUsageInput): ScanUsage {
   };
 }
 
-/** Records the usage when the store keeps it; a failure is logged and counted, never thrown. */
-export async function recordScanUsage(history: HistoryStore, usage: ScanUsage, sinks: { readonly logger: Pick<Logger, 'warn'>; readonly metrics: Metrics }): Promise<void> {
-  if (history.recordUsage === undefined) return;
+/** Records the usage when the store keeps it; a failure is logged and returned as a `record` error (for `HistoryErrors`), never thrown. */
+export async function recordScanUsage(history: HistoryStore, usage: ScanUsage, logger: Pick<Logger, 'warn'>): Promise<ScanError | undefined> {
+  if (history.recordUsage === undefined) return undefined;
   try {
     await history.recordUsage(usage);
+    return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    sinks.logger.warn("usage not recorded: the report's running cost misses this scan", { stage: 'record', error: message });
-    addStageErrorMetrics(sinks.metrics, [{ stage: 'record', message: `usage: ${message}` }]);
+    logger.warn("usage not recorded: the report's running cost misses this scan", { stage: 'record', error: message });
+    return { stage: 'record', message: `usage: ${message}` };
   }
 }

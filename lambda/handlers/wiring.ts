@@ -13,7 +13,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GUARDIAN_METRICS } from '../shared/guardian-metric-names';
-import { addScanMetrics, addStageErrorMetrics, summarizeReport } from './scan-metrics';
+import { addScanMetrics, addStageErrorMetrics, countScanMetricSeries, summarizeReport } from './scan-metrics';
 import { PortObserver } from './port-observer';
 import { CloudWatchBurstMetricsReader } from '../aws/cloudwatch-burst-metrics-reader';
 import { CloudWatchInstanceEbsReader } from '../aws/cloudwatch-instance-ebs-reader';
@@ -285,10 +285,11 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const tallies = observer.tallies();
     const watch = assessScanWatch(tallies);
     const notificationsPublished = tallies.notifications.attempted - tallies.notifications.failed;
-    const metricSeries = addScanMetrics(metrics, report, { durationMs, heartbeat: request.heartbeat && watch.watched, notificationsPublished });
+    const metricOptions = { durationMs, heartbeat: request.heartbeat && watch.watched, notificationsPublished };
     // Units since the previous take: this scan's, and the previous scan's own usage write.
-    const usage = scanUsageOf({ report, ...origin, env: options.env ?? process.env, nowEpochSeconds: nowEpochSeconds(), durationMs, units: meter.take(), metricSeries });
-    await recordScanUsage(ports.history, usage, { logger, metrics });
+    const usage = scanUsageOf({ report, ...origin, env: options.env ?? process.env, nowEpochSeconds: nowEpochSeconds(), durationMs, units: meter.take(), metricSeries: countScanMetricSeries(report, metricOptions) });
+    const usageError = await recordScanUsage(ports.history, usage, logger);
+    addScanMetrics(metrics, usageError === undefined ? report : { ...report, errors: [...report.errors, usageError] }, metricOptions);
     metrics.publishStoredMetrics();
     logger[report.errors.length > 0 ? 'warn' : 'info']('scan finished', { ...summarizeReport(report, durationMs), watch: tallies });
     if (!watch.watched) logger.error('scan could not watch: no ScanSucceeded', { runId: request.runId, reasons: watch.reasons });
