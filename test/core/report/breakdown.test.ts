@@ -5,6 +5,7 @@ import type { HistoryEvent, ModificationRecord } from '../../../lambda/core/port
 import { breakDown, labelsFromHistory, parseBreakdownKey, UNKNOWN_GROUP, type VolumeLabels } from '../../../lambda/core/report/breakdown';
 import { NO_PREVENTED_THROTTLING } from '../../../lambda/core/report/prevented';
 import type { FinanceReport, VolumeReport } from '../../../lambda/core/report/types';
+import { addUsageToDay, runningCost, type UsageDay } from '../../../lambda/core/report/running-cost';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -93,6 +94,29 @@ describe('breakDown', () => {
         expect(b.groups.reduce((n, g) => n + g.rescues, 0)).toBe(b.total.rescues);
         expect(b.groups.reduce((s, g) => s + g.actualUSD, 0)).toBeCloseTo(b.total.actualUSD, 6);
         expect(b.groups.reduce((s, g) => s + g.netSavingUSD, 0)).toBeCloseTo(b.total.netSavingUSD, 6);
+      }),
+    );
+  });
+
+  it("with the guardian's running cost: every group's running cost and net of it add up to the total, by any key", () => {
+    const cents = fc.integer({ min: 0, max: 1_000_000 });
+    const vol = fc.record({ actual: cents, unaided: cents, account: fc.constantFrom(A, B, undefined), region: fc.constantFrom('eu-west-1', 'us-east-1'), team: fc.constantFrom('a', 'b', undefined) });
+    const scan = fc.record({ account: fc.constantFrom(A, B, '333333333333', undefined), region: fc.constantFrom('eu-west-1', 'ap-south-1', undefined), second: fc.nat(86_399), metrics: fc.nat(100_000), memoryMiB: fc.constantFrom(0, 512, 1024), ms: fc.nat(60_000), series: fc.nat(40) });
+    fc.assert(
+      fc.property(fc.array(vol, { maxLength: 20 }), fc.array(scan, { minLength: 1, maxLength: 20 }), fc.constantFrom('account', 'region', 'tag:team'), (vols, scans, by) => {
+        const days = new Map<string, UsageDay>();
+        for (const s of scans) {
+          const key = `${s.account}|${s.region}`;
+          days.set(key, addUsageToDay(days.get(key), { ...(s.account === undefined ? {} : { accountId: s.account }), ...(s.region === undefined ? {} : { region: s.region }), tEpochSeconds: s.second, metricsRequested: s.metrics, memoryMiB: s.memoryMiB, durationMs: s.ms, dynamoReadUnits: s.series / 2, dynamoWriteUnits: s.series, metricSeries: s.series }));
+        }
+        const base = report(vols.map((v, i) => volume(`vol-${i}`, { actual: v.actual / 100, unaided: v.unaided / 100 }, 0, 0, 0, 0)));
+        const r = { ...base, runningCost: runningCost([...days.values()], base.period) };
+        const labels = new Map(vols.map((v, i) => [`vol-${i}`, { ...(v.account === undefined ? {} : { accountId: v.account }), region: v.region, ...(v.team === undefined ? {} : { tags: { team: v.team } }) }]));
+        const b = breakDown(r, labels, parseBreakdownKey(by));
+        expect(b.total.runningCostUSD).toBeCloseTo(r.runningCost.total.totalUSD, 9);
+        expect(b.groups.reduce((s, g) => s + (g.runningCostUSD ?? Number.NaN), 0)).toBeCloseTo(b.total.runningCostUSD ?? Number.NaN, 9);
+        expect(b.groups.reduce((s, g) => s + (g.netOfRunningCostUSD ?? Number.NaN), 0)).toBeCloseTo(b.total.netOfRunningCostUSD ?? Number.NaN, 6);
+        expect(b.groups.reduce((n, g) => n + g.volumes, 0)).toBe(vols.length);
       }),
     );
   });
