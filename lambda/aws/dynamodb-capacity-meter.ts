@@ -33,24 +33,31 @@ export class DynamoDbCapacityMeter {
   private writeUnits = 0;
 
   constructor(client: DynamoDBClient | DynamoDBDocumentClient) {
+    this.attach(client);
+  }
+
+  /** Meters one more client into the same counts (a spoke's copies to the hub table, say). */
+  attach(client: DynamoDBClient | DynamoDBDocumentClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
         const result = await next(args);
-        const reported = (result.output as { ConsumedCapacity?: Capacity | readonly Capacity[] }).ConsumedCapacity;
-        const list: readonly Capacity[] = reported === undefined ? [] : Array.isArray(reported) ? reported : [reported as Capacity];
-        const read = READ_COMMANDS.test(context.commandName ?? '');
-        for (const c of list) {
-          if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
-            this.readUnits += c.ReadCapacityUnits ?? 0;
-            this.writeUnits += c.WriteCapacityUnits ?? 0;
-          } else if (read) this.readUnits += c.CapacityUnits ?? 0;
-          else this.writeUnits += c.CapacityUnits ?? 0;
-        }
+        this.add((result.output as { ConsumedCapacity?: Capacity | readonly Capacity[] }).ConsumedCapacity, READ_COMMANDS.test(context.commandName ?? ''));
         return result;
       },
       { step: 'initialize', name: 'guardianCapacityMeter', override: true },
     );
+  }
+
+  private add(reported: Capacity | readonly Capacity[] | undefined, read: boolean): void {
+    const list: readonly Capacity[] = reported === undefined ? [] : Array.isArray(reported) ? reported : [reported as Capacity];
+    for (const c of list) {
+      if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
+        this.readUnits += c.ReadCapacityUnits ?? 0;
+        this.writeUnits += c.WriteCapacityUnits ?? 0;
+      } else if (read) this.readUnits += c.CapacityUnits ?? 0;
+      else this.writeUnits += c.CapacityUnits ?? 0;
+    }
   }
 
   /** The units consumed since the previous call (one scan's), and starts again from zero. */

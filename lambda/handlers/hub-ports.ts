@@ -22,6 +22,8 @@ export interface HubSinks {
   readonly notifier: Notifier;
   readonly logger: Pick<Logger, 'warn'>;
   readonly metrics: Pick<Metrics, 'addMetric'>;
+  /** The client writing the hub table, so the guardian's running cost counts the copies' units too. */
+  readonly dynamoClient?: DynamoDBDocumentClient;
 }
 
 /** The ports with the hub copies added. */
@@ -73,6 +75,7 @@ export function hubSinksFromEnv(env: Readonly<Record<string, string | undefined>
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } });
   return {
     writer: new HubHistoryWriter({ client: dynamo, tableName: table, accountId, region }),
+    dynamoClient: dynamo,
     notifier: new SnsNotifier({ client: new SNSClient(base), topicArn }),
     ...report,
   };

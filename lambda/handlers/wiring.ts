@@ -245,11 +245,13 @@ export function createWiredScan(options: HandlerOptions = {}): {
     const rds = options.rdsPorts?.(clients, env.region);
     const ports = { ...createAwsPorts(clients, env), ...(rds === undefined ? {} : { rds }) };
     const hub = options.hubSinks?.() ?? hubSinksFromEnv(options.env ?? process.env, { logger, metrics });
+    const meter = new DynamoDbCapacityMeter(clients.dynamo);
+    if (hub?.dynamoClient !== undefined) meter.attach(hub.dynamoClient);
     wired = {
       ports: hub === undefined ? ports : withHub(ports, hub),
       policy,
       env,
-      meter: new DynamoDbCapacityMeter(clients.dynamo),
+      meter,
       ...(prices === undefined ? {} : { prices }),
       ...(runtimePolicy === undefined ? {} : { runtimePolicy }),
     };

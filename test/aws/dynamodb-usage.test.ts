@@ -67,6 +67,13 @@ describe('DynamoDbCapacityMeter', () => {
     expect(meter.take()).toEqual({ readUnits: 1.5, writeUnits: 2 });
     await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'a' }, ConsistentRead: true }));
     expect(meter.take()).toEqual({ readUnits: 1, writeUnits: 0 });
+    // A second client (a spoke's hub copies) adds to the same counts.
+    const hubClient = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }));
+    meter.attach(hubClient);
+    await hubClient.send(new PutCommand({ TableName: tableName, Item: { pk: 'hub', sk: '1' } }));
+    await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'own', sk: '1' } }));
+    expect(meter.take()).toEqual({ readUnits: 0, writeUnits: 2 });
     client.destroy();
+    hubClient.destroy();
   });
 });
