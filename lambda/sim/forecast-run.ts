@@ -4,20 +4,20 @@
  * `simulate` CLI and `npm start`; a policy-driven loop plugs in through `onInterval`.
  */
 import { forecastExhaustion, shouldAlert, type ForecastOptions } from '../core/forecast/forecast';
-import { defaultMetricFields, planBurstableSeries } from '../core/scan/read-plan';
 import type { Forecast, ForecastKind } from '../core/types';
 import { runSimulation, type IntervalContext, type SimulationOptions, type SimulationResult } from './index';
+import { readingPolicy, ScanReader } from './scan-read';
 
 /** Options: the simulation, plus the alert horizon and forecaster tuning. */
 export interface ForecastRunOptions extends Omit<SimulationOptions, 'onInterval'> {
   readonly horizonSeconds: number;
   readonly forecastOptions?: ForecastOptions;
   /**
-   * What the forecaster sees: `shipping`, the scan's read plan (BurstBalance, then the I/O only when
-   * the bucket is not full and flat), or `full`, every metric every interval. @default 'shipping'
+   * What the forecaster sees: `shipping`, what the Lambda's scan reads (its cadence and read plan:
+   * scan-read.ts), or `full`, every metric every interval. @default 'shipping'
    */
   readonly readPlan?: 'shipping' | 'full';
-  /** Called after the forecast of every interval (the guardian decision loop hooks in here). */
+  /** Called after the forecast of every interval the scan reads the volume (the guardian decision loop hooks in here). */
   readonly onForecast?: (context: IntervalContext, forecast: Forecast) => void | Promise<void>;
 }
 
@@ -64,6 +64,8 @@ export interface ForecastRunReport {
   /** The read plan the forecasts used, and the GetMetricData metrics it requested over the run. */
   readonly readPlan: 'shipping' | 'full';
   readonly metricsRequested: number;
+  /** Intervals at which the scan would not have read the volume (a quiet bucket not due: cadence.ts). */
+  readonly intervalsResting: number;
   /** True BurstBalance at the end of every interval, for charts. */
   readonly balance: readonly { readonly tSeconds: number; readonly balancePercent: number | null }[];
 }
@@ -78,14 +80,23 @@ export async function runForecastSimulation(options: ForecastRunOptions): Promis
   const forecastKinds: Partial<Record<ForecastKind, number>> = {};
   const readPlan = options.readPlan ?? 'shipping';
   let metricsRequested = 0;
+  let intervalsResting = 0;
+  let reader: ScanReader | undefined;
   const result = await runSimulation({
     ...options,
     onInterval: async (context) => {
-      const planned = readPlan === 'full'
-        ? { series: context.series, metricsRequested: defaultMetricFields(context.volume).length }
-        : planBurstableSeries(context.series, context.volume, context.nowEpochSeconds);
-      metricsRequested += planned.metricsRequested;
-      const forecast = forecastExhaustion(planned.series, context.volume, context.nowEpochSeconds, { intervalSeconds, ...options.forecastOptions });
+      reader ??= new ScanReader({ fleet: context.fleet, policy: readingPolicy(intervalSeconds), readPlan });
+      // An alert still firing keeps the volume read every scan, as an open alert does in the scan.
+      const read = await reader.read(context.volume, context.nowEpochSeconds, alerts.at(-1)?.tSeconds === context.tSeconds - intervalSeconds);
+      metricsRequested += read.metricsRequested;
+      if (read.kind === 'resting') {
+        intervalsResting += 1;
+        return;
+      }
+      // The scan's own forecast, unless the caller tunes the forecaster: then the same series, re-forecast.
+      const forecast = options.forecastOptions === undefined || read.series === undefined
+        ? read.forecast
+        : forecastExhaustion(read.series, context.volume, context.nowEpochSeconds, { intervalSeconds, ...options.forecastOptions });
       forecastKinds[forecast.kind] = (forecastKinds[forecast.kind] ?? 0) + 1;
       if (shouldAlert(forecast, { horizonSeconds: options.horizonSeconds, intervalSeconds })) alerts.push(alertOf(context.tSeconds, forecast));
       await options.onForecast?.(context, forecast);
@@ -109,7 +120,7 @@ export async function runForecastSimulation(options: ForecastRunOptions): Promis
     meanDemandIops: result.demandOps / seconds,
     meanServedIops: result.servedOps / seconds,
     durationSeconds: result.durationSeconds, intervalSeconds, horizonSeconds: options.horizonSeconds,
-    metricDelaySeconds: options.metricDelaySeconds ?? 120, seed: options.seed, readPlan, metricsRequested,
+    metricDelaySeconds: options.metricDelaySeconds ?? 120, seed: options.seed, readPlan, metricsRequested, intervalsResting,
     balance: [
       { tSeconds: 0, balancePercent: result.spec === undefined ? null : (options.volume.initialBalancePercent ?? 100) },
       ...result.intervals.map((i) => ({ tSeconds: i.endSeconds, balancePercent: i.balancePercentAtEnd ?? null })),

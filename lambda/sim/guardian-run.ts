@@ -29,6 +29,8 @@ export interface GuardianRunOptions extends Omit<SimulationOptions, 'onInterval'
   readonly origin?: ScanOrigin;
   /** Prefix of the scans' run ids, unique per run sharing a history. @default 'sim' */
   readonly runIdPrefix?: string;
+  /** `full`: every metric every scan, the read before issue 12 (benchmarks compare against it). @default 'shipping' */
+  readonly readPlan?: 'shipping' | 'full';
 }
 
 /** One modification the fleet accepted, with the guardian's reason. */
@@ -86,7 +88,7 @@ export interface GuardianRun {
 
 /** Runs the guardian on a simulated volume, then the same volume unaided, and compares them. */
 export async function runGuardianSimulation(options: GuardianRunOptions): Promise<GuardianRun> {
-  const { policy: basePolicy, act = false, onScan, history: sharedHistory, origin, runIdPrefix = 'sim', ...simulation } = options;
+  const { policy: basePolicy, act = false, onScan, history: sharedHistory, origin, runIdPrefix = 'sim', readPlan, ...simulation } = options;
   // `--act` overrides the policy's dry run both in the policy and in the deps, whichever runScan reads.
   const policy: Policy = act ? { ...basePolicy, dryRun: false } : basePolicy;
   const region = options.region ?? policy.region ?? 'us-east-1';
@@ -100,7 +102,7 @@ export async function runGuardianSimulation(options: GuardianRunOptions): Promis
       const startedMs = performance.now();
       const report = await runScan({
         inventory: context.fleet, metrics: context.fleet, modifier: context.fleet, notifier, history, policy, region,
-        runId: `${runIdPrefix}-${scanReports.length + 1}`, ...(act ? { dryRun: false } : {}), ...(origin === undefined ? {} : { origin }),
+        runId: `${runIdPrefix}-${scanReports.length + 1}`, ...(act ? { dryRun: false } : {}), ...(origin === undefined ? {} : { origin }), ...(readPlan === undefined ? {} : { readPlan }),
       }, context.nowEpochSeconds);
       scanReports.push(report);
       await onScan?.(context, report, { wallMs: performance.now() - startedMs });

@@ -8,9 +8,10 @@
  * then emptied, for the page-confidence calibration.
  */
 import { predictLinearFires, staticAlarmFires } from '../../lambda/core/forecast/baseline-alerters';
-import { forecastExhaustion, shouldAlert } from '../../lambda/core/forecast/forecast';
+import { shouldAlert } from '../../lambda/core/forecast/forecast';
 import { alertTier, rawPersistenceScore, type AlertTierRule } from '../../lambda/core/forecast/alert-tier';
 import { runSimulation, scaleTrace, scenarioWorkload, traceWorkload, type Trace } from '../../lambda/sim/index';
+import { readingPolicy, ScanReader } from '../../lambda/sim/scan-read';
 import { LEAD_WINDOW_SECONDS, scoreVolume, type VolumeScore } from './forecast-score';
 import type { BenchCase } from './forecast-suite';
 import { nextNotification } from '../../lambda/core/notification/state';
@@ -35,6 +36,12 @@ export interface BenchSettings {
   readonly startEpochSeconds: number;
   /** Parsed traces by path (parsed once, replayed at several sizes). */
   readonly traces: ReadonlyMap<string, Trace>;
+  /**
+   * What the guardian's alerters forecast from: `shipping`, what the Lambda's scan reads (its
+   * cadence and read plan, run on the simulated fleet: lambda/sim/scan-read.ts), or `full`, every
+   * metric every run. The baselines always see every BurstBalance point (a CloudWatch alarm reads it).
+   */
+  readonly readPlan: 'shipping' | 'full';
 }
 
 /** A forecast in the page window: its persistence and whether the bucket emptied within 6 h. */
@@ -57,6 +64,9 @@ export interface CaseResult {
   readonly benchCase: BenchCase;
   readonly scores: Readonly<Record<number, Readonly<Record<AlerterName, VolumeScore>>>>;
   readonly candidates: readonly PageCandidate[];
+  /** GetMetricData metrics the guardian's reads requested over the case, and the runs it rested. */
+  readonly metricsRequested: number;
+  readonly runsResting: number;
 }
 
 /** True BurstBalance at or below this is "already near empty" (the forecaster's own empty threshold). */
@@ -75,6 +85,9 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
   const oneTier = new Map<number, number[]>(SCORED_HORIZONS_MINUTES.map((m) => [m, []]));
   const pending: (Omit<PageCandidate, 'cameTrue'> & { t: number })[] = [];
   const trace = traceOf(benchCase, settings);
+  let reader: ScanReader | undefined;
+  let metricsRequested = 0;
+  let runsResting = 0;
   const result = await runSimulation({
     volume: benchCase.volume,
     workload: trace === undefined ? workloadOf(benchCase) : traceWorkload(trace),
@@ -85,8 +98,19 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
     metricDelaySeconds: settings.metricDelaySeconds,
     seed: benchCase.seed,
     seriesLookbackSeconds: SERIES_LOOKBACK_SECONDS,
-    onInterval: ({ nowEpochSeconds: now, series, volume }) => {
-      const forecast = forecastExhaustion(series, volume, now, { intervalSeconds: interval });
+    onInterval: async ({ nowEpochSeconds: now, series, volume, fleet }) => {
+      // The baselines read every BurstBalance point at every run, whatever the guardian reads.
+      if (staticAlarmFires(series, now)) times['static<20%'].push(now);
+      for (const [minutes, list] of linear) if (predictLinearFires(series, now, minutes * 60)) list.push(now);
+      reader ??= new ScanReader({ fleet, policy: readingPolicy(interval, settings.policy), readPlan: settings.readPlan });
+      // An open alert keeps the volume read every scan (fleet-loop.ts: mustRead).
+      const read = await reader.read(volume, now, notified?.open === true || times.page.at(-1) === now - interval);
+      metricsRequested += read.metricsRequested;
+      if (read.kind === 'resting') {
+        runsResting += 1;
+        return;
+      }
+      const forecast = read.forecast;
       const verdict = alertTier(forecast, settings.rule, times.page.at(-1) === now - interval);
       if (verdict.tier === 'page') times.page.push(now);
       if (verdict.tier !== undefined) times['early-warning'].push(now);
@@ -104,8 +128,6 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
           raw: rawPersistenceScore(p), heldRuns: p.heldRuns, survival: p.survival, secondsToEmpty: forecast.secondsToEmpty, balancePercent: forecast.balancePercent,
         });
       }
-      if (staticAlarmFires(series, now)) times['static<20%'].push(now);
-      for (const [minutes, list] of linear) if (predictLinearFires(series, now, minutes * 60)) list.push(now);
       for (const [minutes, list] of oneTier) if (shouldAlert(forecast, { horizonSeconds: minutes * 60, intervalSeconds: interval }, list.at(-1) === now - interval)) list.push(now);
     },
   });
@@ -134,7 +156,7 @@ export async function runCase(benchCase: BenchCase, settings: BenchSettings): Pr
     };
   }
   const candidates = pending.map(({ t, ...rest }) => ({ ...rest, cameTrue: exhaustionTimes.some((e) => e >= t && e - t <= LEAD_WINDOW_SECONDS) }));
-  return { benchCase, scores, candidates };
+  return { benchCase, scores, candidates, metricsRequested, runsResting };
 }
 
 function traceOf(benchCase: BenchCase, settings: BenchSettings): Trace | undefined {

@@ -12,10 +12,10 @@ describe('bench:policy', () => {
   });
 
   it('sums cases into the removed percentage, cost gap and modifications per volume-day', () => {
-    const base: PolicyCaseResult = { family: 'f', name: 'a', volumeDays: 2, throttledSeconds: 10, unaidedThrottledSeconds: 100, costUSD: 3, unaidedCostUSD: 2, oracleCostUSD: 2.5, modifications: 2, ledgerViolations: 0, scanErrors: 0 };
+    const base: PolicyCaseResult = { family: 'f', name: 'a', volumeDays: 2, throttledSeconds: 10, unaidedThrottledSeconds: 100, costUSD: 3, unaidedCostUSD: 2, oracleCostUSD: 2.5, modifications: 2, ledgerViolations: 0, scanErrors: 0, metricsRequested: 40 };
     const summary = summarize('f', [base, { ...base, name: 'b', throttledSeconds: 0, unaidedThrottledSeconds: 0, modifications: 0 }]);
-    expect(summary).toMatchObject({ cases: 2, volumeDays: 4, throttlingRemovedPercent: 90, extraVsOracleUSD: 1, modificationsPerVolumeDay: 0.5, ledgerViolations: 0 });
+    expect(summary).toMatchObject({ cases: 2, volumeDays: 4, throttlingRemovedPercent: 90, extraVsOracleUSD: 1, modificationsPerVolumeDay: 0.5, ledgerViolations: 0, metricsPerVolumeDay: 20 });
     expect(summarize('none', []).throttlingRemovedPercent).toBe(100);
-    expect(formatPolicyTable([summary]).split('\n')[1]).toMatch(/^f +2 +100 +10 +90\.00 +6\.00 +5\.00 +4\.00 +1\.00 +2 +0\.500 +0 +0$/);
+    expect(formatPolicyTable([summary]).split('\n')[1]).toMatch(/^f +2 +100 +10 +90\.00 +6\.00 +5\.00 +4\.00 +1\.00 +2 +0\.500 +0 +0 +20\.0$/);
   });
 });

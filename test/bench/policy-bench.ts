@@ -1,5 +1,5 @@
 /**
- * `npm run bench:policy [-- --json] [--policy FILE] [--traces DIR] [--family NAME] [--details]`: the acting guardian
+ * `npm run bench:policy [-- --json] [--policy FILE] [--traces DIR] [--family NAME] [--details] [--read-plan shipping|full|both]`: the acting guardian
  * (runScan with the rescuing fixture policy) on the forecast suite's gp2 volume-traces (issue 3
  * item 6). Per family: throttled seconds with vs without the guardian, extra cost vs an oracle,
  * ledger violations, modifications per volume-day. st1/sc1 cases are left out: the rescuing policy
@@ -33,6 +33,8 @@ export interface PolicyCaseResult {
   readonly modifications: number;
   readonly ledgerViolations: number;
   readonly scanErrors: number;
+  /** GetMetricData metrics the scans requested. */
+  readonly metricsRequested: number;
 }
 
 /**
@@ -58,17 +60,17 @@ export function oracleCostUSD(unaided: SimulationResult, region: string): number
 }
 
 /** Runs one suite case with the guardian acting under `policy`. */
-export async function runPolicyCase(benchCase: BenchCase, policy: Policy, traces: ReadonlyMap<string, Trace>): Promise<PolicyCaseResult> {
+export async function runPolicyCase(benchCase: BenchCase, policy: Policy, traces: ReadonlyMap<string, Trace>, readPlan: 'shipping' | 'full' = 'shipping'): Promise<PolicyCaseResult> {
   const workload = 'scenario' in benchCase.workload ? scenarioWorkload(benchCase.workload.scenario) : traceWorkload(traceOf(traces, benchCase.workload.traceFile));
   const { report, unaided } = await runGuardianSimulation({
     volume: { ...benchCase.volume, volumeId: 'vol-0bench', tags: { Name: benchCase.name } }, workload, policy, region: REGION,
-    startEpochSeconds: START_EPOCH_SECONDS, durationSeconds: benchCase.durationSeconds, seed: benchCase.seed, intervalSeconds: 300, metricDelaySeconds: 120,
+    startEpochSeconds: START_EPOCH_SECONDS, durationSeconds: benchCase.durationSeconds, seed: benchCase.seed, intervalSeconds: 300, metricDelaySeconds: 120, readPlan,
   });
   return {
     family: benchCase.family, name: benchCase.name, volumeDays: benchCase.durationSeconds / 86_400,
     throttledSeconds: report.throttledSeconds, unaidedThrottledSeconds: report.unaidedThrottledSeconds,
     costUSD: report.costUSD, unaidedCostUSD: report.unaidedCostUSD, oracleCostUSD: oracleCostUSD(unaided, REGION),
-    modifications: report.modifications.length, ledgerViolations: report.ledgerViolations.length, scanErrors: report.scanErrors,
+    modifications: report.modifications.length, ledgerViolations: report.ledgerViolations.length, scanErrors: report.scanErrors, metricsRequested: report.metricsRequested,
   };
 }
 
@@ -95,6 +97,7 @@ export interface PolicySummary {
   readonly modificationsPerVolumeDay: number;
   readonly ledgerViolations: number;
   readonly scanErrors: number;
+  readonly metricsPerVolumeDay: number;
 }
 
 /** Sums `results` under the label `family`. */
@@ -111,16 +114,17 @@ export function summarize(family: string, results: readonly PolicyCaseResult[]):
     costUSD, oracleCostUSD: oracle, unaidedCostUSD: sum((r) => r.unaidedCostUSD), extraVsOracleUSD: costUSD - oracle,
     modifications: sum((r) => r.modifications), modificationsPerVolumeDay: volumeDays > 0 ? sum((r) => r.modifications) / volumeDays : 0,
     ledgerViolations: sum((r) => r.ledgerViolations), scanErrors: sum((r) => r.scanErrors),
+    metricsPerVolumeDay: volumeDays > 0 ? sum((r) => r.metricsRequested) / volumeDays : 0,
   };
 }
 
 /** The summaries as a fixed-width table. */
 export function formatPolicyTable(rows: readonly PolicySummary[]): string {
-  const header = ['family', 'cases', 'unaided thr s', 'guarded thr s', 'removed %', 'cost $', 'oracle $', 'gp2 $', 'extra vs oracle $', 'mods', 'mods/vol-day', 'violations', 'scan errors'];
+  const header = ['family', 'cases', 'unaided thr s', 'guarded thr s', 'removed %', 'cost $', 'oracle $', 'gp2 $', 'extra vs oracle $', 'mods', 'mods/vol-day', 'violations', 'scan errors', 'metrics/vol-day'];
   const body = rows.map((r) => [
     r.family, String(r.cases), r.unaidedThrottledSeconds.toFixed(0), r.throttledSeconds.toFixed(0), r.throttlingRemovedPercent.toFixed(2),
     r.costUSD.toFixed(2), r.oracleCostUSD.toFixed(2), r.unaidedCostUSD.toFixed(2), r.extraVsOracleUSD.toFixed(2),
-    String(r.modifications), r.modificationsPerVolumeDay.toFixed(3), String(r.ledgerViolations), String(r.scanErrors),
+    String(r.modifications), r.modificationsPerVolumeDay.toFixed(3), String(r.ledgerViolations), String(r.scanErrors), r.metricsPerVolumeDay.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
@@ -131,9 +135,14 @@ export function formatPolicyTable(rows: readonly PolicySummary[]): string {
 export async function policyBenchMain(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { policy: { type: 'string' }, traces: { type: 'string' }, json: { type: 'boolean', default: false }, family: { type: 'string' }, details: { type: 'boolean', default: false } } }));
+    ({ values } = parseArgs({ args: [...argv], options: { policy: { type: 'string' }, traces: { type: 'string' }, json: { type: 'boolean', default: false }, family: { type: 'string' }, details: { type: 'boolean', default: false }, 'read-plan': { type: 'string', default: 'both' } } }));
   } catch (error) {
     err(`bench:policy: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const plan = values['read-plan'];
+  if (plan !== 'shipping' && plan !== 'full' && plan !== 'both') {
+    err(`bench:policy: --read-plan must be shipping, full or both, got '${plan}'\n`);
     return 2;
   }
   const started = performance.now();
@@ -143,18 +152,27 @@ export async function policyBenchMain(argv: readonly string[], out: (text: strin
   if (values.traces !== undefined) for (const file of findTraceFiles(values.traces)) traces.set(file, readTraceFile(file));
   const suite = buildSuite({ traceDir: values.traces, traceDurationSeconds: (file) => traces.get(file)?.durationSeconds ?? 0 })
     .filter((c) => c.volume.type === 'gp2' && (values.family === undefined || c.family === values.family));
-  const results: PolicyCaseResult[] = [];
-  for (const benchCase of suite) {
-    const result = await runPolicyCase(benchCase, policy, traces);
-    results.push(result);
-    if (values.details) err(`${result.name}: thr ${result.throttledSeconds.toFixed(0)}/${result.unaidedThrottledSeconds.toFixed(0)} s, ${result.modifications} mods, ${result.ledgerViolations} violations\n`);
-  }
-  const families = [...new Set(results.map((r) => r.family))];
-  const rows = [...families.map((f) => summarize(f, results.filter((r) => r.family === f))), summarize('ALL', results)];
+  const runAll = async (readPlan: 'shipping' | 'full'): Promise<PolicySummary[]> => {
+    const results: PolicyCaseResult[] = [];
+    for (const benchCase of suite) {
+      const result = await runPolicyCase(benchCase, policy, traces, readPlan);
+      results.push(result);
+      if (values.details) err(`${readPlan} ${result.name}: thr ${result.throttledSeconds.toFixed(0)}/${result.unaidedThrottledSeconds.toFixed(0)} s, ${result.modifications} mods, ${result.ledgerViolations} violations\n`);
+    }
+    const families = [...new Set(results.map((r) => r.family))];
+    return [...families.map((f) => summarize(f, results.filter((r) => r.family === f))), summarize('ALL', results)];
+  };
+  // What ships is the scan's cadence and read plan; `both` also runs every metric every scan, for comparison (issue 12).
+  const rows = await runAll(plan === 'full' ? 'full' : 'shipping');
+  const fullRows = plan === 'both' ? await runAll('full') : undefined;
   const elapsedSeconds = (performance.now() - started) / 1000;
-  if (values.json) out(`${JSON.stringify({ policy: values.policy ?? 'test/fixtures/policies/rescue-live.yaml', region: REGION, cases: suite.length, traceFiles: traces.size, elapsedSeconds, summary: rows }, null, 2)}\n`);
-  else out(`policy benchmark: ${suite.length} gp2 volume-traces (${traces.size} trace files), ${values.policy ?? 'rescue-live.yaml'}, interval 5 min, metric delay 2 min\n\n${formatPolicyTable(rows)}\n\n`);
-  err(`bench:policy: ${suite.length} cases in ${elapsedSeconds.toFixed(1)} s\n`);
+  const readPlan = plan === 'full' ? 'full' : 'shipping';
+  if (values.json) out(`${JSON.stringify({ policy: values.policy ?? 'test/fixtures/policies/rescue-live.yaml', region: REGION, cases: suite.length, traceFiles: traces.size, elapsedSeconds, readPlan, summary: rows, ...(fullRows === undefined ? {} : { fullReadSummary: fullRows }) }, null, 2)}\n`);
+  else {
+    out(`policy benchmark: ${suite.length} gp2 volume-traces (${traces.size} trace files), ${values.policy ?? 'rescue-live.yaml'}, interval 5 min, metric delay 2 min\n\nread plan: ${readPlan}${readPlan === 'shipping' ? ' (the scan\'s cadence and read plan, as the Lambda reads)' : ' (every metric, every scan)'}\n${formatPolicyTable(rows)}\n\n`);
+    if (fullRows !== undefined) out(`read plan: full (every metric, every scan), for comparison\n${formatPolicyTable(fullRows)}\n\n`);
+  }
+  err(`bench:policy: ${suite.length} cases${fullRows === undefined ? '' : ' × 2 read plans'} in ${elapsedSeconds.toFixed(1)} s\n`);
   return 0;
 }
 

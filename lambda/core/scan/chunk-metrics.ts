@@ -9,7 +9,7 @@ import { forecastExhaustion } from '../forecast/forecast';
 import type { Policy } from '../policy/schema';
 import type { MetricsRequestVolume, ModificationRecord, VolumeMetricsOutcome } from '../ports';
 import type { Cadence } from './cadence';
-import { firstRoundPlan, mergeSeries, requestVolume, secondRoundFields, type VolumeReadPlan } from './read-plan';
+import { defaultMetricFields, firstRoundPlan, mergeSeries, requestVolume, secondRoundFields, type VolumeReadPlan } from './read-plan';
 import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
 import { isBurstableType, type Forecast, type VolumeDescription, type VolumeMetricSeries } from '../types';
@@ -47,9 +47,14 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   // per metric requested, not per datapoint, so the longer window costs nothing extra.
   const lookback = Math.max(3 * 3600, (policy.revert.shadowBucket.trailingWindowMinutes + 60) * 60);
   const resting = new Set<string>();
+  const full = ctx.deps.readPlan === 'full';
+  const cadence = full ? undefined : ctx.cadence;
+  const probe = ctx.deps.probeNamespace === undefined ? {} : { probeNamespace: ctx.deps.probeNamespace };
   const plans = new Map(chunk.map((v): [string, VolumeReadPlan] => {
     const plan = planOf(ctx, v);
-    if (plan.kind !== 'balance-first' || ctx.cadence === undefined || ctx.cadence.isDue(v, ctx.mustRead?.(v) ?? true)) return [v.volumeId, plan];
+    // The full read (benchmarks only): every metric of the volume, every scan.
+    if (full && plan.kind === 'balance-first') return [v.volumeId, { kind: 'fields', flipped: false, fields: defaultMetricFields(v, probe) }];
+    if (plan.kind !== 'balance-first' || cadence === undefined || cadence.isDue(v, ctx.mustRead?.(v) ?? true)) return [v.volumeId, plan];
     resting.add(v.volumeId);
     return [v.volumeId, { kind: 'none' }];
   }));
@@ -65,16 +70,15 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   requested += await readRound(ctx, [...first.balance, ...first.fields], lookback, keep);
   requested += await readRound(ctx, first.flipped, Math.max(lookback, FLIPPED_LOOKBACK_SECONDS), keep);
   const second: MetricsRequestVolume[] = [];
-  const probe = ctx.deps.probeNamespace === undefined ? {} : { probeNamespace: ctx.deps.probeNamespace };
   for (const v of chunk) {
     const s = series.get(v.volumeId);
     if (plans.get(v.volumeId)?.kind !== 'balance-first' || s === undefined) continue;
     const fields = secondRoundFields(v, s.burstBalancePercent, { now, policy, ...probe });
-    ctx.cadence?.observe(v.volumeId, fields.length === 0);
+    cadence?.observe(v.volumeId, fields.length === 0);
     if (fields.length > 0) second.push(requestVolume(v, fields));
   }
   // A balance-first volume whose first round failed is busy: read it again next scan.
-  for (const v of chunk) if (plans.get(v.volumeId)?.kind === 'balance-first' && !series.has(v.volumeId)) ctx.cadence?.observe(v.volumeId, false);
+  for (const v of chunk) if (plans.get(v.volumeId)?.kind === 'balance-first' && !series.has(v.volumeId)) cadence?.observe(v.volumeId, false);
   requested += await readRound(ctx, second, lookback, (s) => {
     const firstRound = series.get(s.volumeId);
     if (firstRound !== undefined) series.set(s.volumeId, mergeSeries(firstRound, s));

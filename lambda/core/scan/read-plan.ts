@@ -114,27 +114,3 @@ export function mergeSeries(first: VolumeMetricSeries, second: VolumeMetricSerie
   if (second === undefined) return first;
   return { ...second, burstBalancePercent: first.burstBalancePercent };
 }
-
-/**
- * The read plan applied to a series that holds everything (the simulator's): what a burstable
- * volume's scan would have read, and how many metrics that costs. Lets the forecast-only simulation
- * forecast from exactly what the Lambda reads.
- */
-export function planBurstableSeries(full: VolumeMetricSeries, volume: Pick<VolumeDescription, 'type' | 'sizeGiB' | 'instanceId'>, now: number): { series: VolumeMetricSeries; metricsRequested: number } {
-  if (!isBurstableType(volume.type) || !bucketSpecFor(volume.type, volume.sizeGiB).spendsCredits) {
-    return { series: { ...full, burstBalancePercent: [], readOps: [], writeOps: [] }, metricsRequested: 0 };
-  }
-  const fields = secondRoundFields(volume, full.burstBalancePercent, { now });
-  const wanted = new Set<MetricField>(fields);
-  const series: VolumeMetricSeries = {
-    volumeId: full.volumeId,
-    periodSeconds: full.periodSeconds,
-    burstBalancePercent: full.burstBalancePercent,
-    readOps: wanted.has('readOps') ? full.readOps : [],
-    writeOps: wanted.has('writeOps') ? full.writeOps : [],
-    ...(wanted.has('readBytes') && full.readBytes !== undefined ? { readBytes: full.readBytes } : {}),
-    ...(wanted.has('writeBytes') && full.writeBytes !== undefined ? { writeBytes: full.writeBytes } : {}),
-    ...(wanted.has('iopsExceededCheck') && full.iopsExceededCheck !== undefined ? { iopsExceededCheck: full.iopsExceededCheck } : {}),
-  };
-  return { series, metricsRequested: 1 + fields.length };
-}

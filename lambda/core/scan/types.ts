@@ -37,6 +37,12 @@ export interface ScanDeps {
    * it the scan walks the whole fleet; with it, it stops in time and resumes there next run.
    */
   readonly remainingTimeMs?: () => number;
+  /**
+   * `full` reads every metric of every selected volume every scan, as before issue 12: kept only so
+   * the benchmarks can measure the shipping read plan (read-plan.ts, cadence.ts) against it.
+   * @default 'shipping'
+   */
+  readonly readPlan?: 'shipping' | 'full';
   /** Volumes per chunk (metrics → decide → notify → release). @default CHUNK_VOLUMES (2,000) */
   readonly chunkVolumes?: number;
   /** RDS DB instances on gp2 (policy `rds`): DescribeDBInstances, AWS/RDS metrics, ModifyDBInstance; absent = never listed. */
