@@ -75,9 +75,10 @@ function forecastRow(namespace: string): cloudwatch.IWidget[] {
       leftYAxis: { min: 0, max: 100 },
     }),
     new cloudwatch.GraphWidget({
-      title: 'Forecast seconds to empty (managed volumes)',
+      // One series, not one per volume (each is a billed custom metric); the volumes are in the scan's log line (`atRisk`).
+      title: 'Shortest forecast seconds to empty (managed volumes at risk)',
       width: 12,
-      left: [search(searchExpression(`${namespace},${GUARDIAN_SERVICE_DIMENSION},VolumeId`, GUARDIAN_METRICS.secondsToEmpty, 'Minimum'))],
+      left: [new cloudwatch.Metric({ namespace, metricName: GUARDIAN_METRICS.secondsToEmpty, dimensionsMap: { [GUARDIAN_SERVICE_DIMENSION]: GUARDIAN_SERVICE_NAME }, statistic: 'Minimum', period })],
       leftYAxis: { min: 0 },
     }),
   ];

@@ -49,12 +49,14 @@ export function addStageErrorMetrics(metrics: Pick<ScanMetricsSink, 'addMetric'>
 }
 
 /**
- * Adds the report's metrics to `metrics` (the caller publishes). `SecondsToEmpty` is emitted only
- * for draining or empty managed volumes, one single-metric datum each with the `VolumeId` dimension, so the number of
- * custom-metric series stays bounded by the volumes actually at risk (each series costs money:
- * https://aws.amazon.com/cloudwatch/pricing/).
- * Returns the number of custom metric series it emitted (one per name in the shared flush, one per
- * single-metric datum), which the guardian's running cost counts.
+ * Adds the report's metrics to `metrics` (the caller publishes). `SecondsToEmpty` is one datum a
+ * scan, the shortest time to empty among the managed volumes at risk, and only when there is one:
+ * every metric name × dimension values is a custom metric billed by the hour
+ * (https://aws.amazon.com/cloudwatch/pricing/), so a `VolumeId` dimension cost $0.30 a month per
+ * volume at risk, and no alarm reads it (issue 12). Each volume's figure is in the scan's log line
+ * (`atRisk`, `summarizeReport`).
+ * Returns the number of custom metric series it emitted (one per name in the shared flush), which the
+ * guardian's running cost counts.
  */
 export function addScanMetrics(metrics: ScanMetricsSink, report: ScanReport, options: ScanMetricOptions): number {
   const names = new Set<string>();
@@ -74,16 +76,9 @@ export function addScanMetrics(metrics: ScanMetricsSink, report: ScanReport, opt
   add(SCAN_DETAIL_METRICS.rescues, MetricUnit.Count, report.counts.rescues);
   add(SCAN_DETAIL_METRICS.reverts, MetricUnit.Count, report.counts.reverts);
   add(SCAN_DETAIL_METRICS.scanDuration, MetricUnit.Milliseconds, options.durationMs);
-  let volumeSeries = 0;
-  for (const result of report.results) {
-    const seconds = secondsToEmptyOf(result);
-    if (seconds === undefined) continue;
-    const single = metrics.singleMetric();
-    single.addDimension('VolumeId', result.volume.volumeId);
-    single.addMetric(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, seconds);
-    volumeSeries++;
-  }
-  return names.size + stageSeries + volumeSeries;
+  const shortest = volumesAtRisk(report)[0];
+  if (shortest !== undefined) add(GUARDIAN_METRICS.secondsToEmpty, MetricUnit.Seconds, shortest.secondsToEmpty);
+  return names.size + stageSeries;
 }
 
 /** Where `addScanMetrics` puts its datums: Powertools `Metrics`, or a counter (the simulated organization). */
@@ -99,6 +94,16 @@ export function countScanMetricSeries(report: ScanReport, options: ScanMetricOpt
   return addScanMetrics(COUNTING_SINK, report, options);
 }
 
+/** The managed volumes at risk with their seconds to empty, soonest first. */
+export function volumesAtRisk(report: ScanReport): { volumeId: string; secondsToEmpty: number; decision: string }[] {
+  const atRisk: { volumeId: string; secondsToEmpty: number; decision: string }[] = [];
+  for (const result of report.results) {
+    const seconds = secondsToEmptyOf(result);
+    if (seconds !== undefined) atRisk.push({ volumeId: result.volume.volumeId, secondsToEmpty: seconds, decision: result.decision.kind });
+  }
+  return atRisk.sort((a, b) => a.secondsToEmpty - b.secondsToEmpty);
+}
+
 /** How the handler judged the run. */
 export interface ScanMetricOptions {
   readonly durationMs: number;
@@ -111,19 +116,19 @@ export interface ScanMetricOptions {
 /** Decisions that mean "at risk": within the alert horizon or floor, being rescued, or a rescue blocked. */
 const AT_RISK = new Set(['alert', 'rescue', 'blocked']);
 
-/**
- * Seconds to empty of a managed volume at risk: the forecast while draining, 0 when empty now; else
- * none. Only volumes the policy alerts on or rescues: each volume that emits it is one more custom
- * metric at $0.30 a month (issue 12: a slow drain far beyond the horizon costs money and warns nobody).
- */
+/** Seconds to empty of a managed volume at risk (alerted on, rescued or blocked): the forecast while draining, 0 when empty now; else none. */
 export function secondsToEmptyOf(result: ScanReport['results'][number]): number | undefined {
   if (!AT_RISK.has(result.decision.kind)) return undefined;
   if (result.forecast.kind === 'draining') return Math.max(0, Math.round(result.forecast.secondsToEmpty));
   return result.forecast.kind === 'empty' ? 0 : undefined;
 }
 
-/** A summary of the report for one structured log line (no per-volume detail beyond failures). */
+/** Volumes at risk listed in the log line, soonest first (the rest are counted). */
+const AT_RISK_LOGGED = 200;
+
+/** A summary of the report for one structured log line (per volume: failures, actions and the volumes at risk). */
 export function summarizeReport(report: ScanReport, durationMs: number): Record<string, unknown> {
+  const atRisk = volumesAtRisk(report);
   return {
     runId: report.runId,
     dryRun: report.dryRun,
@@ -134,6 +139,8 @@ export function summarizeReport(report: ScanReport, durationMs: number): Record<
     counts: report.counts,
     durationMs,
     errors: report.errors.slice(0, 50),
+    volumesAtRisk: atRisk.length,
+    atRisk: atRisk.slice(0, AT_RISK_LOGGED),
     actions: report.results
       .filter((r) => r.action !== 'none')
       .map((r) => ({ volumeId: r.volume.volumeId, decision: r.decision.kind, action: r.action, ...(r.error ? { error: r.error } : {}) })),

@@ -21,7 +21,7 @@ export const GUARDIAN_METRICS = {
    * a blind scan emits nothing, and the heartbeat alarm counts the silence. Count.
    */
   scanSucceeded: 'ScanSucceeded',
-  /** Forecast seconds until a volume's bucket is empty, extra dimension `VolumeId`. Seconds. */
+  /** The shortest forecast seconds to empty among the managed volumes at risk; only when there is one. Seconds. */
   secondsToEmpty: 'SecondsToEmpty',
   /** ModifyVolume calls made (or, in dry run, that would have been made). Count. */
   modificationsRequested: 'ModificationsRequested',

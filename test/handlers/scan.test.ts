@@ -49,9 +49,12 @@ describe('scan handler', () => {
     const emf = out.lines().filter((l) => '_aws' in l);
     const names = emf.flatMap((d) => ((d._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]?.Metrics ?? []).map((m) => m.Name));
     expect(names).toEqual(expect.arrayContaining(['ScanSucceeded', 'ModificationsRequested', 'AlertsSent', 'VolumeErrors', 'VolumesScanned', 'Rescues', 'ScanDurationMs', 'SecondsToEmpty']));
-    const perVolume = emf.filter((d) => 'SecondsToEmpty' in d);
-    expect(perVolume.map((d) => d.VolumeId)).toEqual([drainingVolume(1).volumeId]);
-    expect(perVolume[0]?.service).toBe('ebs-burst-guardian');
+    // One SecondsToEmpty a scan, without a VolumeId dimension: one custom metric, not one per volume at risk.
+    const shortest = emf.filter((d) => 'SecondsToEmpty' in d);
+    expect(shortest).toHaveLength(1);
+    expect(shortest[0]?.service).toBe('ebs-burst-guardian');
+    expect(shortest[0]).not.toHaveProperty('VolumeId');
+    expect(shortest[0]?.SecondsToEmpty).toBeGreaterThan(0);
     expect(emf.find((d) => 'ScanSucceeded' in d)?.ScanSucceeded).toBe(1);
   });
 

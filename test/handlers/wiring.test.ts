@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '../../lambda/core/errors';
 import type { VolumeScanResult } from '../../lambda/core/scan/types';
 import type { Forecast } from '../../lambda/core/types';
-import { secondsToEmptyOf } from '../../lambda/handlers/scan-metrics';
+import { secondsToEmptyOf, summarizeReport } from '../../lambda/handlers/scan-metrics';
+import type { ScanReport } from '../../lambda/core/scan/types';
 import { loadEmbeddedPolicy, readGuardianEnvironment } from '../../lambda/handlers/wiring';
 
-function result(forecast: Forecast, decisionKind: 'alert' | 'skip' | 'watch'): VolumeScanResult {
+function result(forecast: Forecast, decisionKind: 'alert' | 'skip' | 'watch', volumeId = 'vol-1'): VolumeScanResult {
   const decisions = {
     skip: { volumeId: 'vol-1', kind: 'skip', skip: 'not-managed', reasons: [] },
     watch: { volumeId: 'vol-1', kind: 'watch', forecast, reasons: [] },
     alert: { volumeId: 'vol-1', kind: 'alert', severity: 'warning', forecast, reasons: [] },
   };
   const decision = decisions[decisionKind];
-  return { volume: { volumeId: 'vol-1', type: 'gp2', sizeGiB: 100, state: 'in-use', tags: {} }, forecast, decision, action: 'none' } as unknown as VolumeScanResult;
+  return { volume: { volumeId, type: 'gp2', sizeGiB: 100, state: 'in-use', tags: {} }, forecast, decision: { ...decision, volumeId }, action: 'none' } as unknown as VolumeScanResult;
 }
 
 const DRAINING: Forecast = { kind: 'draining', balancePercent: 30, secondsToEmpty: 1234.6, minSecondsToEmpty: 600, basis: 'model', confidence: 0.9, demandPerSecond: 1000 } as Forecast;
@@ -27,6 +28,16 @@ describe('secondsToEmptyOf', () => {
     ['a volume draining too slowly to alert on (no custom metric for it)', DRAINING, 'watch', undefined],
   ])('reports %s', (_label, forecast, decision, expected) => {
     expect(secondsToEmptyOf(result(forecast, decision))).toBe(expected);
+  });
+});
+
+describe('summarizeReport', () => {
+  it('lists the volumes at risk in the log line, soonest empty first (their figures are no longer per-volume metrics)', () => {
+    const results = [result(DRAINING, 'alert', 'vol-a'), result(DRAINING, 'watch', 'vol-b'), result({ kind: 'empty', balancePercent: 0, demandPerSecond: 900 }, 'alert', 'vol-c')];
+    const report = { results, errors: [], counts: {} } as unknown as ScanReport;
+    const summary = summarizeReport(report, 10);
+    expect(summary.volumesAtRisk).toBe(2);
+    expect(summary.atRisk).toEqual([{ volumeId: 'vol-c', secondsToEmpty: 0, decision: 'alert' }, { volumeId: 'vol-a', secondsToEmpty: 1235, decision: 'alert' }]);
   });
 });
 
