@@ -2,7 +2,7 @@
  * The scan's own state in the history table, beside the history: the resume cursor (`pk = SCAN`,
  * `sk = CURSOR`), settling of the ledger partition, and the adaptive cadence's busy set
  * (core/scan/cadence.ts): `pk = SCAN`,
- * `sk = BUSY#nn` shards of space-separated volume ids (16 shards keep each item far below DynamoDB's
+ * `sk = BUSY#nn` shards of space-separated volume ids, `id/n` for a slow volume read every n scans (16 shards keep each item far below DynamoDB's
  * 400 KB item limit at 50,000 volumes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html),
  * and a header `sk = BUSY` with the time it was written, put last: a scan that failed half way leaves
  * an old header, which the next scan does not trust. One consistent Query reads it all; only the
@@ -73,18 +73,27 @@ export async function readBusyVolumes(send: Send, tableName: string, seen: Map<s
   const header = items.find((i) => i.sk === HEADER_SK);
   if (header === undefined || typeof header.writtenEpochSeconds !== 'number') return undefined;
   const volumeIds = new Set<string>();
+  const everyScans = new Map<string, number>();
   for (const item of items) {
     if (item.sk === HEADER_SK || typeof item.ids !== 'string') continue;
     seen.set(String(item.sk), item.ids);
-    for (const id of item.ids.split(' ')) if (id !== '') volumeIds.add(id);
+    for (const token of item.ids.split(' ')) {
+      const [id = '', every] = token.split('/');
+      const n = Number(every);
+      if (id === '') continue;
+      // A token that is not `id/n` with a whole n > 1 reads as busy: the cautious side.
+      if (every !== undefined && Number.isInteger(n) && n > 1) everyScans.set(id, n);
+      else volumeIds.add(id);
+    }
   }
-  return { volumeIds, writtenEpochSeconds: header.writtenEpochSeconds };
+  return { volumeIds, everyScans, writtenEpochSeconds: header.writtenEpochSeconds };
 }
 
 /** Writes the changed shards, then the header. */
 export async function writeBusyVolumes(send: Send, tableName: string, busy: BusyVolumes, seen: Map<string, string>): Promise<void> {
   const shards: string[][] = Array.from({ length: BUSY_SHARDS }, () => []);
   for (const id of busy.volumeIds) shards[slotOf(id, BUSY_SHARDS)]?.push(id);
+  for (const [id, every] of busy.everyScans ?? []) if (!busy.volumeIds.has(id)) shards[slotOf(id, BUSY_SHARDS)]?.push(`${id}/${every}`);
   for (const [shard, ids] of shards.entries()) {
     const sk = shardSk(shard);
     const text = ids.sort().join(' ');

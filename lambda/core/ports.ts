@@ -418,6 +418,8 @@ export interface HistoryStore {
 /** The adaptive cadence's state: volumes to read every scan, and when the set was written. */
 export interface BusyVolumes {
   readonly volumeIds: ReadonlySet<string>;
+  /** Slow volumes (not full, far from empty): read every n (> 1) scans. Absent = none. */
+  readonly everyScans?: ReadonlyMap<string, number>;
   readonly writtenEpochSeconds: number;
 }
 

@@ -126,12 +126,12 @@ export class MemoryHistoryStore implements HistoryStore {
 
   /** The adaptive cadence's busy set. */
   async getBusyVolumes(): Promise<BusyVolumes | undefined> {
-    return this.busy === undefined ? undefined : { volumeIds: new Set(this.busy.volumeIds), writtenEpochSeconds: this.busy.writtenEpochSeconds };
+    return this.busy === undefined ? undefined : { volumeIds: new Set(this.busy.volumeIds), everyScans: new Map(this.busy.everyScans), writtenEpochSeconds: this.busy.writtenEpochSeconds };
   }
 
   /** Replaces the busy set. */
   async putBusyVolumes(busy: BusyVolumes): Promise<void> {
-    this.busy = { volumeIds: new Set(busy.volumeIds), writtenEpochSeconds: busy.writtenEpochSeconds };
+    this.busy = { volumeIds: new Set(busy.volumeIds), everyScans: new Map(busy.everyScans), writtenEpochSeconds: busy.writtenEpochSeconds };
   }
 
   /** A volume's events in time order within an optional inclusive range. */

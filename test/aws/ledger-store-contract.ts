@@ -45,10 +45,11 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Hi
       const store = await makeStore();
       expect(await store.getBusyVolumes?.()).toBeUndefined();
       const many = new Set(Array.from({ length: 3000 }, (_, i) => `vol-${i.toString(16).padStart(17, '0')}`));
-      await store.putBusyVolumes?.({ volumeIds: many, writtenEpochSeconds: 100 });
-      expect(await store.getBusyVolumes?.()).toEqual({ volumeIds: many, writtenEpochSeconds: 100 });
+      const slow = new Map([...many].slice(0, 500).map((id, i) => [id.replace('vol-0', 'vol-f'), 2 + (i % 11)]));
+      await store.putBusyVolumes?.({ volumeIds: many, everyScans: slow, writtenEpochSeconds: 100 });
+      expect(await store.getBusyVolumes?.()).toEqual({ volumeIds: many, everyScans: slow, writtenEpochSeconds: 100 });
       await store.putBusyVolumes?.({ volumeIds: new Set(['vol-0a']), writtenEpochSeconds: 400 });
-      expect(await store.getBusyVolumes?.()).toEqual({ volumeIds: new Set(['vol-0a']), writtenEpochSeconds: 400 });
+      expect(await store.getBusyVolumes?.()).toEqual({ volumeIds: new Set(['vol-0a']), everyScans: new Map(), writtenEpochSeconds: 400 });
     });
 
     it('keeps one scan cursor and returns the latest written', async () => {

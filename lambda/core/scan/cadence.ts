@@ -3,14 +3,17 @@
  * empty faster than 5.4M credits ÷ (3,000 − baseline) IOPS: 1,862 s at 1 GiB, 2,000 s at 100 GiB,
  * 3,600 s at 500 GiB (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html). Such a
  * quiet volume is read only as often as still leaves `GUARANTEED_LEAD_SECONDS` between the first read
- * that can see a worst-case drain (demand at the burst right after a read) and the empty bucket;
- * every other volume is busy and read every scan. The busy set is the only state: a few small items,
- * read once and written only where they changed. Without it every volume is read.
+ * that can see a worst-case drain (demand at the burst right after a read) and the empty bucket.
+ * A bucket that is not full gets the same bound from its own balance, and rests only while its own
+ * forecast stays beyond every horizon the policy acts on (a *slow* volume); every other volume is
+ * busy and read every scan. The busy set (with each slow volume's cadence) is the only state: a few
+ * small items, read once and written only where they changed. Without it every volume is read.
  */
-import { bucketSpecFor, minSecondsToEmpty } from '../credit/credit-model';
+import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty } from '../credit/credit-model';
+import type { Policy } from '../policy/schema';
 import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
-import { isBurstableType, type VolumeDescription } from '../types';
+import { isBurstableType, type Forecast, type VolumeDescription } from '../types';
 
 /** What the cadence keeps at first sight of the worst case, seconds (docs/scan-benchmark.md). */
 export const GUARANTEED_LEAD_SECONDS = 900;
@@ -25,8 +28,8 @@ const MAX_REST_SECONDS = 3600;
 export interface Cadence {
   /** True when the volume is read this scan. */
   isDue(volume: Pick<VolumeDescription, 'volumeId' | 'type' | 'sizeGiB'>, mustRead: boolean): boolean;
-  /** Records what the read showed: quiet (full and flat) or busy. */
-  observe(volumeId: string, quiet: boolean): void;
+  /** Records what the read showed: `quiet` (full and flat), or read every n scans (1 = busy). */
+  observe(volumeId: string, state: 'quiet' | number): void;
   /**
    * Writes the busy set for the next scan. Volumes listed but not visited (time ran out) keep their
    * state, or are busy when this scan had none to trust: a volume never classified is not quiet.
@@ -44,11 +47,44 @@ export function slotOf(volumeId: string, slots: number): number {
 
 /** Scans between two reads of a quiet volume of this type and size (1 = every scan). */
 export function quietEveryScans(volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>, intervalSeconds: number): number {
+  return boundEveryScans(volume, 100, intervalSeconds);
+}
+
+/** Scans between two reads that still keep the guaranteed lead against the worst case from `balancePercent`. */
+function boundEveryScans(volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>, balancePercent: number, intervalSeconds: number): number {
   if (!isBurstableType(volume.type) || !(volume.sizeGiB > 0)) return 1;
   const spec = bucketSpecFor(volume.type, volume.sizeGiB);
   if (!spec.spendsCredits) return 1;
-  const rest = Math.min(MAX_REST_SECONDS, minSecondsToEmpty(spec, spec.bucketCredits) - PUBLICATION_DELAY_SECONDS - GUARANTEED_LEAD_SECONDS);
+  const credits = creditsFromBalancePercent(spec, Math.min(100, Math.max(0, balancePercent)));
+  const rest = Math.min(MAX_REST_SECONDS, minSecondsToEmpty(spec, credits) - PUBLICATION_DELAY_SECONDS - GUARANTEED_LEAD_SECONDS);
   return Math.max(1, Math.floor(rest / intervalSeconds));
+}
+
+/** The longest horizon the policy acts on: the early warning, or a rescue trigger when longer. */
+export function watchHorizonSeconds(policy: Pick<Policy, 'alerting' | 'rescue'>): number {
+  return 60 * Math.max(policy.alerting.horizonMinutes, policy.alerting.pageHorizonMinutes, policy.rescue.enabled ? policy.rescue.trigger.horizonMinutes : 0);
+}
+
+/**
+ * Scans between two reads of a burstable volume that is not full and flat (1 = every scan). It rests
+ * only when its forecast says refilling or full, or empty later than the watch horizon plus the rest
+ * itself (so a drain at its present rate reaches the horizon no sooner than the next read), and the
+ * physical bound from its lowest recent balance keeps the guaranteed lead against the worst case.
+ */
+export function slowEveryScans(input: {
+  readonly volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>;
+  readonly lowestBalancePercent: number;
+  readonly forecast: Forecast;
+  readonly watchHorizonSeconds: number;
+  readonly intervalSeconds: number;
+}): number {
+  const { forecast, intervalSeconds } = input;
+  const bound = boundEveryScans(input.volume, input.lowestBalancePercent, intervalSeconds);
+  if (forecast.kind === 'refilling' || forecast.kind === 'full') return bound;
+  if (forecast.kind !== 'draining') return 1;
+  // Beyond the horizon by at least the rest and one more scan: the next read still comes before it.
+  const spare = Math.floor((forecast.secondsToEmpty - input.watchHorizonSeconds) / intervalSeconds) - 1;
+  return Math.max(1, Math.min(bound, spare));
 }
 
 /** Reads the busy set and returns this scan's cadence. */
@@ -56,28 +92,44 @@ export async function readCadence(deps: ScanDeps, now: number, errors: ScanError
   const interval = scheduleIntervalSeconds(deps.policy.schedule);
   const scanIndex = Math.floor(now / interval);
   let busy: ReadonlySet<string> | undefined;
+  let slow: ReadonlyMap<string, number> = new Map();
   try {
     const stored = await deps.history.getBusyVolumes?.();
     // Only a set the previous scan wrote is trusted: after a failed write or a missed scan it may
     // lack a volume that turned busy since, so every volume is read once and the set rebuilt.
-    if (stored !== undefined && now - stored.writtenEpochSeconds <= 1.5 * interval && stored.writtenEpochSeconds < now) busy = stored.volumeIds;
+    if (stored !== undefined && now - stored.writtenEpochSeconds <= 1.5 * interval && stored.writtenEpochSeconds < now) {
+      busy = stored.volumeIds;
+      slow = stored.everyScans ?? new Map();
+    }
   } catch (error) {
     errors.push({ stage: 'record', message: `cadence state unreadable, reading every volume this scan: ${messageOf(error)}` });
   }
   const next = new Set<string>();
-  const quiet = new Set<string>();
+  const nextSlow = new Map<string, number>();
+  const observed = new Set<string>();
   return {
     isDue: (volume, mustRead) => {
       if (mustRead || busy === undefined || busy.has(volume.volumeId)) return true;
-      const every = quietEveryScans(volume, interval);
+      const every = slow.get(volume.volumeId) ?? quietEveryScans(volume, interval);
       return slotOf(volume.volumeId, every) === scanIndex % every;
     },
-    observe: (volumeId, isQuiet) => void (isQuiet ? quiet : next).add(volumeId),
+    observe: (volumeId, state) => {
+      observed.add(volumeId);
+      if (state === 'quiet') return;
+      if (state <= 1) next.add(volumeId);
+      else nextSlow.set(volumeId, state);
+    },
     save: async (visited, listed) => {
       if (deps.history.putBusyVolumes === undefined) return;
-      for (const id of listed) if (!visited.has(id) && (busy === undefined || busy.has(id))) next.add(id);
+      // Not read this scan: a slow volume keeps its cadence, a busy one not reached stays busy.
+      for (const id of listed) {
+        if (observed.has(id)) continue;
+        const every = slow.get(id);
+        if (every !== undefined) nextSlow.set(id, every);
+        else if (!visited.has(id) && (busy === undefined || busy.has(id))) next.add(id);
+      }
       try {
-        await deps.history.putBusyVolumes({ volumeIds: next, writtenEpochSeconds: now });
+        await deps.history.putBusyVolumes({ volumeIds: next, everyScans: nextSlow, writtenEpochSeconds: now });
       } catch (error) {
         errors.push({ stage: 'record', message: `cadence state not written, the next scan reads every volume: ${messageOf(error)}` });
       }

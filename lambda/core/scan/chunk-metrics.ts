@@ -8,7 +8,7 @@ import { activeRescue, matchOverride, selectVolume } from '../decision/decide';
 import { forecastExhaustion } from '../forecast/forecast';
 import type { Policy } from '../policy/schema';
 import type { MetricsRequestVolume, ModificationRecord, VolumeMetricsOutcome } from '../ports';
-import type { Cadence } from './cadence';
+import { slowEveryScans, watchHorizonSeconds, type Cadence } from './cadence';
 import { defaultMetricFields, firstRoundPlan, mergeSeries, requestVolume, secondRoundFields, type VolumeReadPlan } from './read-plan';
 import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -74,11 +74,11 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
     const s = series.get(v.volumeId);
     if (plans.get(v.volumeId)?.kind !== 'balance-first' || s === undefined) continue;
     const fields = secondRoundFields(v, s.burstBalancePercent, { now, policy, ...probe });
-    cadence?.observe(v.volumeId, fields.length === 0);
-    if (fields.length > 0) second.push(requestVolume(v, fields));
+    if (fields.length === 0) cadence?.observe(v.volumeId, 'quiet');
+    else second.push(requestVolume(v, fields));
   }
   // A balance-first volume whose first round failed is busy: read it again next scan.
-  for (const v of chunk) if (plans.get(v.volumeId)?.kind === 'balance-first' && !series.has(v.volumeId)) cadence?.observe(v.volumeId, false);
+  for (const v of chunk) if (plans.get(v.volumeId)?.kind === 'balance-first' && !series.has(v.volumeId)) cadence?.observe(v.volumeId, 1);
   requested += await readRound(ctx, second, lookback, (s) => {
     const firstRound = series.get(s.volumeId);
     if (firstRound !== undefined) series.set(s.volumeId, mergeSeries(firstRound, s));
@@ -87,10 +87,19 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
   const forecasts = new Map<string, Forecast>();
   const read = new Set<string>();
+  const horizon = watchHorizonSeconds(policy);
+  const readTwice = new Set(second.map((r) => r.volumeId));
   for (const v of chunk) {
     const plan = plans.get(v.volumeId) ?? { kind: 'none' };
     if (plan.kind !== 'none') read.add(v.volumeId);
-    forecasts.set(v.volumeId, forecastOf(v, plan, series.get(v.volumeId), now, intervalSeconds));
+    const forecast = forecastOf(v, plan, series.get(v.volumeId), now, intervalSeconds);
+    forecasts.set(v.volumeId, forecast);
+    const balance = series.get(v.volumeId)?.burstBalancePercent ?? [];
+    // Not full and flat: read every scan, or less often while its own forecast and the bound allow (cadence.ts).
+    if (plan.kind === 'balance-first' && readTwice.has(v.volumeId)) {
+      const lowest = Math.min(100, ...balance.slice(-5).map((p) => p.value));
+      cadence?.observe(v.volumeId, slowEveryScans({ volume: v, lowestBalancePercent: lowest, forecast, watchHorizonSeconds: horizon, intervalSeconds }));
+    }
   }
   return { series, forecasts, metricsRequested: requested, read, resting };
 }

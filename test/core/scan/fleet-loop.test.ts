@@ -173,6 +173,25 @@ describe('the adaptive cadence reads quiet volumes less often', () => {
     expect(reports.reduce((n, r) => n + (r.volumesResting ?? 0), 0)).toBe(9 - (reads.get(idle) ?? 0));
   });
 
+  it('reads a slow drain far beyond the horizon every second scan, as its physical bound allows, and a drain inside the horizon every scan', async () => {
+    // 100 GiB: baseline 300 IOPS. 330 IOPS drains 30 credits/s (the bucket lasts two days); at 94 % the worst case empties it
+    // in 1,880 s, which allows 2 scans. 600 IOPS empties it within the 3 h horizon: every scan.
+    const { fleet, ids } = fleetOf([{ scenario: 'constant:330' }, { scenario: 'constant:600' }]);
+    const [slow, fast] = ids as [string, string];
+    const reads = new Map<string, number>();
+    const metrics: BurstMetricsReader = {
+      async readMetrics(request) {
+        for (const v of request.volumes) if (v.fields?.includes('burstBalancePercent') === true) reads.set(v.volumeId, (reads.get(v.volumeId) ?? 0) + 1);
+        return fleet.readMetrics(request);
+      },
+    };
+    const reports = await scans(10, new MemoryHistoryStore(), fleet, metrics);
+    expect(reports[0]?.results.find((r) => r.volume.volumeId === slow)?.forecast.kind).toBe('draining');
+    expect(reads.get(fast)).toBe(10);
+    expect(reads.get(slow)).toBeGreaterThanOrEqual(5);
+    expect(reads.get(slow)).toBeLessThanOrEqual(6);
+  });
+
   it('reads every volume when the previous scan could not write the busy set', async () => {
     const { fleet, ids } = fleetOf([{ scenario: 'constant:50' }]);
     const history = new MemoryHistoryStore();
