@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty } from '../../../lambda/core/credit/credit-model';
 import { PolicySchema } from '../../../lambda/core/policy/schema';
-import { GUARANTEED_LEAD_SECONDS, slowEveryScans, watchHorizonSeconds } from '../../../lambda/core/scan/cadence';
+import { flippedEveryScans, GUARANTEED_LEAD_SECONDS, slowEveryScans, watchHorizonSeconds } from '../../../lambda/core/scan/cadence';
 import type { Forecast } from '../../../lambda/core/types';
 
 const H = 180 * 60;
@@ -45,5 +45,16 @@ describe('slowEveryScans: a bucket that is not full rests only while its own for
   it('watches to the longest horizon the policy acts on', () => {
     expect(watchHorizonSeconds(PolicySchema.parse({ version: 1 }))).toBe(180 * 60);
     expect(watchHorizonSeconds(PolicySchema.parse({ version: 1, alerting: { horizonMinutes: 30, pageHorizonMinutes: 30 }, rescue: { trigger: { horizonMinutes: 240 } } }))).toBe(240 * 60);
+  });
+});
+
+describe('flippedEveryScans: a flipped volume\'s I/O is read only for the revert test', () => {
+  it.each<[string, number | undefined, number, number]>([
+    ['revert impossible (disabled, or the original type has no bucket): never', undefined, 10_000, 0],
+    ['inside the minimum hold: never (decide answers without metrics)', 20_000, 10_000, 0],
+    ['the first scan after the hold: read', 10_000, 10_100, 1],
+    ['afterwards: one scan in 900 s / 300 s', 10_000, 20_000, 3],
+  ])('%s', (_name, from, now, expected) => {
+    expect(flippedEveryScans({ now, intervalSeconds: 300, revertPossibleFromEpochSeconds: from })).toBe(expected);
   });
 });
