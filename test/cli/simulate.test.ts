@@ -6,7 +6,8 @@ import { UsageError } from '../../lambda/core/errors';
 import type { CliIo } from '../../lambda/shared/cli-io';
 import { main } from '../../lambda/cli/main';
 import { parseSimulateArgs } from '../../lambda/cli/simulate-command';
-import { quietEveryScans } from '../../lambda/core/scan/cadence';
+import { guaranteedLeadSeconds, quietEveryScans } from '../../lambda/core/scan/cadence';
+import { PolicySchema } from '../../lambda/core/policy/schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'simulate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,13 +63,13 @@ describe('simulate', () => {
   });
 
   it('reports the GetMetricData metrics the scan\'s cadence and read plan requested: BurstBalance alone, every few scans, while the bucket is full and flat', async () => {
-    const idle = await runJson(['--scenario', 'constant:100', '--size-gib', '100', '--duration-hours', '6']);
+    const idle = await runJson(['--scenario', 'constant:100', '--size-gib', '500', '--duration-hours', '6']);
     const busy = await runJson(['--scenario', 'constant:2000', '--size-gib', '100', '--duration-hours', '6']);
     const scans = (6 * 3600) / 300;
     expect(idle.readPlan).toBe('shipping');
-    // One metric a read, and a quiet 100 GiB bucket is read one scan in quietEveryScans (the first scan reads it to classify it).
+    // One metric a read, and a quiet 500 GiB bucket is read one scan in quietEveryScans (the first scan reads it to classify it).
     expect(idle.metricsRequested + idle.intervalsResting).toBe(scans);
-    expect(idle.metricsRequested).toBeLessThanOrEqual(Math.ceil(scans / quietEveryScans({ type: 'gp2', sizeGiB: 100 }, 300)) + 1);
+    expect(idle.metricsRequested).toBeLessThanOrEqual(Math.ceil(scans / quietEveryScans({ type: 'gp2', sizeGiB: 500 }, 300, guaranteedLeadSeconds(PolicySchema.parse({ version: 1 }), 300))) + 1);
     expect(busy.intervalsResting).toBe(0);
     // Draining or empty: BurstBalance, both ops series, and near empty VolumeIOPSExceededCheck.
     expect(busy.metricsRequested).toBeGreaterThan(3 * scans);

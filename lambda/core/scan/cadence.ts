@@ -2,11 +2,10 @@
  * Adaptive cadence (issue 12, lever 2): a gp2 bucket that was full and flat at its last read cannot
  * empty faster than 5.4M credits ÷ (3,000 − baseline) IOPS: 1,862 s at 1 GiB, 2,000 s at 100 GiB,
  * 3,600 s at 500 GiB (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html). Such a
- * quiet volume is read only as often as still leaves `GUARANTEED_LEAD_SECONDS` between the first read
+ * quiet volume is read only as often as still leaves `guaranteedLeadSeconds` between the first read
  * that can see a worst-case drain (demand at the burst right after a read) and the empty bucket.
- * A bucket that is not full gets the same bound from its own balance, and rests only while its own
- * forecast stays beyond every horizon the policy acts on (a *slow* volume); every other volume is
- * busy and read every scan. The busy set (with each slow volume's cadence) is the only state: a few
+ * A refilling bucket gets the same bound from its own balance (a *slow* volume); every other volume
+ * is busy and read every scan. The busy set (with each slow volume's cadence) is the only state: a few
  * small items, read once and written only where they changed. Without it every volume is read.
  */
 import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty } from '../credit/credit-model';
@@ -15,8 +14,15 @@ import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
 import { isBurstableType, type Forecast, type VolumeDescription } from '../types';
 
-/** What the cadence keeps at first sight of the worst case, seconds (docs/scan-benchmark.md). */
-export const GUARANTEED_LEAD_SECONDS = 900;
+/**
+ * What the cadence keeps at first sight of the worst case, seconds (docs/scan-benchmark.md): the
+ * page horizon plus one scan, so that even a drain at the full burst is first seen while a page
+ * can still come `pageHorizonMinutes` ahead. A shorter lead (15 min, measured) lost 7 points of
+ * page recall at 30 min on drains that start from a full bucket (docs/forecast-benchmark.md).
+ */
+export function guaranteedLeadSeconds(policy: Pick<Policy, 'alerting'>, intervalSeconds: number): number {
+  return policy.alerting.pageHorizonMinutes * 60 + intervalSeconds;
+}
 
 /** EBS metrics reach CloudWatch about 2 minutes late (DESIGN.md §2). */
 const PUBLICATION_DELAY_SECONDS = 120;
@@ -47,51 +53,43 @@ export function slotOf(volumeId: string, slots: number): number {
   return h % slots;
 }
 
-/** Scans between two reads of a quiet volume of this type and size (1 = every scan). */
-export function quietEveryScans(volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>, intervalSeconds: number): number {
-  return boundEveryScans(volume, 100, intervalSeconds);
+/** Scans between two reads of a quiet volume of this type and size (1 = every scan), keeping `leadSeconds`. */
+export function quietEveryScans(volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>, intervalSeconds: number, leadSeconds: number): number {
+  return boundEveryScans(volume, 100, intervalSeconds, leadSeconds);
 }
 
-/** Scans between two reads that still keep the guaranteed lead against the worst case from `balancePercent`. */
-function boundEveryScans(volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>, balancePercent: number, intervalSeconds: number): number {
+/** Scans between two reads that still keep `leadSeconds` against the worst case from `balancePercent`. */
+function boundEveryScans(volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>, balancePercent: number, intervalSeconds: number, leadSeconds: number): number {
   if (!isBurstableType(volume.type) || !(volume.sizeGiB > 0)) return 1;
   const spec = bucketSpecFor(volume.type, volume.sizeGiB);
   if (!spec.spendsCredits) return 1;
   const credits = creditsFromBalancePercent(spec, Math.min(100, Math.max(0, balancePercent)));
-  const rest = Math.min(MAX_REST_SECONDS, minSecondsToEmpty(spec, credits) - PUBLICATION_DELAY_SECONDS - GUARANTEED_LEAD_SECONDS);
+  const rest = Math.min(MAX_REST_SECONDS, minSecondsToEmpty(spec, credits) - PUBLICATION_DELAY_SECONDS - leadSeconds);
   return Math.max(1, Math.floor(rest / intervalSeconds));
 }
 
-/** The longest horizon the policy acts on: the early warning, or a rescue trigger when longer. */
-export function watchHorizonSeconds(policy: Pick<Policy, 'alerting' | 'rescue'>): number {
-  return 60 * Math.max(policy.alerting.horizonMinutes, policy.alerting.pageHorizonMinutes, policy.rescue.enabled ? policy.rescue.trigger.horizonMinutes : 0);
-}
-
 /**
- * Scans between two reads of a burstable volume that is not full and flat (1 = every scan). It rests
- * only when its forecast says refilling or full, or empty later than the watch horizon plus the rest
- * itself (so a drain at its present rate reaches the horizon no sooner than the next read), and the
- * physical bound from its lowest recent balance keeps the guaranteed lead against the worst case.
+ * Scans between two reads of a burstable volume that is not full and flat (1 = every scan). Only a
+ * bucket that is refilling (or full) rests, as long as the physical bound from its lowest recent
+ * balance keeps `leadSeconds` against the worst case: it cannot be draining unseen any faster. A
+ * draining one is read every scan: resting drains far beyond the horizon was measured to cost an
+ * early warning at 3 h when they sped up (docs/scan-benchmark.md).
  */
 export function slowEveryScans(input: {
   readonly volume: Pick<VolumeDescription, 'type' | 'sizeGiB'>;
   readonly lowestBalancePercent: number;
   readonly forecast: Forecast;
-  readonly watchHorizonSeconds: number;
   readonly intervalSeconds: number;
+  readonly leadSeconds: number;
 }): number {
-  const { forecast, intervalSeconds } = input;
-  const bound = boundEveryScans(input.volume, input.lowestBalancePercent, intervalSeconds);
-  if (forecast.kind === 'refilling' || forecast.kind === 'full') return bound;
-  if (forecast.kind !== 'draining') return 1;
-  // Beyond the horizon by at least the rest and one more scan: the next read still comes before it.
-  const spare = Math.floor((forecast.secondsToEmpty - input.watchHorizonSeconds) / intervalSeconds) - 1;
-  return Math.max(1, Math.min(bound, spare));
+  if (input.forecast.kind !== 'refilling' && input.forecast.kind !== 'full') return 1;
+  return boundEveryScans(input.volume, input.lowestBalancePercent, input.intervalSeconds, input.leadSeconds);
 }
 
 /** Reads the busy set and returns this scan's cadence. */
 export async function readCadence(deps: ScanDeps, now: number, errors: ScanError[]): Promise<Cadence> {
   const interval = scheduleIntervalSeconds(deps.policy.schedule);
+  const lead = guaranteedLeadSeconds(deps.policy, interval);
   const scanIndex = Math.floor(now / interval);
   let busy: ReadonlySet<string> | undefined;
   let slow: ReadonlyMap<string, number> = new Map();
@@ -112,7 +110,7 @@ export async function readCadence(deps: ScanDeps, now: number, errors: ScanError
   return {
     isDue: (volume, mustRead) => {
       if (mustRead || busy === undefined || busy.has(volume.volumeId)) return true;
-      const every = slow.get(volume.volumeId) ?? quietEveryScans(volume, interval);
+      const every = slow.get(volume.volumeId) ?? quietEveryScans(volume, interval, lead);
       return slotOf(volume.volumeId, every) === scanIndex % every;
     },
     isDueEvery: (volumeId, every) => busy === undefined || every <= 1 || slotOf(volumeId, every) === scanIndex % every,

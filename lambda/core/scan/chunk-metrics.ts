@@ -8,7 +8,7 @@ import { activeRescue, matchOverride, selectVolume } from '../decision/decide';
 import { forecastExhaustion } from '../forecast/forecast';
 import type { Policy } from '../policy/schema';
 import { startOf, type MetricsRequestVolume, type ModificationRecord, type VolumeMetricsOutcome } from '../ports';
-import { flippedEveryScans, slowEveryScans, watchHorizonSeconds, type Cadence } from './cadence';
+import { flippedEveryScans, guaranteedLeadSeconds, slowEveryScans, type Cadence } from './cadence';
 import { defaultMetricFields, firstRoundPlan, mergeSeries, requestVolume, secondRoundFields, type VolumeReadPlan } from './read-plan';
 import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -95,7 +95,7 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   // A volume whose second round failed has BurstBalance only: its forecast rests on the slope, or says too little data.
   const forecasts = new Map<string, Forecast>();
   const read = new Set<string>();
-  const horizon = watchHorizonSeconds(policy);
+  const lead = guaranteedLeadSeconds(policy, intervalSeconds);
   const readTwice = new Set(second.map((r) => r.volumeId));
   for (const v of chunk) {
     const plan = plans.get(v.volumeId) ?? { kind: 'none' };
@@ -103,10 +103,10 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
     const forecast = forecastOf(v, plan, series.get(v.volumeId), now, intervalSeconds);
     forecasts.set(v.volumeId, forecast);
     const balance = series.get(v.volumeId)?.burstBalancePercent ?? [];
-    // Not full and flat: read every scan, or less often while its own forecast and the bound allow (cadence.ts).
+    // Not full and flat: read every scan, or less often while it refills and the bound allows (cadence.ts).
     if (plan.kind === 'balance-first' && readTwice.has(v.volumeId)) {
       const lowest = Math.min(100, ...balance.slice(-5).map((p) => p.value));
-      cadence?.observe(v.volumeId, slowEveryScans({ volume: v, lowestBalancePercent: lowest, forecast, watchHorizonSeconds: horizon, intervalSeconds }));
+      cadence?.observe(v.volumeId, slowEveryScans({ volume: v, lowestBalancePercent: lowest, forecast, intervalSeconds, leadSeconds: lead }));
     }
   }
   return { series, forecasts, metricsRequested: requested, read, resting };

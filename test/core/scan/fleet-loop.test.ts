@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../../lambda/core/policy/policy';
 import type { BurstMetricsReader, GuardianNotification, MetricField, MetricsRequest, ModificationRecord, Notifier } from '../../../lambda/core/ports';
 import { bucketSpecFor, minSecondsToEmpty } from '../../../lambda/core/credit/credit-model';
-import { quietEveryScans } from '../../../lambda/core/scan/cadence';
+import { guaranteedLeadSeconds, quietEveryScans } from '../../../lambda/core/scan/cadence';
 import { isLedgerSettled, SETTLE_AFTER_SECONDS } from '../../../lambda/core/scan/ledger-view';
 import { runScan } from '../../../lambda/core/scan/scan';
 import type { ScanDeps } from '../../../lambda/core/scan/types';
@@ -40,9 +40,12 @@ function countingReader(fleet: SimulatedFleet): BurstMetricsReader & { fields: M
   return reader;
 }
 
-function fleetOf(volumes: { scenario: string; type?: 'gp2' | 'gp3'; tags?: Record<string, string> }[]) {
+function fleetOf(volumes: { scenario: string; type?: 'gp2' | 'gp3'; tags?: Record<string, string>; sizeGiB?: number; initialBalancePercent?: number }[]) {
   const fleet = new SimulatedFleet({ startEpochSeconds: START, seed: 11 });
-  const ids = volumes.map((v) => fleet.addVolume({ type: v.type ?? 'gp2', sizeGiB: 100, workload: scenarioWorkload(v.scenario), tags: v.tags ?? {}, instanceId: 'i-0123456789abcdef0' }));
+  const ids = volumes.map((v) => fleet.addVolume({
+    type: v.type ?? 'gp2', sizeGiB: v.sizeGiB ?? 100, workload: scenarioWorkload(v.scenario), tags: v.tags ?? {}, instanceId: 'i-0123456789abcdef0',
+    ...(v.initialBalancePercent === undefined ? {} : { initialBalancePercent: v.initialBalancePercent }),
+  }));
   fleet.advanceTo(START + 3 * 3600);
   return { fleet, ids };
 }
@@ -123,24 +126,27 @@ describe('the scan stops in time and resumes where it stopped', () => {
 });
 
 describe('the adaptive cadence reads quiet volumes less often', () => {
+  // The lead kept against the worst case: the 30-minute page horizon plus one scan.
+  const lead = (interval: number) => guaranteedLeadSeconds(policy, interval);
   it.each([
-    ['1 GiB gp2 (empties in 1,862 s at worst): every 2nd scan', 'gp2', 1, 300, 2],
-    ['100 GiB gp2 (2,000 s): every 3rd scan', 'gp2', 100, 300, 3],
-    ['500 GiB gp2 (3,600 s): every 8th scan', 'gp2', 500, 300, 8],
+    ['1 GiB gp2 (empties in 1,862 s at worst): every scan', 'gp2', 1, 300, 1],
+    ['300 GiB gp2 (2,571 s): every scan', 'gp2', 300, 300, 1],
+    ['400 GiB gp2 (3,000 s): every 2nd scan', 'gp2', 400, 300, 2],
+    ['500 GiB gp2 (3,600 s): every 4th scan', 'gp2', 500, 300, 4],
     ['750 GiB gp2 (7,200 s): hourly at most', 'gp2', 750, 300, 12],
     ['1,000 GiB gp2 never spends credits: not rested', 'gp2', 1000, 300, 1],
-    ['100 GiB gp2 on a 15-minute schedule: every scan', 'gp2', 100, 900, 1],
-    ['gp3 has no bucket: every scan', 'gp3', 100, 300, 1],
+    ['500 GiB gp2 on a 15-minute schedule: every scan', 'gp2', 500, 900, 1],
+    ['gp3 has no bucket: every scan', 'gp3', 500, 300, 1],
   ] as const)('%s', (_name, type, sizeGiB, interval, every) => {
-    expect(quietEveryScans({ type, sizeGiB }, interval)).toBe(every);
+    expect(quietEveryScans({ type, sizeGiB }, interval, lead(interval))).toBe(every);
   });
 
-  it('keeps at least 15 minutes between the first read that can see a worst-case drain and the empty bucket (property)', () => {
+  it('first sees a worst-case drain at least the page horizon and one scan before the bucket is empty (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 999 }), fc.constantFrom(60, 300, 600), (sizeGiB, interval) => {
         const spec = bucketSpecFor('gp2', sizeGiB);
-        const every = quietEveryScans({ type: 'gp2', sizeGiB }, interval);
-        return every === 1 || minSecondsToEmpty(spec, spec.bucketCredits) - every * interval - 120 >= 900;
+        const every = quietEveryScans({ type: 'gp2', sizeGiB }, interval, lead(interval));
+        return every === 1 || minSecondsToEmpty(spec, spec.bucketCredits) - every * interval - 120 >= policy.alerting.pageHorizonMinutes * 60 + interval;
       }),
     );
   });
@@ -155,8 +161,8 @@ describe('the adaptive cadence reads quiet volumes less often', () => {
     return reports;
   }
 
-  it('reads a full, flat volume about every third scan and a draining one every scan', async () => {
-    const { fleet, ids } = fleetOf([{ scenario: 'constant:50' }, { scenario: 'constant:600' }]);
+  it('reads a full, flat 500 GiB volume about every fourth scan and a draining one every scan', async () => {
+    const { fleet, ids } = fleetOf([{ scenario: 'constant:50', sizeGiB: 500 }, { scenario: 'constant:600' }]);
     const [idle, draining] = ids as [string, string];
     const reads = new Map<string, number>();
     const metrics: BurstMetricsReader = {
@@ -167,17 +173,17 @@ describe('the adaptive cadence reads quiet volumes less often', () => {
     };
     const reports = await scans(9, new MemoryHistoryStore(), fleet, metrics);
     expect(reads.get(draining)).toBe(9);
-    // The first scan has no busy set and reads all; then one scan in three.
-    expect(reads.get(idle)).toBeGreaterThanOrEqual(3);
+    // The first scan has no busy set and reads all; then one scan in four.
+    expect(reads.get(idle)).toBeGreaterThanOrEqual(2);
     expect(reads.get(idle)).toBeLessThanOrEqual(4);
     expect(reports.reduce((n, r) => n + (r.volumesResting ?? 0), 0)).toBe(9 - (reads.get(idle) ?? 0));
   });
 
-  it('reads a slow drain far beyond the horizon every second scan, as its physical bound allows, and a drain inside the horizon every scan', async () => {
-    // 100 GiB: baseline 300 IOPS. 330 IOPS drains 30 credits/s (the bucket lasts two days); at 94 % the worst case empties it
-    // in 1,880 s, which allows 2 scans. 600 IOPS empties it within the 3 h horizon: every scan.
-    const { fleet, ids } = fleetOf([{ scenario: 'constant:330' }, { scenario: 'constant:600' }]);
-    const [slow, fast] = ids as [string, string];
+  it('reads a refilling 750 GiB bucket as its physical bound allows, and a slow drain far beyond the horizon every scan', async () => {
+    // 750 GiB: baseline 2,250 IOPS; 2,200 IOPS refills 50 credits/s, from 50 % to 60 % in 3 h. At 60 % the worst case (3,000 IOPS) empties it in 4,320 s: 7 scans keep 35 min.
+    // 2,300 IOPS drains 50 credits/s, empty in more than a day, but a draining bucket is read every scan.
+    const { fleet, ids } = fleetOf([{ scenario: 'constant:2200', sizeGiB: 750, initialBalancePercent: 50 }, { scenario: 'constant:2300', sizeGiB: 750 }]);
+    const [refilling, slowDrain] = ids as [string, string];
     const reads = new Map<string, number>();
     const metrics: BurstMetricsReader = {
       async readMetrics(request) {
@@ -185,11 +191,12 @@ describe('the adaptive cadence reads quiet volumes less often', () => {
         return fleet.readMetrics(request);
       },
     };
-    const reports = await scans(10, new MemoryHistoryStore(), fleet, metrics);
-    expect(reports[0]?.results.find((r) => r.volume.volumeId === slow)?.forecast.kind).toBe('draining');
-    expect(reads.get(fast)).toBe(10);
-    expect(reads.get(slow)).toBeGreaterThanOrEqual(5);
-    expect(reads.get(slow)).toBeLessThanOrEqual(6);
+    const reports = await scans(14, new MemoryHistoryStore(), fleet, metrics);
+    expect(reports[0]?.results.find((r) => r.volume.volumeId === refilling)?.forecast.kind).toBe('refilling');
+    expect(reports[0]?.results.find((r) => r.volume.volumeId === slowDrain)?.forecast.kind).toBe('draining');
+    expect(reads.get(slowDrain)).toBe(14);
+    expect(reads.get(refilling)).toBeGreaterThanOrEqual(2);
+    expect(reads.get(refilling)).toBeLessThanOrEqual(4);
   });
 
   it('reads a flipped volume\'s I/O not at all during its minimum hold, then for the revert test one scan in three', async () => {
