@@ -34,8 +34,6 @@ const MAX_REST_SECONDS = 3600;
 export interface Cadence {
   /** True when the volume is read this scan. */
   isDue(volume: Pick<VolumeDescription, 'volumeId' | 'type' | 'sizeGiB'>, mustRead: boolean): boolean;
-  /** True when a volume read every `everyScans` scans is due: always without a trusted state from the previous scan. */
-  isDueEvery(volumeId: string, everyScans: number): boolean;
   /** Records what the read showed: `quiet` (full and flat), or read every n scans (1 = busy). */
   observe(volumeId: string, state: 'quiet' | number): void;
   /**
@@ -113,7 +111,6 @@ export async function readCadence(deps: ScanDeps, now: number, errors: ScanError
       const every = slow.get(volume.volumeId) ?? quietEveryScans(volume, interval, lead);
       return slotOf(volume.volumeId, every) === scanIndex % every;
     },
-    isDueEvery: (volumeId, every) => busy === undefined || every <= 1 || slotOf(volumeId, every) === scanIndex % every,
     observe: (volumeId, state) => {
       observed.add(volumeId);
       if (state === 'quiet') return;
@@ -136,22 +133,4 @@ export async function readCadence(deps: ScanDeps, now: number, errors: ScanError
       }
     },
   };
-}
-
-/**
- * How often a flipped volume past its minimum hold is read for the revert test, seconds. A revert is
- * never urgent (the volume performs at its rescue target meanwhile), so it may wait this long.
- */
-export const REVERT_CHECK_SECONDS = 900;
-
-/**
- * Scans between two reads of a flipped volume's I/O for the revert test: 0 while no revert can
- * follow (minimum hold, revert disabled: decide answers without metrics), 1 at the first scan after
- * the hold, then one scan in `REVERT_CHECK_SECONDS` (the cadence decides which: `isDueEvery`).
- */
-export function flippedEveryScans(input: { readonly now: number; readonly intervalSeconds: number; readonly revertPossibleFromEpochSeconds: number | undefined }): number {
-  const from = input.revertPossibleFromEpochSeconds;
-  if (from === undefined || input.now < from) return 0;
-  if (input.now - from < input.intervalSeconds) return 1;
-  return Math.max(1, Math.floor(REVERT_CHECK_SECONDS / input.intervalSeconds));
 }

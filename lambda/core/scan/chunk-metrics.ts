@@ -7,8 +7,8 @@
 import { activeRescue, matchOverride, selectVolume } from '../decision/decide';
 import { forecastExhaustion } from '../forecast/forecast';
 import type { Policy } from '../policy/schema';
-import { startOf, type MetricsRequestVolume, type ModificationRecord, type VolumeMetricsOutcome } from '../ports';
-import { flippedEveryScans, guaranteedLeadSeconds, slowEveryScans, type Cadence } from './cadence';
+import type { MetricsRequestVolume, ModificationRecord, VolumeMetricsOutcome } from '../ports';
+import { guaranteedLeadSeconds, slowEveryScans, type Cadence } from './cadence';
 import { defaultMetricFields, firstRoundPlan, mergeSeries, requestVolume, secondRoundFields, type VolumeReadPlan } from './read-plan';
 import { messageOf, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -50,19 +50,10 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
   const full = ctx.deps.readPlan === 'full';
   const cadence = full ? undefined : ctx.cadence;
   const probe = ctx.deps.probeNamespace === undefined ? {} : { probeNamespace: ctx.deps.probeNamespace };
-  const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
   const plans = new Map(chunk.map((v): [string, VolumeReadPlan] => {
     const plan = planOf(ctx, v);
     // The full read (benchmarks only): every metric of the volume, every scan.
     if (full && plan.kind === 'balance-first') return [v.volumeId, { kind: 'fields', flipped: false, fields: defaultMetricFields(v, probe) }];
-    if (!full && plan.kind === 'fields' && plan.flipped) {
-      // Only the revert test reads a flipped volume's I/O: none while it cannot revert, else now and then (cadence.ts).
-      const every = flippedEveryScans({ now, intervalSeconds, revertPossibleFromEpochSeconds: revertPossibleFrom(ctx, v) });
-      if (every === 0) return [v.volumeId, { kind: 'none' }];
-      if (cadence === undefined || cadence.isDueEvery(v.volumeId, every)) return [v.volumeId, plan];
-      resting.add(v.volumeId);
-      return [v.volumeId, { kind: 'none' }];
-    }
     if (plan.kind !== 'balance-first' || cadence === undefined || cadence.isDue(v, ctx.mustRead?.(v) ?? true)) return [v.volumeId, plan];
     resting.add(v.volumeId);
     return [v.volumeId, { kind: 'none' }];
@@ -93,6 +84,7 @@ export async function readChunkMetrics(ctx: ChunkContext, chunk: readonly Volume
     if (firstRound !== undefined) series.set(s.volumeId, mergeSeries(firstRound, s));
   });
   // A volume whose second round failed has BurstBalance only: its forecast rests on the slope, or says too little data.
+  const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
   const forecasts = new Map<string, Forecast>();
   const read = new Set<string>();
   const lead = guaranteedLeadSeconds(policy, intervalSeconds);
@@ -118,14 +110,6 @@ function planOf(ctx: ChunkContext, volume: VolumeDescription): VolumeReadPlan {
   const selected = selectVolume(ctx.policy, volume, rescue?.from.type ?? volume.type).selected;
   const probe = ctx.deps.probeNamespace === undefined ? {} : { probeNamespace: ctx.deps.probeNamespace };
   return firstRoundPlan(volume, { selected, ...(rescue === undefined ? {} : { rescuedFrom: rescue.from.type }), rescueImmediately: matchOverride(ctx.policy, volume)?.rescueImmediately === true, ...probe });
-}
-
-/** When a revert of this flipped volume can first be decided (decision/volume.ts: decideFlipped); undefined when never. */
-function revertPossibleFrom(ctx: ChunkContext, volume: VolumeDescription): number | undefined {
-  const rescue = activeRescue({ volume, records: ctx.records.get(volume.volumeId) ?? [] });
-  const revert = ctx.policy.revert;
-  if (rescue === undefined || !revert.enabled || matchOverride(ctx.policy, volume)?.revertEnabled === false || !isBurstableType(rescue.from.type)) return undefined;
-  return startOf(rescue) + revert.minimumHoldMinutes * 60;
 }
 
 /** One GetMetricData round over `volumes`; returns the metrics requested. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty } from '../../../lambda/core/credit/credit-model';
 import { PolicySchema } from '../../../lambda/core/policy/schema';
-import { flippedEveryScans, guaranteedLeadSeconds, slowEveryScans } from '../../../lambda/core/scan/cadence';
+import { guaranteedLeadSeconds, slowEveryScans } from '../../../lambda/core/scan/cadence';
 import type { Forecast } from '../../../lambda/core/types';
 
 const LEAD = 35 * 60;
@@ -33,16 +33,5 @@ describe('slowEveryScans: a refilling bucket rests as long as the physical bound
   it('keeps the page horizon and one scan as the lead', () => {
     expect(guaranteedLeadSeconds(PolicySchema.parse({ version: 1 }), 300)).toBe(35 * 60);
     expect(guaranteedLeadSeconds(PolicySchema.parse({ version: 1, alerting: { pageHorizonMinutes: 60 } }), 60)).toBe(61 * 60);
-  });
-});
-
-describe('flippedEveryScans: a flipped volume\'s I/O is read only for the revert test', () => {
-  it.each<[string, number | undefined, number, number]>([
-    ['revert impossible (disabled, or the original type has no bucket): never', undefined, 10_000, 0],
-    ['inside the minimum hold: never (decide answers without metrics)', 20_000, 10_000, 0],
-    ['the first scan after the hold: read', 10_000, 10_100, 1],
-    ['afterwards: one scan in 900 s / 300 s', 10_000, 20_000, 3],
-  ])('%s', (_name, from, now, expected) => {
-    expect(flippedEveryScans({ now, intervalSeconds: 300, revertPossibleFromEpochSeconds: from })).toBe(expected);
   });
 });

@@ -199,24 +199,6 @@ describe('the adaptive cadence reads quiet volumes less often', () => {
     expect(reads.get(refilling)).toBeLessThanOrEqual(4);
   });
 
-  it('reads a flipped volume\'s I/O not at all during its minimum hold, then for the revert test one scan in three', async () => {
-    const { fleet, ids } = fleetOf([{ scenario: 'constant:500', type: 'gp3' }, { scenario: 'constant:500', type: 'gp3' }]);
-    const [holding, held] = ids as [string, string];
-    const history = new MemoryHistoryStore();
-    const now = START + 3 * 3600;
-    // rescue-live.yaml holds a flip 6 h: one flipped an hour ago, one seven hours ago.
-    await history.putIntent(modification({ volumeId: holding, requestedEpochSeconds: now - 3600, status: 'completed' }));
-    await history.putIntent(modification({ volumeId: held, requestedEpochSeconds: now - 7 * 3600, status: 'completed' }));
-    const metrics = countingReader(fleet);
-    const reports = await scans(9, history, fleet, metrics);
-    expect(metrics.fields.has(holding)).toBe(false);
-    expect(reports.every((r) => r.results.find((x) => x.volume.volumeId === holding)?.decision.reasons.some((m) => m.includes('minimum hold')))).toBe(true);
-    // Two I/O series a read; the first scan has no cadence state and reads it, then one scan in 900 s / 300 s = 3.
-    const reads = (metrics.fields.get(held)?.length ?? 0) / 2;
-    expect(reads).toBeGreaterThanOrEqual(3);
-    expect(reads).toBeLessThanOrEqual(4);
-  });
-
   it('reads every volume when the previous scan could not write the busy set', async () => {
     const { fleet, ids } = fleetOf([{ scenario: 'constant:50' }]);
     const history = new MemoryHistoryStore();
