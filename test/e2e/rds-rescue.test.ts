@@ -173,6 +173,22 @@ describe('RDS on gp2, end to end (fake RDS, real DynamoDB)', () => {
     expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
   });
 
+  it('shares budgets.maxModificationsPerRun with the volumes: a volume rescued first leaves no room for the DB instance this scan, which goes next scan', async () => {
+    const oneModification = parsePolicy('version: 1\ndryRun: false\nselection:\n  optInTag: null\nbudgets:\n  maxModificationsPerRun: 1\nrds:\n  enabled: true\n  rescue: true\n', 'one-per-run.yaml');
+    const { aws, rds, history, scan } = await setup([drainingDb('orders-db')], oneModification, [drainingVolume(1)]);
+    const first = await scan(NOW_EPOCH_SECONDS);
+    expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
+    expect(rds.calls.ModifyDBInstance ?? 0).toBe(0);
+    expect(first.counts.rescues).toBe(1);
+    const [alert] = await history.listEvents('rds:orders-db');
+    expect(alert?.kind).toBe('alert');
+    expect(alert?.summary).toContain('rescue deferred: budgets.maxModificationsPerRun (1) reached this run, volumes and DB instances together');
+    // Next scan the volume is flipped already (nothing to do), so the budget is the DB instance's.
+    await scan(NOW_EPOCH_SECONDS + 300);
+    expect(rds.calls.ModifyDBInstance).toBe(1);
+    expect(aws.modifyCalls.get(drainingVolume(1).volumeId)).toBe(1);
+  });
+
   it('with rds.rescue false only alerts, with the manual command, and modifies nothing', async () => {
     const alertsOnly = parsePolicy('version: 1\ndryRun: false\nrds:\n  enabled: true\n', 'rds-alerts.yaml');
     const { aws, rds, scan } = await setup([drainingDb('orders-db', undefined, 10)], alertsOnly);

@@ -100,6 +100,27 @@ export function applyBudgets(decisions: readonly Decision[], policy: Policy, bud
   return out;
 }
 
+/**
+ * The budget a run has used once `applyBudgets` has judged its volumes: `budget` plus every rescue
+ * and revert left standing (each one modification, as `applyBudgets` counts them, dry run or not)
+ * and each rescue's committed cost. The RDS pass goes on from here (scan/rds-budget.ts), so
+ * `maxModificationsPerRun` and `monthlyCeilingUSD` are one budget for volumes and DB instances.
+ */
+export function budgetUsed(decisions: readonly Decision[], policy: Policy, budget: BudgetState): BudgetState {
+  let modifications = budget.modificationsThisRun;
+  let flipped = budget.volumesFlipped;
+  let spendUSD = budget.monthToDateSpendUSD;
+  for (const d of decisions) {
+    if (d.kind !== 'rescue' && d.kind !== 'revert') continue;
+    modifications += 1;
+    if (d.kind === 'rescue') {
+      flipped += 1;
+      spendUSD += committedRescueCostUSD(d.cost.hourlyUSD, policy);
+    }
+  }
+  return { modificationsThisRun: modifications, volumesFlipped: flipped, monthToDateSpendUSD: spendUSD };
+}
+
 /** Rescues first, soonest wall first; reverts after. */
 function rank(d: Decision): number {
   if (d.kind === 'rescue') return d.urgencySeconds;

@@ -7,7 +7,7 @@
  * `getRemainingTimeInMillis`; the core reads no clock) no longer covers another chunk and the
  * acting, the walk stops cleanly and records where; the next scan resumes there.
  */
-import { activeRescue, applyBudgets, decideEach, type Decision } from '../decision/decide';
+import { activeRescue, applyBudgets, budgetUsed, decideEach, type Decision } from '../decision/decide';
 import { scheduleMatches } from '../decision/schedule';
 import type { Policy } from '../policy/schema';
 import type { ModificationRecord, NotificationState, ScanCursor } from '../ports';
@@ -94,7 +94,8 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
   if (stoppedAfter !== undefined) await writeCursor(deps, { afterVolumeId: stoppedAfter, runId: deps.runId, tEpochSeconds: now, volumesDeferred: deferred }, errors);
   if (deferred > 0) deps.log?.('warn', 'scan out of time: volumes deferred to the next scan', { volumesDeferred: deferred, volumesListed: ordered.length, resumesAfter: stoppedAfter ?? cursor?.afterVolumeId });
-  return scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred, volumesResting: resting });
+  const used = budgetUsed(decisions, policy, budget);
+  return { ...scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred, volumesResting: resting }), budgetUsed: used };
 }
 
 /** One chunk: metrics, round trips, decisions; the quiet ones handled now, rescues and reverts kept for the end. */

@@ -17,7 +17,7 @@ export async function withRdsPass(deps: ScanDeps, policy: Policy, region: string
     errors.push({ stage: 'inventory', message: `${Math.round(remaining / 1000)} s left: RDS pass skipped this scan` });
     return fold(report, { instancesListed: 0, results: [], metricsRequested: 0, reconciled: 0 }, errors);
   }
-  return fold(report, await runRdsScan(deps, deps.rds, policy, region, now, errors), errors);
+  return fold(report, await runRdsScan(deps, deps.rds, policy, region, now, errors, report.budgetUsed), errors);
 }
 
 /** Time the RDS pass needs left to start (a listing, two metric reads, a few history writes), ms. */

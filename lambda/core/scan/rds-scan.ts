@@ -12,12 +12,14 @@ import { bundledPriceBook } from '../decision/price-book';
 import { decideDbInstance, selectDbInstance, type RdsDecision } from '../decision/rds-decide';
 import { modificationIdFor } from '../decision/actions';
 import { nextRdsNotification } from '../notification/rds-notify';
+import type { BudgetState } from '../decision/types';
 import type { Policy } from '../policy/schema';
 import type { GuardianNotification, HistoryEventKind, ModificationRecord, RdsResourceRef } from '../ports';
 import { rdsResourceKey, type RdsInstance, type RdsInventory, type RdsMetricField, type RdsMetricsReader, type RdsModifier } from '../rds-ports';
 import type { Forecast, VolumeMetricSeries } from '../types';
 import { classifyModifyFailure, type ModifyFailure } from './modify-failure';
 import { isFullAndFlat } from './read-plan';
+import { applyRdsBudget, startRdsBudget } from './rds-budget';
 import { reconcileRdsRecords } from './rds-reconcile';
 import { mapWithConcurrency, messageOf } from './support';
 import type { ScanDeps, ScanError } from './types';
@@ -52,8 +54,8 @@ const PERIOD_SECONDS = 60;
 /** Ledger reads in flight at once. */
 const HISTORY_CONCURRENCY = 8;
 
-/** Runs the RDS pass; errors are pushed to `errors` with the instance's `rds:<identifier>` key. Never throws. */
-export async function runRdsScan(deps: ScanDeps, rds: RdsScanPorts, policy: Policy, region: string | undefined, now: number, errors: ScanError[]): Promise<RdsScanReport> {
+/** Runs the RDS pass, under the budget the volumes' pass left (`volumesBudget`); errors are pushed to `errors` with the instance's `rds:<identifier>` key. Never throws. */
+export async function runRdsScan(deps: ScanDeps, rds: RdsScanPorts, policy: Policy, region: string | undefined, now: number, errors: ScanError[], volumesBudget?: BudgetState): Promise<RdsScanReport> {
   let listed: RdsInstance[];
   try {
     listed = await rds.inventory.listDbInstances();
@@ -66,7 +68,6 @@ export async function runRdsScan(deps: ScanDeps, rds: RdsScanPorts, policy: Poli
   const { series, metricsRequested } = await readRdsSeries(rds.metrics, watched, now, errors);
   const prices = deps.prices ?? bundledPriceBook(region ?? policy.region ?? 'us-east-1');
   const results: RdsScanResult[] = [];
-  let modifications = 0;
   const decided = await mapWithConcurrency(watched, HISTORY_CONCURRENCY, async (instance) => {
     const key = rdsResourceKey(instance.identifier);
     const forecast = forecastOf(instance, series.get(instance.identifier), now);
@@ -77,20 +78,17 @@ export async function runRdsScan(deps: ScanDeps, rds: RdsScanPorts, policy: Poli
       errors.push({ stage: 'record', volumeId: key, message: `history unreadable, not acting on this DB instance: ${messageOf(error)}` });
       return undefined;
     }
-    return { instance, forecast, decision: decideDbInstance({ policy, instance, forecast, records, prices, now }) };
+    return { instance, forecast, records, decision: decideDbInstance({ policy, instance, forecast, records, prices, now }) };
   });
-  // Most urgent rescue first, under the run's modification budget.
+  // Most urgent rescue first, under what the volumes left of the run's budgets (rds-budget.ts).
   const ordered = decided.filter((d) => d !== undefined).sort((a, b) => urgencyOf(a.decision) - urgencyOf(b.decision));
+  const budget = startRdsBudget(volumesBudget, ordered.flatMap((o) => o.records), now);
   for (const { instance, forecast, decision } of ordered) {
-    let d = decision;
-    if (d.kind === 'rescue' && !d.dryRun && modifications >= policy.budgets.maxModificationsPerRun) {
-      d = { identifier: d.identifier, kind: 'alert', severity: 'critical', forecast: d.forecast, reasons: [...d.reasons, `rescue deferred: budgets.maxModificationsPerRun (${policy.budgets.maxModificationsPerRun}) reached this run`] };
-    }
+    const d = applyRdsBudget(decision, policy, budget, now);
     let action: RdsScanResult['action'] = d.kind === 'rescue' ? 'dry-run' : 'none';
     let error: string | undefined;
     let failure: ModifyFailure | undefined;
     if (d.kind === 'rescue' && !d.dryRun) {
-      modifications += 1;
       const acted = await actRescue(deps, rds.modifier, instance, d, now, errors);
       action = acted.ok ? 'modified' : 'failed';
       if (!acted.ok) error = acted.message;

@@ -2,7 +2,7 @@
  * The scan use case's dependencies and report (DESIGN.md §3): the same `runScan` runs on AWS (the
  * Lambda, the `scan` CLI) and on the simulated fleet (`simulate --policy`, `npm start`).
  */
-import type { Decision } from '../decision/types';
+import type { BudgetState, Decision } from '../decision/types';
 import type { PriceBook } from '../decision/price-book';
 import type { Policy } from '../policy/schema';
 import type { BurstMetricsReader, GuardianNotification, InstanceEbsBalanceReader, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
@@ -87,6 +87,11 @@ export interface ScanReport {
   readonly volumesDeferred?: number;
   /** Quiet volumes (full and flat at their last read) not due this scan under the adaptive cadence. */
   readonly volumesResting?: number;
+  /**
+   * The run's budget once the volumes were judged (modifications, volumes flipped, month-to-date
+   * spend + committed cost): where the RDS pass starts (rds-budget.ts). Absent when no volume was listed.
+   */
+  readonly budgetUsed?: BudgetState;
   /** The RDS pass (present when the scan has RDS ports and the policy enables `rds`); its numbers are in `counts` too. */
   readonly rds?: RdsScanReport;
   readonly counts: {
