@@ -2,12 +2,14 @@
  * The report as CSV for spreadsheets (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180): CRLF line
  * ends, a header row, fields with a comma, quote or line break quoted and quotes doubled; times
  * ISO-8601 UTC; numbers plain (dot decimal, no currency symbol, no thousands separator). One table:
- * a `volume` row per volume, a `month` row per calendar month (fleet costs), one `total` row.
+ * a `volume` row per volume, a `month` row per calendar month (fleet costs), one `total` row, then
+ * the RDS DB instances' `rds` rows and their `rds_total` (csv-rds.ts), told apart by `resource_kind`.
  */
 import type { FinanceReport, ReasonCount, VolumeReport } from '../core/report/report';
 import type { PreventedThrottling } from '../core/report/types';
 import { splitByMonth } from '../core/report/calendar';
 import type { VolumeType } from '../core/types';
+import { rdsCsvRows } from './csv-rds';
 import { isoUtc } from './format';
 import { netOfRunningCost } from './running-cost';
 
@@ -28,6 +30,9 @@ export const CSV_COLUMNS: readonly string[] = [
   'prevented_basis', 'prevented_replayed_hours', 'prevented_replayed_if_steady_hours', 'prevented_estimated_hours',
   // The guardian's own running cost and the saving net of it (total row only; empty without recorded usage).
   'running_cost_usd', 'net_of_running_cost_usd',
+  // RDS DB instances (issue 15 part 2): `volume` or `rds` on every row, and the storage change's
+  // request time, status, monthly RDS storage cost delta, engine, account and region on `rds` rows.
+  'resource_kind', 'requested_at', 'status', 'monthly_cost_delta_usd', 'engine', 'account_id', 'region',
 ];
 
 /** Quotes a field when RFC 4180 requires it. */
@@ -91,6 +96,7 @@ function volumeRow(report: FinanceReport, v: VolumeReport): Row {
     not_sent: String(v.modifications.notSent),
     volume_deleted: String(v.modifications.volumeDeleted),
     external_modifications: String(v.modifications.external),
+    resource_kind: 'volume',
   };
 }
 
@@ -104,6 +110,7 @@ function monthRows(report: FinanceReport): Row[] {
       period_start: slice === undefined ? '' : isoUtc(slice.startEpochSeconds),
       period_end: slice === undefined ? '' : isoUtc(slice.endEpochSeconds),
       ...costCells(m),
+      resource_kind: 'volume',
     };
   });
 }
@@ -132,6 +139,7 @@ function totalRow(report: FinanceReport): Row {
     volume_deleted: String(t.modifications.volumeDeleted),
     external_modifications: String(t.modifications.external),
     ...runningCostCells(report),
+    resource_kind: 'volume',
   };
 }
 
@@ -143,7 +151,7 @@ function runningCostCells(report: FinanceReport): Row {
 
 /** Renders the report as one RFC 4180 table (CRLF line ends, trailing CRLF). */
 export function renderReportCsv(report: FinanceReport): string {
-  const rows = [...report.volumes.map((v) => volumeRow(report, v)), ...monthRows(report), totalRow(report)];
+  const rows = [...report.volumes.map((v) => volumeRow(report, v)), ...monthRows(report), totalRow(report), ...rdsCsvRows(report)];
   const lines = [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c] ?? '')).join(','))];
   return lines.join('\r\n') + '\r\n';
 }

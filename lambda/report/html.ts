@@ -151,6 +151,27 @@ function roundTripTable(report: FinanceReport): string {
   return `<div class="scroll"><table><thead><tr><th>volume</th><th>rescued (UTC)</th><th>reverted (UTC)</th><th>balance before</th><th>first balance after</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
+/** The RDS section (issue 15 part 2): each storage change asked for, in a table that scrolls in its own box. */
+function rdsSection(report: FinanceReport): string {
+  const rds = report.rds;
+  if (rds === undefined) return '';
+  const rows = rds.changes.map((c) => {
+    const cells = [
+      `<td>${escapeHtml(c.identifier)}</td>`, `<td>${escapeHtml(c.engine ?? '-')}</td>`, `<td>${escapeHtml(c.accountId ?? '-')}</td>`, `<td>${escapeHtml(c.region ?? '-')}</td>`,
+      `<td class="t">${isoUtc(c.requestedEpochSeconds)}</td>`, `<td>${escapeHtml(`${c.fromStorageType} → ${c.toStorageType}`)}</td>`, n(c.sizeGiB.toLocaleString('en-US')),
+      `<td>${escapeHtml(c.dryRun && c.status !== 'dry-run' ? `${c.status} (dry-run)` : c.status)}</td>`, n(grouped(c.monthlyCostDeltaUSD)), `<td><div class="rec">${escapeHtml(c.reason)}</div></td>`,
+    ];
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  const head = ['DB instance', 'engine', 'account', 'region', 'requested (UTC)', 'storage', 'GiB', 'status', '$/month', 'reason'];
+  const table = rows.length === 0
+    ? ''
+    : `<div class="scroll"><table id="rds"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<h2>RDS DB instances</h2>
+<p class="note" id="rds-summary">${rds.changes.length} storage change(s) asked for, ${rds.alertsSent} alert(s) sent. Priced with RDS storage prices ($/month: the change to the monthly bill), not in the volumes' costs above; the guardian never moves a DB instance back to gp2.</p>
+${table}`;
+}
+
 /** Renders the report as one self-contained HTML document (chart.js inlined; opens with no network); `--by` adds its breakdown. */
 export function renderHtmlReport(report: FinanceReport, extras: { readonly breakdown?: Breakdown } = {}): string {
   const period = `${isoUtc(report.period.sinceEpochSeconds)} to ${isoUtc(report.period.untilEpochSeconds)}`;
@@ -183,6 +204,7 @@ ${volumeTable(report)}
 ${reasonTable(report)}
 <h2>Round trips: does the credit balance survive?</h2>
 ${roundTripTable(report)}
+${rdsSection(report)}
 <script type="application/json" id="report-charts">${scriptJson(charts)}</script>
 <script>${chartJsUmdSource()}</script>
 <script>${BOOT}</script>

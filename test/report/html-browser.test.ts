@@ -15,6 +15,7 @@ import { addUsageToDay, runningCost } from '../../lambda/core/report/running-cos
 import { renderHtmlReport } from '../../lambda/report/html';
 import { bundledPrices } from '../../lambda/report/report-query';
 import { DEC_1, SEP_1, seededHistory } from '../fixtures/history/seed';
+import { rdsAlert, rdsChange } from '../fixtures/history/rds';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
@@ -180,6 +181,36 @@ describe('HTML report in headless Chromium', () => {
     expect(layout.running.overflow).toBe('auto');
     expect(layout.running.rows).toBe(4);
     expect(layout.footer).toContain('organization total');
+  }, 60_000);
+
+  it('with RDS DB instances, still reads on a phone (390 px): the RDS table scrolls in its box', async () => {
+    const ids = ['orders-db', 'analytics-warehouse-replica-eu-west-1-db', 'billing-db'];
+    const withRds = buildFinanceReport({
+      period: { sinceEpochSeconds: SEP_1, untilEpochSeconds: DEC_1 }, generatedAtEpochSeconds: DEC_1, ...bundledPrices('us-east-1'),
+      events: [...history.events, rdsAlert('orders-db', SEP_1 + 3_600)],
+      modifications: [...history.modifications, ...ids.map((id, i) => rdsChange(id, SEP_1 + 86_400 * (i + 1), { reason: 'forecast: BurstBalance empties in 32 min at the observed demand (model, confidence 0.8)' }))],
+    });
+    const rdsFile = join(dir, 'report-rds.html');
+    writeFileSync(rdsFile, renderHtmlReport(withRds));
+    const { page, errors } = await open(rdsFile);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload({ waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const table = document.querySelector('#rds');
+      const parent = table?.parentElement;
+      return {
+        scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+        wider: (table?.scrollWidth ?? 0) > (parent?.clientWidth ?? 0), overflow: parent ? getComputedStyle(parent).overflowX : '',
+        rows: table?.querySelectorAll('tbody tr').length ?? 0, summary: document.querySelector('#rds-summary')?.textContent ?? '',
+      };
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-html-rds-390.png'), fullPage: true });
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+    expect(layout).toMatchObject({ wider: true, overflow: 'auto', rows: 3 });
+    expect(layout.summary).toContain('3 storage change(s) asked for, 1 alert(s) sent.');
   }, 60_000);
 
   it('the overflow check can fail: a page with a wide unboxed table scrolls sideways at 390 px', async () => {

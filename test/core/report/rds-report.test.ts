@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent, ModificationRecord } from '../../../lambda/core/ports';
 import { buildFinanceReport } from '../../../lambda/core/report/report';
+import { CSV_COLUMNS, renderReportCsv } from '../../../lambda/report/csv';
+import { renderHtmlReport } from '../../../lambda/report/html';
 import { renderReportTable } from '../../../lambda/report/table';
 import { designPrices } from './report-fixtures';
+import { rdsAlert, rdsChange } from '../../fixtures/history/rds';
+import { handComputedHistory, OCT_1, SEP_1, DEC_1 } from '../../fixtures/history/seed';
+import { parseCsv } from '../../report/cli-harness';
 
 const T0 = 1_800_000_000;
 const period = { sinceEpochSeconds: T0 - 86_400, untilEpochSeconds: T0 + 86_400 };
-
-const rdsRescue: ModificationRecord = {
-  volumeId: 'rds:orders-db', modificationId: `${T0}#rescue`, kind: 'rescue', source: 'guardian', requestedEpochSeconds: T0, status: 'completed',
-  from: { type: 'gp2' }, to: { type: 'gp3' }, sizeGiB: 100, reason: 'forecast empty in 32 min', dryRun: false, hourlyCostDeltaUSD: 0, monthlyCostDeltaUSD: 0,
-  runId: 'r1', resource: { kind: 'rds', identifier: 'orders-db', engine: 'postgres' }, accountId: '123456789012', region: 'us-east-1',
-};
-const rdsAlert: HistoryEvent = { volumeId: 'rds:orders-db', tEpochSeconds: T0 - 600, kind: 'alert', runId: 'r0', summary: 'draining', details: {}, resource: { kind: 'rds', identifier: 'orders-db' } };
+const rdsRescue = rdsChange('orders-db', T0);
 
 describe('finance report with RDS DB instances', () => {
-  const report = buildFinanceReport({ period, generatedAtEpochSeconds: T0 + 86_400, priceMonthlyUSD: designPrices, priceSource: 'test', events: [rdsAlert], modifications: [rdsRescue] });
+  const report = buildFinanceReport({ period, generatedAtEpochSeconds: T0 + 86_400, priceMonthlyUSD: designPrices, priceSource: 'test', events: [rdsAlert('orders-db', T0 - 600)], modifications: [rdsRescue] });
 
   it('keeps RDS storage changes out of the volumes and their EBS costs', () => {
     expect(report.volumes).toEqual([]);
@@ -40,5 +38,55 @@ describe('finance report with RDS DB instances', () => {
 
   it('has no RDS section when there is nothing about RDS', () => {
     expect(buildFinanceReport({ period, generatedAtEpochSeconds: T0, priceMonthlyUSD: designPrices, priceSource: 'test', events: [], modifications: [] }).rds).toBeUndefined();
+  });
+});
+
+describe('RDS rows in the CSV and the HTML', () => {
+  const volumes = handComputedHistory();
+  const build = (rds: boolean) => buildFinanceReport({
+    period: { sinceEpochSeconds: SEP_1, untilEpochSeconds: DEC_1 }, generatedAtEpochSeconds: DEC_1, priceMonthlyUSD: designPrices, priceSource: 'test',
+    events: [...volumes.events, ...(rds ? [rdsAlert('orders-db', OCT_1), rdsAlert('billing-db', OCT_1 + 60)] : [])],
+    modifications: [
+      ...volumes.modifications,
+      ...(rds ? [
+        rdsChange('orders-db', OCT_1 + 600, { monthlyCostDeltaUSD: 2.5, hourlyCostDeltaUSD: 2.5 / 730 }),
+        rdsChange('billing-db', OCT_1 + 900, { status: 'dry-run', dryRun: true, monthlyCostDeltaUSD: 9, reason: 'forecast, "quoted", empty' }),
+        rdsChange('ledger-db', OCT_1 + 1200, { status: 'rejected', statusMessage: 'InvalidParameterCombination' }),
+      ] : []),
+    ],
+  });
+  const withRds = parseCsv(renderReportCsv(build(true)));
+  const without = parseCsv(renderReportCsv(build(false)));
+
+  it('leaves every volume, month and total row as it was, with resource_kind volume', () => {
+    const older = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('resource_kind'));
+    const pick = (row: Record<string, string>) => Object.fromEntries(older.map((c) => [c, row[c]]));
+    const kept = withRds.filter((r) => r.resource_kind === 'volume');
+    expect(kept.map(pick)).toEqual(without.map(pick));
+    expect(kept.map((r) => r.scope)).toEqual(without.map((r) => r.scope));
+    expect(new Set(without.map((r) => r.resource_kind))).toEqual(new Set(['volume']));
+  });
+
+  it('adds one rds row per storage change, in the existing columns where they mean the same, and an rds_total row', () => {
+    const rds = withRds.filter((r) => r.resource_kind === 'rds');
+    expect(rds.map((r) => [r.scope, r.volume_id, r.status, r.original_type, r.final_type, r.rescues, r.dry_run, r.failed, r.monthly_cost_delta_usd])).toEqual([
+      ['rds', 'rds:orders-db', 'completed', 'gp2', 'gp3', '1', '0', '0', '2.5000'],
+      ['rds', 'rds:billing-db', 'dry-run', 'gp2', 'gp2', '0', '1', '0', '9.0000'],
+      ['rds', 'rds:ledger-db', 'rejected', 'gp2', 'gp2', '0', '0', '1', '0.0000'],
+      // Only the applied change adds to the bill: $2.50/month.
+      ['rds_total', '', '', '', '', '1', '1', '1', '2.5000'],
+    ]);
+    expect(rds[0]).toMatchObject({ requested_at: '2026-10-01T00:10:00Z', engine: 'postgres', account_id: '123456789012', region: 'us-east-1', size_gib: '100', actual_usd: '' });
+    expect(rds[1]?.reasons).toBe('forecast, "quoted", empty');
+    expect(rds[3]?.alerts_sent).toBe('2');
+  });
+
+  it('shows an RDS table in the HTML, and none without RDS records', () => {
+    const html = renderHtmlReport(build(true));
+    expect(html).toContain('<h2>RDS DB instances</h2>');
+    expect(html).toContain('3 storage change(s) asked for, 2 alert(s) sent.');
+    expect(html.match(/<table id="rds">.*?<\/table>/s)?.[0].match(/<tr>/g)).toHaveLength(4);
+    expect(html).toContain('<td>dry-run</td>');
+    expect(renderHtmlReport(build(false))).not.toContain('id="rds"');
   });
 });
