@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lambda/cli/main';
 import { createReportCommand } from '../../lambda/cli/report-command';
 import { HistoryTableNotFoundError, UsageError } from '../../lambda/core/errors';
-import { BOUNDARY, DEC_1, FLIP_REVERT, handComputedHistory, seededHistory, STAYED } from '../fixtures/history/seed';
+import { BOUNDARY, DEC_1, FLIP_REVERT, handComputedHistory, OCT_1, seededHistory, STAYED } from '../fixtures/history/seed';
+import { rdsAlert, rdsChange } from '../fixtures/history/rds';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 import { captureIo, dynaliteSource, parseCsv, seededTable } from '../report/cli-harness';
 
@@ -16,11 +17,15 @@ const cfn = mockClient(CloudFormationClient);
 let dynalite: DynaliteHandle;
 let handTable: string;
 let fleetTable: string;
+let rdsTable: string;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
   handTable = await seededTable(dynalite, handComputedHistory());
   fleetTable = await seededTable(dynalite, seededHistory(30));
+  const hand = handComputedHistory();
+  // The same quarter plus one DB instance moved to gp3 on 2026-10-01 (a $2.50/month delta) and an alert about it.
+  rdsTable = await seededTable(dynalite, { events: [...hand.events, rdsAlert('orders-db', OCT_1)], modifications: [...hand.modifications, rdsChange('orders-db', OCT_1 + 600, { monthlyCostDeltaUSD: 2.5, hourlyCostDeltaUSD: 2.5 / 730 })] });
 }, 60_000);
 afterAll(async () => {
   await dynalite.stop();
@@ -63,6 +68,20 @@ describe('burst-guardian report on dynalite', () => {
       ['2026-10', '81.4086'], // 9.983871 + 21.424731 + 50
       ['2026-11', '76.5000'], // 10 + 20 + 46.5
     ]);
+  });
+
+  it('adds the DB instances read back from DynamoDB as rds rows after the total, leaving the volume rows as they were', async () => {
+    const volumesOnly = parseCsv((await run(['--table', handTable, '--since', '2026-09', '--until', '2026-12', '--format', 'csv'])).out);
+    const { code, out } = await run(['--table', rdsTable, '--since', '2026-09', '--until', '2026-12', '--format', 'csv']);
+    expect(code).toBe(0);
+    const rows = parseCsv(out);
+    expect(rows.filter((r) => r['resource_kind'] === 'volume')).toEqual(volumesOnly);
+    expect(rows.filter((r) => r['resource_kind'] === 'rds').map((r) => [r['scope'], r['volume_id'], r['status'], r['requested_at'], r['rescues'], r['alerts_sent'], r['monthly_cost_delta_usd']])).toEqual([
+      ['rds', 'rds:orders-db', 'completed', '2026-10-01T00:10:00Z', '1', '', '2.5000'],
+      ['rds_total', '', '', '', '1', '1', '2.5000'],
+    ]);
+    const html = await run(['--table', rdsTable, '--since', '2026-09', '--until', '2026-12', '--format', 'html']);
+    expect(html.out).toContain('<table id="rds">');
   });
 
   it('quotes CSV fields that hold commas and keeps numbers plain', async () => {
