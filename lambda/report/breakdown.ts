@@ -26,19 +26,28 @@ const COLUMNS = ['volumes', 'rescues', 'reverts', 'actual USD', 'unaided USD', '
 /** Added when the history holds the guardian's usage: its running cost and the saving net of it (four decimals: often cents). */
 const RUNNING_COLUMNS = ['running cost USD', 'net of running cost USD'] as const;
 
+/** Added last when the period holds DB instances: RDS storage changes accepted and their monthly cost delta (RDS prices). */
+const RDS_COLUMNS = ['RDS storage changes', 'RDS USD/month'] as const;
+
 function hasRunning(b: Breakdown): boolean {
   return b.total.runningCostUSD !== undefined;
 }
 
-function cells(g: Breakdown['total'], running: boolean): string[] {
+function hasRds(b: Breakdown): boolean {
+  return b.total.rdsStorageChanges !== undefined;
+}
+
+function cells(g: Breakdown['total'], running: boolean, rds: boolean): string[] {
   const base = [g.volumes, g.rescues, g.reverts, g.actualUSD.toFixed(2), g.unaidedUSD.toFixed(2), g.netSavingUSD.toFixed(2), Math.round(g.preventedThrottlingSeconds), g.alertsSent].map(String);
-  return running ? [...base, (g.runningCostUSD ?? 0).toFixed(4), (g.netOfRunningCostUSD ?? g.netSavingUSD).toFixed(4)] : base;
+  const withRunning = running ? [...base, (g.runningCostUSD ?? 0).toFixed(4), (g.netOfRunningCostUSD ?? g.netSavingUSD).toFixed(4)] : base;
+  return rds ? [...withRunning, String(g.rdsStorageChanges ?? 0), (g.rdsMonthlyCostDeltaUSD ?? 0).toFixed(2)] : withRunning;
 }
 
 /** Header, one row per group, and the organization total last. */
 function breakdownRows(b: Breakdown): string[][] {
   const running = hasRunning(b);
-  return [[b.by, ...COLUMNS, ...(running ? RUNNING_COLUMNS : [])], ...b.groups.map((g) => [g.key, ...cells(g, running)]), ['organization total', ...cells(b.total, running)]];
+  const rds = hasRds(b);
+  return [[b.by, ...COLUMNS, ...(running ? RUNNING_COLUMNS : []), ...(rds ? RDS_COLUMNS : [])], ...b.groups.map((g) => [g.key, ...cells(g, running, rds)]), ['organization total', ...cells(b.total, running, rds)]];
 }
 
 /** Text table: one row per group and the total, right-aligned numbers. */

@@ -5,10 +5,13 @@
  * Every volume lands in exactly one group (`(unknown)` when the history does not say), so the
  * groups always add up to the organization total. When the report has the guardian's running cost,
  * each account or region group carries its own (a group that only ran scans appears with no volumes);
- * a tag cannot own a scan, so by tag the running cost is one group of its own.
+ * a tag cannot own a scan, so by tag the running cost is one group of its own. RDS storage changes
+ * the guardian made count in their DB instance's group (a group with only DB instances appears).
  */
 import { UsageError } from '../errors';
 import type { HistoryEvent, ModificationRecord } from '../ports';
+import { rdsResourceKey } from '../rds-ports';
+import type { RdsStorageChangeLine } from './rds';
 import type { RunningCostLine } from './running-cost';
 import type { FinanceReport, VolumeReport } from './types';
 
@@ -35,6 +38,13 @@ export interface BreakdownGroup {
   readonly volumesWithoutCost: number;
   readonly preventedThrottlingSeconds: number;
   readonly alertsSent: number;
+  /**
+   * RDS storage changes RDS accepted in the group (account and region from the change, tags from its
+   * DB instance's events) and what they add to the monthly bill at RDS storage prices; absent when
+   * the report has no RDS section. Not in the volumes' costs.
+   */
+  readonly rdsStorageChanges?: number;
+  readonly rdsMonthlyCostDeltaUSD?: number;
   /** The guardian's own running cost of the group (absent when the history holds no usage). */
   readonly runningCostUSD?: number;
   /** `netSavingUSD - runningCostUSD`: the saving once the guardian has paid for itself. */
@@ -92,11 +102,19 @@ export function breakDown(report: FinanceReport, labels: ReadonlyMap<string, Vol
   const running = runningByGroup(report, by);
   for (const key of running?.keys() ?? []) if (!groups.has(key)) groups.set(key, []);
   const cost = (key: string): number | undefined => (running === undefined ? undefined : (running.get(key) ?? 0));
+  // RDS storage changes in their own groups; a group with only DB instances appears with 0 volumes.
+  const applied = (report.rds?.changes ?? []).filter((c) => !c.dryRun && APPLIED.has(c.status));
+  const rdsKey = (c: RdsStorageChangeLine): string => groupKey({ ...labels.get(rdsResourceKey(c.identifier)), ...(c.accountId === undefined ? {} : { accountId: c.accountId }), ...(c.region === undefined ? {} : { region: c.region }) }, by) ?? UNKNOWN_GROUP;
+  for (const c of applied) if (!groups.has(rdsKey(c))) groups.set(rdsKey(c), []);
+  const rds = (key: string | undefined): readonly RdsStorageChangeLine[] | undefined => (report.rds === undefined ? undefined : applied.filter((c) => key === undefined || rdsKey(c) === key));
   const rows = [...groups.entries()]
-    .map(([key, volumes]) => sumGroup(key, volumes, cost(key)))
+    .map(([key, volumes]) => sumGroup(key, volumes, cost(key), rds(key)))
     .sort((a, b) => b.actualUSD - a.actualUSD || (b.runningCostUSD ?? 0) - (a.runningCostUSD ?? 0) || a.key.localeCompare(b.key));
-  return { by: by.kind === 'tag' ? `tag:${by.tagKey}` : by.kind, groups: rows, total: sumGroup('total', report.volumes, running === undefined ? undefined : report.runningCost?.total.totalUSD) };
+  return { by: by.kind === 'tag' ? `tag:${by.tagKey}` : by.kind, groups: rows, total: sumGroup('total', report.volumes, running === undefined ? undefined : report.runningCost?.total.totalUSD, rds(undefined)) };
 }
+
+/** Statuses at which RDS accepted a storage change (as for volumes). */
+const APPLIED = new Set(['modifying', 'optimizing', 'completed']);
 
 /** The running cost per group key, or undefined when the report has none. */
 function runningByGroup(report: FinanceReport, by: BreakdownKey): Map<string, number> | undefined {
@@ -113,7 +131,7 @@ function groupKey(labels: VolumeLabels | undefined, by: BreakdownKey): string | 
   return labels?.tags?.[by.tagKey];
 }
 
-function sumGroup(key: string, volumes: readonly VolumeReport[], runningCostUSD: number | undefined): BreakdownGroup {
+function sumGroup(key: string, volumes: readonly VolumeReport[], runningCostUSD: number | undefined, rds: readonly RdsStorageChangeLine[] | undefined): BreakdownGroup {
   const actualUSD = volumes.reduce((s, v) => s + (v.cost?.actualUSD ?? 0), 0);
   const unaidedUSD = volumes.reduce((s, v) => s + (v.cost?.unaidedUSD ?? 0), 0);
   return {
@@ -127,6 +145,7 @@ function sumGroup(key: string, volumes: readonly VolumeReport[], runningCostUSD:
     volumesWithoutCost: volumes.filter((v) => v.cost === undefined).length,
     preventedThrottlingSeconds: volumes.reduce((s, v) => s + v.preventedThrottling.seconds, 0),
     alertsSent: volumes.reduce((n, v) => n + v.alertsSent, 0),
+    ...(rds === undefined ? {} : { rdsStorageChanges: rds.length, rdsMonthlyCostDeltaUSD: rds.reduce((sum, c) => sum + c.monthlyCostDeltaUSD, 0) }),
     ...(runningCostUSD === undefined ? {} : { runningCostUSD, netOfRunningCostUSD: unaidedUSD - actualUSD - runningCostUSD }),
   };
 }

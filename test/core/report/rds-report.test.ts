@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { breakDown, labelsFromHistory } from '../../../lambda/core/report/breakdown';
 import { buildFinanceReport } from '../../../lambda/core/report/report';
+import { renderBreakdownTable } from '../../../lambda/report/breakdown';
 import { CSV_COLUMNS, renderReportCsv } from '../../../lambda/report/csv';
 import { renderHtmlReport } from '../../../lambda/report/html';
 import { renderReportTable } from '../../../lambda/report/table';
@@ -88,5 +90,42 @@ describe('RDS rows in the CSV and the HTML', () => {
     expect(html.match(/<table id="rds">.*?<\/table>/s)?.[0].match(/<tr>/g)).toHaveLength(4);
     expect(html).toContain('<td>dry-run</td>');
     expect(renderHtmlReport(build(false))).not.toContain('id="rds"');
+  });
+});
+
+describe('RDS storage changes in the --by breakdown', () => {
+  const A = '111111111111';
+  const B = '222222222222';
+  const modifications = [
+    rdsChange('orders-db', T0, { accountId: A, monthlyCostDeltaUSD: 2.5 }),
+    rdsChange('billing-db', T0 + 60, { accountId: B, region: 'eu-west-1', monthlyCostDeltaUSD: 1 }),
+    rdsChange('ledger-db', T0 + 120, { accountId: A, status: 'rejected', monthlyCostDeltaUSD: 7 }), // refused: adds nothing
+    rdsChange('old-db', T0 + 180, { accountId: undefined, region: undefined, monthlyCostDeltaUSD: 0.25 }), // written before accounts were stamped
+  ];
+  const events = [{ ...rdsAlert('orders-db', T0 - 60), details: { tags: { team: 'payments' } } }, { ...rdsAlert('billing-db', T0 - 60), details: { tags: { team: 'bi' } } }];
+  const report = buildFinanceReport({ period, generatedAtEpochSeconds: T0 + 86_400, priceMonthlyUSD: designPrices, priceSource: 'test', events, modifications });
+  const labels = labelsFromHistory(events, modifications);
+  const rows = (by: Parameters<typeof breakDown>[2]) => {
+    const b = breakDown(report, labels, by);
+    return [...b.groups, b.total].map((g) => [g.key, g.volumes, g.rdsStorageChanges, g.rdsMonthlyCostDeltaUSD]);
+  };
+
+  it('counts each accepted change in its account, region or tag group, and the groups add up to the total', () => {
+    expect(rows({ kind: 'account' })).toEqual([
+      // No volume costs anything here, so the groups sort by key.
+      ['(unknown)', 0, 1, 0.25], [A, 0, 1, 2.5], [B, 0, 1, 1], ['total', 0, 3, 3.75],
+    ]);
+    expect(rows({ kind: 'region' })).toEqual([
+      ['(unknown)', 0, 1, 0.25], ['eu-west-1', 0, 1, 1], ['us-east-1', 0, 1, 2.5], ['total', 0, 3, 3.75],
+    ]);
+    expect(rows({ kind: 'tag', tagKey: 'team' })).toEqual([
+      ['(unknown)', 0, 1, 0.25], ['bi', 0, 1, 1], ['payments', 0, 1, 2.5], ['total', 0, 3, 3.75],
+    ]);
+  });
+
+  it('adds the RDS columns last in the rendered breakdown, and none without DB instances', () => {
+    expect(renderBreakdownTable(breakDown(report, labels, { kind: 'account' }))).toMatch(/organization total +0 +0 +0 +0\.00 +0\.00 +0\.00 +0 +0 +3 +3\.75\n$/);
+    const volumesOnly = buildFinanceReport({ period, generatedAtEpochSeconds: T0, priceMonthlyUSD: designPrices, priceSource: 'test', events: [], modifications: [] });
+    expect(renderBreakdownTable(breakDown(volumesOnly, new Map(), { kind: 'account' }))).not.toContain('RDS');
   });
 });
