@@ -32,8 +32,8 @@ export function renderReportTable(report: FinanceReport): string {
       report.months.map((mc) => [mc.month, usd(mc.actualUSD), usd(mc.unaidedUSD), usd(mc.allGp3USD)]),
       new Set([1, 2, 3]),
     ),
-    'Per volume',
-    renderVolumes(report),
+    // A history of DB instances only has no volume row: one line, not an empty table.
+    ...(report.volumes.length === 0 ? ['Per volume: no volume modifications in the period', ''] : ['Per volume', renderVolumes(report)]),
   ];
   if (t.reasons.length > 0) {
     out.push('Modifications by kind and reason', renderColumns(['kind', 'reason', 'count'], t.reasons.map((r) => [r.kind, r.reason, String(r.count)]), new Set([2])));

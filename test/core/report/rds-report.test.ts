@@ -36,6 +36,9 @@ describe('finance report with RDS DB instances', () => {
     const text = renderReportTable(report);
     expect(text).toContain('RDS DB instances: 1 storage change(s) asked for, 1 alert(s) sent');
     expect(text).toMatch(/orders-db +postgres +123456789012 +us-east-1 +2027-01-15T08:00:00Z +gp2→gp3 +100 +completed +0\.00/);
+    // Only DB instances in the period: one line instead of an empty per-volume table.
+    expect(text).toContain('\nPer volume: no volume modifications in the period\n');
+    expect(text).not.toMatch(/^volume +GiB/m);
   });
 
   it('has no RDS section when there is nothing about RDS', () => {
