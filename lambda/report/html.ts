@@ -199,7 +199,7 @@ ${runningCostHtml(report)}
     .map((id) => `<div class="chart" style="height:${charts[id] === undefined ? 320 : chartHeightPx(charts[id])}px"><canvas id="${id}" role="img" aria-label="${id}"></canvas></div>`)
     .join('')}</div>
 <h2>Volumes (${report.volumes.length}; charts show the top ${TOP_VOLUMES})</h2>
-${volumeTable(report)}
+${report.volumes.length === 0 ? '<p class="note" id="no-volumes">No volume modifications in the period.</p>' : volumeTable(report)}
 <h2>Modifications by kind and reason</h2>
 ${reasonTable(report)}
 <h2>Round trips: does the credit balance survive?</h2>

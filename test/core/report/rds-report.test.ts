@@ -41,6 +41,12 @@ describe('finance report with RDS DB instances', () => {
     expect(text).not.toMatch(/^volume +GiB/m);
   });
 
+  it('says in one line, in the HTML too, that no volume was modified, instead of an empty volume table', () => {
+    const html = renderHtmlReport(report);
+    expect(html).toContain('<p class="note" id="no-volumes">No volume modifications in the period.</p>');
+    expect(html).not.toContain('<table id="volumes">');
+  });
+
   it('has no RDS section when there is nothing about RDS', () => {
     expect(buildFinanceReport({ period, generatedAtEpochSeconds: T0, priceMonthlyUSD: designPrices, priceSource: 'test', events: [], modifications: [] }).rds).toBeUndefined();
   });
