@@ -11,6 +11,7 @@ import { activeRescue, applyBudgets, budgetUsed, decideEach, type Decision } fro
 import { scheduleMatches } from '../decision/schedule';
 import type { Policy } from '../policy/schema';
 import type { ModificationRecord, NotificationState, ScanCursor } from '../ports';
+import { isRdsResourceKey } from '../rds-ports';
 import { readCadence, type Cadence } from './cadence';
 import { readChunkMetrics } from './chunk-metrics';
 import { recordExternalModifications } from './external';
@@ -62,7 +63,12 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const cursor = await readCursor(deps, errors);
   const ordered = ringOrder(walk.volumes, cursor?.afterVolumeId);
   const flipped = walk.volumes.filter((v) => activeRescue({ volume: v, records: view.records.get(v.volumeId) ?? [] }) !== undefined).length;
-  const budget = { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: monthToDateSpendUSD([...view.records.values()].flat(), now) };
+  // The ledger view holds this month's RDS records too (readLedger): the volumes are judged with their
+  // spend, but the RDS pass counts the DB instances' own from their full records (rds-budget.ts), so
+  // the budget handed on to it is the volumes' alone.
+  const viewed = [...view.records.values()].flat();
+  const volumesSpendUSD = monthToDateSpendUSD(viewed.filter((r) => !isRdsResourceKey(r.volumeId)), now);
+  const budget = { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: volumesSpendUSD + monthToDateSpendUSD(viewed.filter((r) => isRdsResourceKey(r.volumeId)), now) };
   const guard = timeGuard(deps.remainingTimeMs);
   const cadence = await readCadence(deps, now, errors);
   const results: VolumeScanResult[] = [];
@@ -94,7 +100,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
   if (stoppedAfter !== undefined) await writeCursor(deps, { afterVolumeId: stoppedAfter, runId: deps.runId, tEpochSeconds: now, volumesDeferred: deferred }, errors);
   if (deferred > 0) deps.log?.('warn', 'scan out of time: volumes deferred to the next scan', { volumesDeferred: deferred, volumesListed: ordered.length, resumesAfter: stoppedAfter ?? cursor?.afterVolumeId });
-  const used = budgetUsed(decisions, policy, budget);
+  const used = budgetUsed(decisions, policy, { ...budget, monthToDateSpendUSD: volumesSpendUSD });
   return { ...scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred, volumesResting: resting }), budgetUsed: used };
 }
 

@@ -88,8 +88,9 @@ export interface ScanReport {
   /** Quiet volumes (full and flat at their last read) not due this scan under the adaptive cadence. */
   readonly volumesResting?: number;
   /**
-   * The run's budget once the volumes were judged (modifications, volumes flipped, month-to-date
-   * spend + committed cost): where the RDS pass starts (rds-budget.ts). Absent when no volume was listed.
+   * The run's budget once the volumes were judged (modifications, volumes flipped, the volumes'
+   * month-to-date spend + the cost their rescues commit; the DB instances' spend is left to the RDS
+   * pass, which reads all their records): where it starts (rds-budget.ts). Absent when no volume was listed.
    */
   readonly budgetUsed?: BudgetState;
   /** The RDS pass (present when the scan has RDS ports and the policy enables `rds`); its numbers are in `counts` too. */

@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { budgetUsed, type Decision } from '../../../lambda/core/decision/decide';
+import { budgetUsed, committedRescueCostUSD, type Decision } from '../../../lambda/core/decision/decide';
 import type { RdsDecision } from '../../../lambda/core/decision/rds-decide';
 import { parsePolicy } from '../../../lambda/core/policy/policy';
 import type { ModificationRecord } from '../../../lambda/core/ports';
 import { applyRdsBudget, committedRdsCostUSD, startRdsBudget } from '../../../lambda/core/scan/rds-budget';
+import { runScan } from '../../../lambda/core/scan/scan';
+import { SimulatedFleet } from '../../../lambda/sim/fleet';
+import { MemoryHistoryStore } from '../../../lambda/sim/memory-history-store';
+import { scenarioWorkload } from '../../../lambda/sim/workloads';
 
 /** 2026-11-16T00:00:00Z: 15 days (360 h) before the end of November. */
 const NOW = Date.UTC(2026, 10, 16) / 1000;
@@ -77,5 +83,37 @@ describe('RDS storage changes under the run budgets', () => {
     expect(budgetUsed(decisions, policy, { modificationsThisRun: 0, volumesFlipped: 1, monthToDateSpendUSD: 2 })).toEqual({
       modificationsThisRun: 3, volumesFlipped: 3, monthToDateSpendUSD: 2 + 0.5 * holdHours,
     });
+  });
+});
+
+describe('the volumes\' pass and the RDS pass share one monthly budget without counting a DB instance twice', () => {
+  const START = 1_767_571_200; // 2026-01-05T00:00:00Z
+  const AT = START + 4.5 * HOUR; // a 100 GiB gp2 volume at 600 IOPS empties at +5 h: rescued now
+  const live = parsePolicy(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'policies', 'rescue-live.yaml'), 'utf8').replace('    type: gp3', '    type: io1'), 'rescue-live-io1.yaml');
+  const withCeiling = (monthlyCeilingUSD: number) => ({ ...live, budgets: { ...live.budgets, monthlyCeilingUSD } });
+
+  async function scanWith(monthlyCeilingUSD: number) {
+    const fleet = new SimulatedFleet({ startEpochSeconds: START, seed: 11 });
+    const volumeId = fleet.addVolume({ type: 'gp2', sizeGiB: 100, workload: scenarioWorkload('constant:600'), tags: {}, instanceId: 'i-0123456789abcdef0' });
+    fleet.advanceTo(AT);
+    const history = new MemoryHistoryStore();
+    // A DB instance moved at the start of the run's day at $0.73/month more ($0.001/h): 4.5 h this month = $0.0045.
+    await history.putIntent(rdsRecord('orders-db', START, 0.001));
+    const notifier = { notify: async () => undefined };
+    const report = await runScan({ inventory: fleet, metrics: fleet, modifier: fleet, notifier, history, policy: withCeiling(monthlyCeilingUSD), runId: 'run' }, AT);
+    return { report, decision: report.results.find((r) => r.volume.volumeId === volumeId)?.decision };
+  }
+
+  it('judges the volumes with the DB instances\' spend this month, and hands on the volumes\' spend alone', async () => {
+    const { report, decision } = await scanWith(10_000);
+    expect(decision?.kind).toBe('rescue');
+    const committed = decision?.kind === 'rescue' ? committedRescueCostUSD(decision.cost.hourlyUSD, live) : Number.NaN;
+    expect(committed).toBeGreaterThan(0);
+    // No DB instance's spend in what the RDS pass starts from: it adds the DB instances' own (startRdsBudget).
+    expect(report.budgetUsed?.monthToDateSpendUSD).toBeCloseTo(committed, 10);
+    // A ceiling the rescue fits under alone but not with the DB instance's $0.0045: blocked.
+    const { decision: blocked } = await scanWith(committed + 0.0045 / 2);
+    expect(blocked).toMatchObject({ kind: 'blocked', block: 'budget-monthly' });
+    expect(blocked?.reasons.at(-1)).toMatch(/^budget: \$0\.00 spent this month \+ \$[\d.]+ for this rescue exceeds the \$[\d.]+ ceiling$/);
   });
 });
