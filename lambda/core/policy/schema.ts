@@ -159,9 +159,9 @@ const alertingSchema = z.strictObject({
 }).refine((a) => a.pageHorizonMinutes <= a.horizonMinutes, { path: ['pageHorizonMinutes'], message: 'pageHorizonMinutes must not exceed horizonMinutes (the early-warning horizon)' });
 
 const budgetsSchema = z.strictObject({
-  maxModificationsPerRun: z.number().int().min(0).default(5),
-  maxVolumesFlipped: z.number().int().min(0).default(10),
-  monthlyCeilingUSD: z.number().min(0).default(100),
+  maxModificationsPerRun: z.number().int().min(0).default(5).describe('modifications per scan, volumes (ModifyVolume) and RDS DB instances (ModifyDBInstance) together'),
+  maxVolumesFlipped: z.number().int().min(0).default(10).describe('volumes away from their original type at once (volumes only: a DB instance is never moved back)'),
+  monthlyCeilingUSD: z.number().min(0).default(100).describe('month-to-date extra spend the guardian may cause, volumes and RDS storage changes together'),
 });
 
 // Planned critical windows (issue 15 part 3): flip the matched volumes before each window, revert after it.
