@@ -53,6 +53,34 @@ export interface InstanceEbsBalanceReader {
   readInstanceBalances(request: { readonly instanceIds: readonly string[]; readonly startEpochSeconds: number; readonly endEpochSeconds: number }): Promise<Map<string, InstanceEbsBalance>>;
 }
 
+/**
+ * The types of the instances the scanned volumes are attached to (DescribeInstances): which of them
+ * have an EBS burst bucket worth reading (core/credit/instance-ebs.ts). Instances it does not know
+ * (terminated, or not visible) are absent.
+ */
+export interface InstanceTypeReader {
+  readInstanceTypes(instanceIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** What an alert about an instance's own EBS burst bucket says (event `instance-bucket`). */
+export interface InstanceAlertFacts {
+  readonly instanceId: string;
+  readonly instanceType: string;
+  /** The bucket that empties first. */
+  readonly bucket: 'EBSIOBalance%' | 'EBSByteBalance%';
+  readonly ioBalancePercent?: number;
+  readonly byteBalancePercent?: number;
+  /** The instance's EBS baseline and maximum (EC2 User Guide table). */
+  readonly baselineIops: number;
+  readonly maximumIops: number;
+  readonly baselineMBps: number;
+  readonly maximumMBps: number;
+  /** The selected volumes attached to it (the guardian reads no others). */
+  readonly attachedVolumeIds: readonly string[];
+  /** The size to move to, when the table has one, with its monthly price difference. */
+  readonly fix?: { readonly instanceType: string; readonly burstable: boolean; readonly monthlyDeltaUSD?: number; readonly priceNote: string; readonly text: string };
+}
+
 /** One volume's metrics, or why they could not be read. */
 export type VolumeMetricsOutcome =
   | { readonly kind: 'series'; readonly series: VolumeMetricSeries }
@@ -107,7 +135,9 @@ export type NotificationEvent =
   /** ModifyVolume for a rescue was refused or never reached AWS. */
   | 'rescue-failed'
   /** Someone else modified a volume the guardian had flipped: the guardian no longer manages it. */
-  | 'left-control';
+  | 'left-control'
+  /** An instance's own EBS burst bucket is empty or will be soon: every attached volume slows (issue 15). */
+  | 'instance-bucket';
 
 /** Severity, also a message attribute for SNS subscription filter policies. */
 export type NotificationSeverity = 'info' | 'warning' | 'critical';
@@ -124,6 +154,11 @@ export interface GuardianNotification {
   readonly event: NotificationEvent;
   readonly severity: NotificationSeverity;
   readonly tEpochSeconds: number;
+  /**
+   * The volume the notification is about. For `instance-bucket` (about an instance, see `instance`):
+   * the instance id, the key its dedupe state is stored under; `volumeType` and `sizeGiB` are then
+   * those of its first attached selected volume and are not shown.
+   */
   readonly volumeId: string;
   readonly volumeType: VolumeType;
   readonly sizeGiB: number;
@@ -162,6 +197,8 @@ export interface GuardianNotification {
   readonly pageConfidence?: number;
   /** Set when the notification is about an RDS DB instance (`volumeId` is then `rds:<identifier>`, `sizeGiB` its allocated storage). */
   readonly rds?: RdsNotificationSubject;
+  /** Set on `instance-bucket`: the instance, its buckets, its volumes and the fix. */
+  readonly instance?: InstanceAlertFacts;
 }
 
 /** The DB instance an RDS notification is about. */

@@ -10,19 +10,23 @@ import type { BurstableVolumeType } from '../types';
 /** The unit a bucket counts in: I/O operations (gp2) or MiB of throughput (st1/sc1). */
 export type CreditUnit = 'iops' | 'MiBps';
 
-/** A volume's credit bucket: rates are per second in `unit`, credits in operations or MiB. */
-export interface BucketSpec {
-  readonly type: BurstableVolumeType;
-  readonly sizeGiB: number;
+/** Any token bucket's rates and size (a volume's, or an instance's EBS bucket: core/credit/instance-ebs.ts). */
+export interface BucketRates {
   readonly unit: CreditUnit;
   /** Rate the bucket refills at and the served ceiling once it is empty. */
   readonly baselinePerSecond: number;
-  /** Served ceiling while credits remain (equal to the baseline when the volume never bursts). */
+  /** Served ceiling while credits remain (equal to the baseline when it never bursts). */
   readonly burstPerSecond: number;
   /** Bucket capacity. */
   readonly bucketCredits: number;
-  /** False when burst ≤ baseline (gp2 ≥ 1,000 GiB): the volume never spends credits. */
+  /** False when burst ≤ baseline: the bucket is never spent. */
   readonly spendsCredits: boolean;
+}
+
+/** A volume's credit bucket: rates are per second in `unit`, credits in operations or MiB. */
+export interface BucketSpec extends BucketRates {
+  readonly type: BurstableVolumeType;
+  readonly sizeGiB: number;
 }
 
 /** gp2 bucket: 5.4 million I/O credits, enough for 30 minutes at 3,000 IOPS (general-purpose.html). */
@@ -61,18 +65,18 @@ export function bucketSpecFor(type: BurstableVolumeType, sizeGiB: number): Bucke
 }
 
 /** Rate served for `demandPerSecond` with `credits` in the bucket: burst ceiling while credits last, baseline when empty. */
-export function servedRate(spec: BucketSpec, credits: number, demandPerSecond: number): number {
+export function servedRate(spec: BucketRates, credits: number, demandPerSecond: number): number {
   const ceiling = credits > 0 ? spec.burstPerSecond : spec.baselinePerSecond;
   return Math.min(Math.max(0, demandPerSecond), ceiling);
 }
 
 /** BurstBalance percent for a credit amount (BurstBalance = credits ÷ bucket, general-purpose.html). */
-export function balancePercentOf(spec: BucketSpec, credits: number): number {
+export function balancePercentOf(spec: BucketRates, credits: number): number {
   return (100 * credits) / spec.bucketCredits;
 }
 
 /** Credits for a BurstBalance percent, clamped to the bucket. */
-export function creditsFromBalancePercent(spec: BucketSpec, balancePercent: number): number {
+export function creditsFromBalancePercent(spec: BucketRates, balancePercent: number): number {
   return Math.min(spec.bucketCredits, Math.max(0, (balancePercent / 100) * spec.bucketCredits));
 }
 
@@ -94,7 +98,7 @@ export interface BucketAdvance {
  * min(D, burst) − baseline while above zero, then the volume is held to the baseline; below the
  * baseline they refill at baseline − D up to the bucket (general-purpose.html, "I/O credits and burst performance").
  */
-export function advanceBucket(spec: BucketSpec, credits: number, demandPerSecond: number, seconds: number): BucketAdvance {
+export function advanceBucket(spec: BucketRates, credits: number, demandPerSecond: number, seconds: number): BucketAdvance {
   const demand = Math.max(0, demandPerSecond);
   const start = Math.min(spec.bucketCredits, Math.max(0, credits));
   const burstServed = Math.min(demand, spec.burstPerSecond);
@@ -129,14 +133,14 @@ export function advanceBucket(spec: BucketSpec, credits: number, demandPerSecond
 }
 
 /** Seconds until the bucket is empty at a constant demand; `Infinity` when it never empties. */
-export function secondsToEmpty(spec: BucketSpec, credits: number, demandPerSecond: number): number {
+export function secondsToEmpty(spec: BucketRates, credits: number, demandPerSecond: number): number {
   const drainPerSecond = Math.min(Math.max(0, demandPerSecond), spec.burstPerSecond) - spec.baselinePerSecond;
   if (drainPerSecond <= 0) return Number.POSITIVE_INFINITY;
   return Math.max(0, credits) / drainPerSecond;
 }
 
 /** Seconds until the bucket is full at a constant demand; 0 when full, `Infinity` when it never fills. */
-export function secondsToFull(spec: BucketSpec, credits: number, demandPerSecond: number): number {
+export function secondsToFull(spec: BucketRates, credits: number, demandPerSecond: number): number {
   const room = spec.bucketCredits - Math.max(0, credits);
   if (room <= 0) return 0;
   const refillPerSecond = spec.baselinePerSecond - Math.max(0, demandPerSecond);
@@ -145,6 +149,6 @@ export function secondsToFull(spec: BucketSpec, credits: number, demandPerSecond
 }
 
 /** The fastest the bucket can empty: credits ÷ (burst − baseline); `Infinity` when it never spends. */
-export function minSecondsToEmpty(spec: BucketSpec, credits: number): number {
+export function minSecondsToEmpty(spec: BucketRates, credits: number): number {
   return secondsToEmpty(spec, credits, spec.burstPerSecond);
 }

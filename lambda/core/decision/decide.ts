@@ -46,6 +46,7 @@ export function decideEach(input: Omit<DecideInput, 'budget'>): Decision[] {
       records,
       latest: input.awsModifications.get(volume.volumeId),
       ...(volume.instanceId === undefined || input.instanceBalances?.get(volume.instanceId) === undefined ? {} : { instanceBalance: input.instanceBalances.get(volume.instanceId) }),
+      ...(volume.instanceId === undefined || input.instanceForecasts?.get(volume.instanceId) === undefined ? {} : { instanceForecast: input.instanceForecasts.get(volume.instanceId) }),
     };
     return decideVolume(ctx);
   });

@@ -5,6 +5,7 @@
 import type { LedgerBlock } from './ledger';
 import type { Policy, PolicyOverride } from '../policy/schema';
 import type { InstanceEbsBalance, ModificationRecord } from '../ports';
+import type { InstanceBucketForecast } from '../forecast/instance';
 import type { PriceBook } from './price-book';
 import type { CostDelta } from './pricing';
 import type { SizedTarget, SizingResult } from './sizing';
@@ -38,6 +39,8 @@ export interface DecideInput {
   readonly budget: BudgetState;
   /** EBS burst balances of the volumes' instances, by instance id (absent = not read). */
   readonly instanceBalances?: ReadonlyMap<string, InstanceEbsBalance>;
+  /** Forecasts of those instances' buckets, for the sizes whose bucket the table knows (absent = none). */
+  readonly instanceForecasts?: ReadonlyMap<string, InstanceBucketForecast>;
 }
 
 /** A configuration a volume is modified to. */
@@ -125,4 +128,6 @@ export interface VolumeContext {
   readonly latest: VolumeModification | undefined;
   /** The EBS burst balance of the volume's instance, when read. */
   readonly instanceBalance?: InstanceEbsBalance;
+  /** The forecast of that instance's bucket, when its size is in the table. */
+  readonly instanceForecast?: InstanceBucketForecast;
 }

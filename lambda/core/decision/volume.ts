@@ -73,7 +73,7 @@ function planRescue(ctx: VolumeContext, sourceType: BurstableVolumeType, why: st
   if (ledger.kind === 'blocked') {
     return { ...base(ctx, [why, ledger.reason]), kind: 'blocked', wanted: 'rescue', block: ledger.block, severity, ...(ledger.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: ledger.nextAllowedEpochSeconds }) };
   }
-  const bottleneck = instanceBottleneck(ctx.instanceBalance, ctx.now);
+  const bottleneck = instanceBottleneck({ balance: ctx.instanceBalance, ...(ctx.instanceForecast === undefined ? {} : { forecast: ctx.instanceForecast }), ...(forecast === undefined ? {} : { volumeForecast: forecast }), region: ctx.region }, ctx.now);
   if (bottleneck !== undefined) return { ...base(ctx, [why, bottleneck]), kind: 'blocked', wanted: 'rescue', block: 'instance-bucket', severity };
   const target = ctx.override?.target ?? ctx.policy.rescue.target;
   // gp2 demand is in IOPS; st1/sc1 demand is throughput (MiB/s), which gp3 must match.

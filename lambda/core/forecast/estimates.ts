@@ -2,7 +2,7 @@
  * The forecaster's two estimates (DESIGN.md §4): the physics model from the served rate and the
  * robust slope of BurstBalance. Each returns undefined when its data cannot support an estimate.
  */
-import type { BucketSpec } from '../credit/credit-model';
+import type { BucketRates } from '../credit/credit-model';
 import { cleanPoints, lastWindow, meanOf, ratePerSecond, trailingRunAbove } from './series';
 import { medianOf, theilSenSlope } from './slope';
 import type { ForecastOptions, MetricPoint, VolumeMetricSeries } from '../types';
@@ -34,7 +34,7 @@ export interface SlopeEstimate {
 
 /** Inputs of `estimateModel`. */
 export interface ModelInput {
-  readonly spec: BucketSpec;
+  readonly spec: BucketRates;
   readonly series: VolumeMetricSeries;
   readonly since: number;
   readonly nowEpochSeconds: number;
@@ -48,7 +48,7 @@ export interface ModelInput {
 const BYTES_PER_MIB = 1_048_576;
 
 /** Served rate per second: ops for gp2, MiB/s for st1/sc1 (their credits are throughput, hdd-vols.html). */
-export function servedRateSeries(spec: BucketSpec, series: VolumeMetricSeries, since: number, now: number, periodSeconds: number): MetricPoint[] {
+export function servedRateSeries(spec: BucketRates, series: VolumeMetricSeries, since: number, now: number, periodSeconds: number): MetricPoint[] {
   if (spec.unit === 'iops') {
     return ratePerSecond(cleanPoints(series.readOps, since, now), cleanPoints(series.writeOps, since, now), periodSeconds);
   }

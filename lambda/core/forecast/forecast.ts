@@ -8,7 +8,7 @@
  * - slope: Theil–Sen slope of BurstBalance over trailing windows.
  * A drain must persist for `minDrainPoints` datapoints to count. Pure: `now` is an argument.
  */
-import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty, secondsToFull, type BucketSpec } from '../credit/credit-model';
+import { bucketSpecFor, creditsFromBalancePercent, minSecondsToEmpty, secondsToFull, type BucketRates } from '../credit/credit-model';
 import { cleanPoints, type CleanSeries } from './series';
 import { estimateModel, estimateSlope, type ModelEstimate, type SlopeEstimate } from './estimates';
 import { drainPersistence } from './persistence';
@@ -38,12 +38,21 @@ export function forecastExhaustion(
   nowEpochSeconds: number,
   options: ForecastOptions = {},
 ): Forecast {
-  const opts = { ...DEFAULT_FORECAST_OPTIONS, ...options };
   if (!isBurstableType(volume.type)) return { kind: 'not-burstable', reason: `${volume.type} has no burst bucket` };
   if (!Number.isFinite(volume.sizeGiB) || volume.sizeGiB <= 0) return { kind: 'insufficient-data', reason: `invalid size ${volume.sizeGiB} GiB` };
   const spec = bucketSpecFor(volume.type, volume.sizeGiB);
   // gp2 ≥ 1,000 GiB: baseline ≥ burst, never spends credits (general-purpose.html).
   if (!spec.spendsCredits) return { kind: 'not-burstable', reason: `${volume.type} ${volume.sizeGiB} GiB never spends burst credits` };
+  return forecastBucket(series, spec, nowEpochSeconds, options);
+}
+
+/**
+ * The same forecast for any token bucket whose balance percent and (optionally) served rate are in
+ * `series`: a volume's, or an instance's own EBS bucket (core/forecast/instance.ts), whose series has
+ * the balance only and is forecast on its slope.
+ */
+export function forecastBucket(series: VolumeMetricSeries, spec: BucketRates, nowEpochSeconds: number, options: ForecastOptions = {}): Forecast {
+  const opts = { ...DEFAULT_FORECAST_OPTIONS, ...options };
   const periodSeconds = series.periodSeconds > 0 ? series.periodSeconds : 60;
   const since = nowEpochSeconds - opts.lookbackSeconds;
   const balance = cleanPoints(series.burstBalancePercent, since, nowEpochSeconds);
@@ -62,7 +71,7 @@ export function forecastExhaustion(
 }
 
 interface CombineContext {
-  readonly spec: BucketSpec;
+  readonly spec: BucketRates;
   readonly credits: number;
   readonly balancePercent: number;
   readonly ageSeconds: number;

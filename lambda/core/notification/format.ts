@@ -9,6 +9,7 @@ import { clockUtc, isoUtc } from '../iso-time';
 import { describeConfiguration } from './state';
 import { dashboardUrl, historyCommand, manualRescueCommand, pauseSteps, progressCommand, regionOf, volumeConsoleUrl } from './next-steps';
 import { rdsNextSteps } from './rds-next-steps';
+import { instanceFacts, instanceNextSteps, instanceSubjectPhrase } from './instance-format';
 
 /** SNS: the whole message must be at most 256 KB (262,144 bytes). */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -61,6 +62,7 @@ function wallShort(n: GuardianNotification, clock: boolean): string | undefined 
 
 /** What is happening and what the guardian does, in the words a subject has room for. */
 export function subjectPhrase(n: GuardianNotification, options: { readonly clock?: boolean; readonly detail?: ChangeDetail } = {}): string {
+  if (n.instance !== undefined) return instanceSubjectPhrase(n, n.instance, formatDuration, options.clock ?? true);
   const wall = wallShort(n, options.clock ?? true);
   const change = (): string => changeShort(n, options.detail);
   const empties = n.secondsToEmpty === 0 ? 'EMPTY now' : wall === undefined ? undefined : `empties in ${wall}`;
@@ -131,6 +133,7 @@ function volumeLine(n: GuardianNotification): string {
 export function formatFacts(n: GuardianNotification): string[] {
   const account = accountLabel(n);
   const region = regionOf(n);
+  if (n.instance !== undefined) return instanceFacts(n, n.instance, formatDuration, [account === undefined ? undefined : `account ${account}`, region === undefined ? undefined : `region ${region}`].filter((x) => x !== undefined).join(', ') || 'unknown');
   const lines = [n.rds === undefined ? `Volume: ${volumeLine(n)}` : `DB instance: ${n.rds.identifier} (${n.rds.engine}), ${n.volumeType} storage, ${n.sizeGiB.toLocaleString('en-US')} GiB`];
   const where = [n.rds !== undefined ? undefined : n.instanceId === undefined ? 'not attached' : `instance ${n.instanceId}`, account === undefined ? undefined : `account ${account}`, region === undefined ? undefined : `region ${region}`];
   lines.push(`Where: ${where.filter((x) => x !== undefined).join(', ')}`);
@@ -153,6 +156,7 @@ export function formatFacts(n: GuardianNotification): string[] {
 /** What a person can do, as labelled commands and links (text body, Chatbot next steps). */
 export function formatNextSteps(n: GuardianNotification): { readonly label: string; readonly command?: string; readonly url?: string }[] {
   if (n.rds !== undefined) return rdsNextSteps(n, n.rds);
+  if (n.instance !== undefined) return instanceNextSteps(n, n.instance);
   const steps: { label: string; command?: string; url?: string }[] = [];
   const manual = manualRescueCommand(n);
   if (manual !== undefined && n.manualTarget !== undefined) steps.push({ label: `Rescue it by hand now (to ${describeConfiguration(n.manualTarget)})`, command: manual });
@@ -197,6 +201,7 @@ export function formatMessageAttributes(n: GuardianNotification): Record<string,
     event: { DataType: 'String', StringValue: n.event },
     volume_id: { DataType: 'String', StringValue: n.volumeId },
     dry_run: { DataType: 'String', StringValue: String(n.dryRun) },
+    ...optionalAttribute('instance_id', n.instance?.instanceId),
     ...optionalAttribute('account_id', n.account?.id ?? n.deployment?.accountId),
     ...optionalAttribute('region', regionOf(n)),
     route: { DataType: 'String', StringValue: n.route ?? 'page' },

@@ -15,12 +15,13 @@ import { isRdsResourceKey } from '../rds-ports';
 import { readCadence, type Cadence } from './cadence';
 import { readChunkMetrics } from './chunk-metrics';
 import { recordExternalModifications } from './external';
-import { readInstanceBalances } from './instance-balances';
+import { readChunkInstances, readInstanceView, readRescueInstances, type InstanceView } from './instance-balances';
+import { notifyInstances } from './instance-alerts';
 import { claimOf } from './modification-match';
 import { readLedgerView, type LedgerView } from './ledger-view';
 import { recordRoundTrips } from './reconcile';
 import { recordShadowThrottling } from './shadow-tally';
-import { mapWithConcurrency, messageOf, monthToDateSpendUSD } from './support';
+import { mapWithConcurrency, messageOf, monthToDateSpendUSD, scheduleIntervalSeconds } from './support';
 import type { ScanDeps, ScanError, ScanReport, VolumeScanResult } from './types';
 import type { Forecast, VolumeDescription, VolumeMetricSeries, VolumeModification } from '../types';
 
@@ -71,6 +72,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const budget = { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: volumesSpendUSD + monthToDateSpendUSD(viewed.filter((r) => isRdsResourceKey(r.volumeId)), now) };
   const guard = timeGuard(deps.remainingTimeMs);
   const cadence = await readCadence(deps, now, errors);
+  const instances = await readInstanceView(deps, walk.volumes, errors);
   const results: VolumeScanResult[] = [];
   const candidates: Candidate[] = [];
   let processed = 0;
@@ -81,7 +83,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
     if (guard.outOfTime()) break;
     guard.chunkStarted();
     const chunk = ordered.slice(start, start + chunkVolumes);
-    const chunkRead = await walkChunk(walk, view, cadence, chunk, results, candidates);
+    const chunkRead = await walkChunk(walk, view, cadence, instances, chunk, results, candidates);
     metricsRequested += chunkRead.metricsRequested;
     resting += chunkRead.resting;
     processed += chunk.length;
@@ -96,16 +98,20 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const position = new Map(ordered.map((v, i) => [v.volumeId, i]));
   results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
   await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)), ordered.map((v) => v.volumeId));
+  const instanceResults = await notifyInstances(deps, { policy, region: walk.region, now, volumes: ordered.slice(0, processed), view: instances }, errors);
+  metricsRequested += instances.metricsRequested;
   const deferred = ordered.length - processed;
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
   if (stoppedAfter !== undefined) await writeCursor(deps, { afterVolumeId: stoppedAfter, runId: deps.runId, tEpochSeconds: now, volumesDeferred: deferred }, errors);
   if (deferred > 0) deps.log?.('warn', 'scan out of time: volumes deferred to the next scan', { volumesDeferred: deferred, volumesListed: ordered.length, resumesAfter: stoppedAfter ?? cursor?.afterVolumeId });
   const used = budgetUsed(decisions, policy, { ...budget, monthToDateSpendUSD: volumesSpendUSD });
-  return { ...scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred, volumesResting: resting }), budgetUsed: used };
+  const report = scanReport({ runId: deps.runId, now, dryRun: policy.dryRun, results, errors, metricsRequested, reconciled: walk.reconciled, volumesDeferred: deferred, volumesResting: resting });
+  const instanceNotifications = instanceResults.filter((r) => r.notification !== undefined).length;
+  return { ...report, budgetUsed: used, instances: instanceResults, counts: { ...report.counts, notifications: report.counts.notifications + instanceNotifications } };
 }
 
 /** One chunk: metrics, round trips, decisions; the quiet ones handled now, rescues and reverts kept for the end. */
-async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, chunk: readonly VolumeDescription[], results: VolumeScanResult[], candidates: Candidate[]): Promise<{ metricsRequested: number; resting: number }> {
+async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, instances: InstanceView, chunk: readonly VolumeDescription[], results: VolumeScanResult[], candidates: Candidate[]): Promise<{ metricsRequested: number; resting: number }> {
   const { deps, policy, now, errors } = walk;
   const listed = chunk.filter((v) => !view.unreadable.has(v.volumeId));
   for (const volume of chunk.filter((v) => view.unreadable.has(v.volumeId))) {
@@ -126,16 +132,18 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, ch
     errors.push({ stage: 'decide', message: `DescribeVolumesModifications failed, acting on the guardian's ledger only: ${messageOf(error)}` });
   }
   const ledger = await withExternalModifications(walk, view, readable, awsModifications);
+  // The instances' own EBS buckets (instance-balances.ts): forecast for the sizes that have one.
+  const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
+  await readChunkInstances(deps, instances, readable, now, intervalSeconds, errors);
   const input = {
     policy, ...(walk.region === undefined ? {} : { region: walk.region }), ...(deps.prices === undefined ? {} : { prices: deps.prices }),
     now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger, awsModifications,
+    instanceBalances: instances.balances, instanceForecasts: instances.forecasts,
   };
   let decisions = decideEach(input);
-  // The instance's EBS bucket only matters to a rescue (instance-bottleneck.ts): read it for the
-  // instances of volumes about to be rescued, not for the fleet (2 metrics an instance, every scan).
+  // An instance of a size the table does not know is read only when one of its volumes is about to be rescued.
   const rescuing = readable.filter((_, i) => decisions[i]?.kind === 'rescue');
-  const instanceBalances = rescuing.length === 0 ? new Map() : await readInstanceBalances(deps, rescuing, now, errors);
-  if (instanceBalances.size > 0) decisions = decideEach({ ...input, instanceBalances });
+  if (rescuing.length > 0 && (await readRescueInstances(deps, instances, rescuing, now, intervalSeconds, errors))) decisions = decideEach(input);
   // Before acting: a volume about to be reverted gets its last tally written (shadow-tally.ts).
   const reverting = new Set(readable.filter((_, i) => decisions[i]?.kind === 'revert').map((v) => v.volumeId));
   await recordShadowThrottling(deps, readable, ledger, metrics.series, { now, reverting }, errors);

@@ -5,7 +5,8 @@
 import type { BudgetState, Decision } from '../decision/types';
 import type { PriceBook } from '../decision/price-book';
 import type { Policy } from '../policy/schema';
-import type { BurstMetricsReader, GuardianNotification, InstanceEbsBalanceReader, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
+import type { BurstMetricsReader, GuardianNotification, InstanceEbsBalanceReader, InstanceTypeReader, HistoryStore, Notifier, VolumeInventory, VolumeModifier } from '../ports';
+import type { InstanceBucketForecast } from '../forecast/instance';
 import type { Forecast, VolumeDescription } from '../types';
 import type { ScanOrigin } from './origin';
 import type { RdsScanPorts, RdsScanReport } from './rds-scan';
@@ -26,6 +27,8 @@ export interface ScanDeps {
   readonly prices?: PriceBook;
   /** Reads the instances' own EBS burst balances (AWS/EC2 EBSIOBalance%/EBSByteBalance%); absent = not read. */
   readonly instanceEbs?: InstanceEbsBalanceReader;
+  /** The instances' types (DescribeInstances): only sizes with a bucket are read and forecast; absent = read for rescues only. */
+  readonly instanceTypes?: InstanceTypeReader;
   /** Account and region this guardian watches: stamped on every record and notification it writes. */
   readonly origin?: ScanOrigin;
   /** The on-host probe's namespace, to read container-start latency with the same GetMetricData calls. */
@@ -63,6 +66,15 @@ export interface VolumeScanResult {
   readonly error?: string;
 }
 
+/** What happened to one instance with an EBS burst bucket in one scan. */
+export interface InstanceScanResult {
+  readonly instanceId: string;
+  readonly forecast: InstanceBucketForecast;
+  /** The selected volumes attached to it. */
+  readonly volumeIds: readonly string[];
+  readonly notification?: GuardianNotification;
+}
+
 /** A failure that did not stop the scan. */
 export interface ScanError {
   readonly stage: 'reconcile' | 'inventory' | 'metrics' | 'decide' | 'act' | 'notify' | 'record';
@@ -95,6 +107,8 @@ export interface ScanReport {
   readonly budgetUsed?: BudgetState;
   /** The RDS pass (present when the scan has RDS ports and the policy enables `rds`); its numbers are in `counts` too. */
   readonly rds?: RdsScanReport;
+  /** The instances whose own EBS bucket was forecast, and what was sent about them (issue 15). */
+  readonly instances?: readonly InstanceScanResult[];
   readonly counts: {
     readonly alerts: number;
     readonly rescues: number;

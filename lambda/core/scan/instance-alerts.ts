@@ -1,0 +1,62 @@
+/**
+ * After the walk: one alert decision per instance whose own EBS bucket was forecast this scan
+ * (notification/instance.ts), deduplicated under the instance id, sent and recorded like a volume's
+ * (send first, then store the state). One instance's failure never stops the others.
+ */
+import { nextInstanceNotification } from '../notification/instance';
+import type { Policy } from '../policy/schema';
+import type { VolumeDescription } from '../types';
+import type { InstanceView } from './instance-balances';
+import { messageOf } from './support';
+import type { InstanceScanResult, ScanDeps, ScanError } from './types';
+
+/** What the instance alerts need from the walk. */
+export interface InstanceAlertInput {
+  readonly policy: Policy;
+  readonly region: string | undefined;
+  readonly now: number;
+  /** The volumes this scan visited. */
+  readonly volumes: readonly VolumeDescription[];
+  readonly view: InstanceView;
+}
+
+/** Notifies about each forecast instance as its state calls for; returns what was seen and sent. */
+export async function notifyInstances(deps: ScanDeps, input: InstanceAlertInput, errors: ScanError[]): Promise<InstanceScanResult[]> {
+  const results: InstanceScanResult[] = [];
+  for (const [instanceId, forecast] of input.view.forecasts) {
+    const volumes = input.volumes.filter((v) => v.instanceId === instanceId);
+    const base = { instanceId, forecast, volumeIds: volumes.map((v) => v.volumeId) };
+    let previous;
+    try {
+      previous = await deps.history.getNotificationState(instanceId);
+    } catch (error) {
+      errors.push({ stage: 'record', volumeId: instanceId, message: `instance notification state unreadable, not alerting on it this scan: ${messageOf(error)}` });
+      results.push(base);
+      continue;
+    }
+    const outcome = nextInstanceNotification({ forecast, volumes, previous, policy: input.policy, now: input.now, ...(input.region === undefined ? {} : { region: input.region }) });
+    if (outcome.notification === undefined) {
+      if (outcome.state !== undefined) await putState(deps, outcome.state, errors);
+      results.push(base);
+      continue;
+    }
+    try {
+      await deps.notifier.notify(outcome.notification);
+    } catch (error) {
+      errors.push({ stage: 'notify', volumeId: instanceId, message: messageOf(error) });
+      results.push(base);
+      continue;
+    }
+    if (outcome.state !== undefined) await putState(deps, outcome.state, errors);
+    results.push({ ...base, notification: outcome.notification });
+  }
+  return results;
+}
+
+async function putState(deps: ScanDeps, state: Parameters<ScanDeps['history']['putNotificationState']>[0], errors: ScanError[]): Promise<void> {
+  try {
+    await deps.history.putNotificationState(state);
+  } catch (error) {
+    errors.push({ stage: 'record', volumeId: state.volumeId, message: `instance notification sent, its dedupe state not recorded: ${messageOf(error)}` });
+  }
+}
