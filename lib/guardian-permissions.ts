@@ -37,6 +37,9 @@ export const HISTORY_QUERY_ACTIONS = ['dynamodb:Query'] as const;
 /** Describe and GetMetricData support no resource-level permissions: `*` is the only choice. */
 const READ_ONLY_ACTIONS = ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications'];
 
+/** The scan also reads the attached instances' types (only sizes with an EBS burst bucket are read: issue 15). */
+const SCAN_READ_ONLY_ACTIONS = [...READ_ONLY_ACTIONS, 'ec2:DescribeInstances'];
+
 /** Every EBS volume of this account and region (narrowed by the tag condition when there is one). */
 const VOLUME_ARN = `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:volume/*`;
 
@@ -59,7 +62,8 @@ export function modifyVolumeCondition(policy: Policy): Record<string, Record<str
  */
 export function grantScanPermissions(target: GuardianFunction, scope: GuardianPermissionTargets): void {
   const role = target.role;
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeVolumes', actions: READ_ONLY_ACTIONS, resources: ['*'] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeVolumes', actions: SCAN_READ_ONLY_ACTIONS, resources: ['*'] }));
+  // GetMetricData also reads the instances' EBSIOBalance%/EBSByteBalance% (AWS/EC2): no other action is needed for them.
   role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadBurstMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
   // Real prices (PRICE_SOURCE=price-list-api): GetProducts has no resource-level permission (Service Authorization Reference, AWS Price List).
   role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadListPrices', actions: ['pricing:GetProducts'], resources: ['*'] }));
@@ -126,7 +130,7 @@ function acknowledgeWildcards(target: GuardianFunction, kind: 'scan' | 'event', 
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       kind === 'scan'
-        ? 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications, cloudwatch:GetMetricData, pricing:GetProducts, X-Ray PutTraceSegments/PutTelemetryRecords and (when the policy watches RDS) rds:DescribeDBInstances, which lists every DB instance and filters by tag in the guardian, take * (AWS allows nothing narrower for the first five).'
+        ? 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications, ec2:DescribeInstances, cloudwatch:GetMetricData, pricing:GetProducts, X-Ray PutTraceSegments/PutTelemetryRecords and (when the policy watches RDS) rds:DescribeDBInstances, which lists every DB instance and filters by tag in the guardian, take * (AWS allows nothing narrower for the first six).'
         : 'ec2:DescribeVolumes, ec2:DescribeVolumesModifications and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS allows nothing narrower than *).',
   });
   if (kind === 'scan') {

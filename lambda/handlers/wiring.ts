@@ -17,6 +17,7 @@ import { addScanMetrics, addStageErrorMetrics, countScanMetricSeries, summarizeR
 import { PortObserver } from './port-observer';
 import { CloudWatchBurstMetricsReader } from '../aws/cloudwatch-burst-metrics-reader';
 import { CloudWatchInstanceEbsReader } from '../aws/cloudwatch-instance-ebs-reader';
+import { Ec2InstanceTypeReader } from '../aws/ec2-instance-type-reader';
 import { DynamoDbHistoryStore } from '../aws/dynamodb-history-store';
 import { Ec2VolumeInventory } from '../aws/ec2-volume-inventory';
 import { Ec2VolumeModifier } from '../aws/ec2-volume-modifier';
@@ -142,7 +143,7 @@ export function createGuardianClients(config: { readonly region?: string; readon
 }
 
 /** The AWS ports of one scan (everything in `ScanDeps` except the per-run fields). */
-export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs' | 'rds'>;
+export type AwsPorts = Pick<ScanDeps, 'inventory' | 'metrics' | 'modifier' | 'notifier' | 'history' | 'instanceEbs' | 'instanceTypes' | 'rds'>;
 
 /** Builds the RDS ports over the clients (`rds-wiring.ts`, given by the scan handler and CLI only: the event handler's bundle carries no RDS client). */
 export type RdsPortsFactory = (clients: GuardianClients, region: string | undefined) => RdsScanPorts;
@@ -161,6 +162,7 @@ export function createAwsPorts(clients: GuardianClients, env: Pick<GuardianEnvir
     inventory: new Ec2VolumeInventory({ client: clients.ec2 }),
     metrics: new CloudWatchBurstMetricsReader({ client: clients.cloudwatch }),
     instanceEbs: new CloudWatchInstanceEbsReader({ client: clients.cloudwatch }),
+    instanceTypes: new Ec2InstanceTypeReader({ client: clients.ec2 }),
     modifier: new Ec2VolumeModifier({ client: clients.ec2 }),
     notifier: routingNotifier({ page: pages, notice: notices }),
     history: new DynamoDbHistoryStore({ client: clients.dynamo, tableName: env.tableName }),

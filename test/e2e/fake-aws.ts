@@ -9,6 +9,8 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult, type MetricStat } from '@aws-sdk/client-cloudwatch';
 import {
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
   DescribeVolumesCommand,
   DescribeVolumesModificationsCommand,
   EC2Client,
@@ -51,7 +53,7 @@ export interface Fault {
   readonly volumeId?: string;
 }
 
-type Operation = 'DescribeVolumes' | 'ModifyVolume' | 'DescribeVolumesModifications' | 'GetMetricData' | 'Publish';
+type Operation = 'DescribeVolumes' | 'ModifyVolume' | 'DescribeVolumesModifications' | 'DescribeInstances' | 'GetMetricData' | 'Publish';
 
 /** A gp2 volume 100 GiB (baseline 300 IOPS) draining at 1,000 IOPS demand: 700 credits/s ≈ 0.78 %/min. */
 export function drainingVolume(index: number, balanceNowPercent = 25): FakeVolume {
@@ -83,12 +85,12 @@ export class FakeAws {
   readonly deleted = new Set<string>();
   readonly dryRunModifyCalls = new Map<string, number>();
   readonly published: PublishCommandInput[] = [];
-  readonly calls: Record<Operation, number> = { DescribeVolumes: 0, ModifyVolume: 0, DescribeVolumesModifications: 0, GetMetricData: 0, Publish: 0 };
+  readonly calls: Record<Operation, number> = { DescribeVolumes: 0, ModifyVolume: 0, DescribeVolumesModifications: 0, DescribeInstances: 0, GetMetricData: 0, Publish: 0 };
   readonly ec2 = new EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   readonly cloudwatch = new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   readonly sns = new SNSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   private readonly outages = new Map<Operation, Error>();
-  private readonly faults: Record<Operation, Fault[]> = { DescribeVolumes: [], ModifyVolume: [], DescribeVolumesModifications: [], GetMetricData: [], Publish: [] };
+  private readonly faults: Record<Operation, Fault[]> = { DescribeVolumes: [], ModifyVolume: [], DescribeVolumesModifications: [], DescribeInstances: [], GetMetricData: [], Publish: [] };
   /** DescribeVolumes page size the fake answers with (below 500 so tests see several pages). */
   pageSize = 2;
   /**
@@ -97,7 +99,9 @@ export class FakeAws {
    * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html). Other
    * instances publish nothing, as sizes that do not burst.
    */
-  readonly instanceEbsBalance = new Map<string, { ioPercent: number; bytePercent: number }>();
+  readonly instanceEbsBalance = new Map<string, { ioPercent: number; bytePercent: number; ioFallPercentPerMinute?: number }>();
+  /** Instance types DescribeInstances reports (instances not listed here are reported as `m5.8xlarge`: a size with no bucket). */
+  readonly instanceTypes = new Map<string, string>();
   /** Answers for other namespaces (`FakeRds.metricValue`): a value `minutesAgo` before now, or undefined. */
   readonly metricSources: ((stat: MetricStat, minutesAgo: number) => number | undefined)[] = [];
 
@@ -106,7 +110,8 @@ export class FakeAws {
     mockClient(this.ec2)
       .on(DescribeVolumesCommand).callsFake(async (input: DescribeVolumesCommandInput) => this.describeVolumes(input))
       .on(ModifyVolumeCommand).callsFake(async (input: ModifyVolumeCommandInput) => this.modifyVolume(input))
-      .on(DescribeVolumesModificationsCommand).callsFake(async (input: DescribeVolumesModificationsCommandInput) => this.describeModifications(input));
+      .on(DescribeVolumesModificationsCommand).callsFake(async (input: DescribeVolumesModificationsCommandInput) => this.describeModifications(input))
+      .on(DescribeInstancesCommand).callsFake(async (input: DescribeInstancesCommandInput) => this.describeInstances(input));
     mockClient(this.cloudwatch).on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => this.getMetricData(input));
     mockClient(this.sns).on(PublishCommand).callsFake(async (input: PublishCommandInput) => this.publish(input));
   }
@@ -167,6 +172,22 @@ export class FakeAws {
     const [fault] = queue.splice(index, 1);
     if (fault !== undefined && fault.applyFirst !== true) throw fault.error;
     return fault;
+  }
+
+  /**
+   * DescribeInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html):
+   * MaxResults 5–1000 and never with InstanceIds; the `instance-id` filter leaves unknown ids out.
+   * The instances are those the volumes are attached to (`i-` + the volume id's hex).
+   */
+  private describeInstances(input: DescribeInstancesCommandInput): { Reservations: { Instances: { InstanceId: string; InstanceType: string }[] }[] } {
+    this.calls.DescribeInstances++;
+    this.takeFault('DescribeInstances');
+    if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) throw awsError('InvalidParameterValue', `MaxResults must be between 5 and 1000, got ${input.MaxResults}`);
+    if (input.MaxResults !== undefined && input.InstanceIds !== undefined) throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+    const wanted = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
+    const attached = [...this.volumes.values()].map((v) => `i-${v.volumeId.slice(4)}`);
+    const instances = attached.filter((id) => wanted === undefined || wanted.includes(id)).map((id) => ({ InstanceId: id, InstanceType: this.instanceTypes.get(id) ?? 'm5.8xlarge' }));
+    return { Reservations: instances.length === 0 ? [] : [{ Instances: instances }] };
   }
 
   private describeVolumes(input: DescribeVolumesCommandInput): { Volumes: Volume[]; NextToken?: string } {
@@ -306,7 +327,8 @@ export class FakeAws {
       if (instance !== undefined && stat?.Metric?.Namespace === 'AWS/EC2') {
         for (let t = startSeconds; t + period <= endSeconds; t += period) {
           timestamps.push(new Date(t * 1000));
-          values.push(stat.Metric.MetricName === 'EBSIOBalance%' ? instance.ioPercent : instance.bytePercent);
+          const minutesAgo = (this.nowEpochSeconds() - t) / 60;
+          values.push(stat.Metric.MetricName === 'EBSIOBalance%' ? Math.min(100, instance.ioPercent + (instance.ioFallPercentPerMinute ?? 0) * minutesAgo) : instance.bytePercent);
         }
       }
       if (volume !== undefined && stat?.Metric?.Namespace === 'AWS/EBS') {

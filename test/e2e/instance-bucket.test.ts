@@ -13,7 +13,45 @@ const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/polic
 const dynalite = useDynalite();
 afterEach(() => vi.restoreAllMocks());
 
+function handlerOn(aws: FakeAws, tableName: string) {
+  return createScanHandler({
+    env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
+    policyJson: POLICY_JSON,
+    clients: () => aws.clients(dynalite.documentClient),
+    logger: new Logger({ serviceName: 'ebs-burst-guardian', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
+    nowEpochSeconds: () => NOW_EPOCH_SECONDS,
+  });
+}
+
 describe('a host whose instance EBS bucket, not its volume, is the wall', () => {
+  it('refuses the flip when the instance bucket is forecast empty before the volume, and alerts on the instance with its volumes and the fix', async () => {
+    // The volume: 25 % at 1,000 IOPS on 100 GiB gp2, about 32 min to empty.
+    const volume = drainingVolume(3);
+    const aws = new FakeAws([volume]);
+    const instanceId = `i-${volume.volumeId.slice(4)}`;
+    // A t3.medium whose EBSIOBalance% is 30 % and falls 1.5 points a minute: empty in ~20 min, first.
+    aws.instanceTypes.set(instanceId, 't3.medium');
+    aws.instanceEbsBalance.set(instanceId, { ioPercent: 30, bytePercent: 99, ioFallPercentPerMinute: 1.5 });
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await handlerOn(aws, await dynalite.createHistoryTable())({}, { awsRequestId: 'req-instance-forecast' });
+    expect(aws.modifyCalls.get(volume.volumeId)).toBeUndefined();
+    expect(aws.calls.DescribeInstances).toBe(1);
+    const aboutVolume = aws.published.find((p) => (p.Message ?? '').includes(`${volume.volumeId}: rescue BLOCKED`) || (p.Subject ?? '').includes(volume.volumeId));
+    expect(aboutVolume?.Message).toMatch(new RegExp(`instance ${instanceId} \\(t3\\.medium\\) is the bottleneck \\(EBSIOBalance% \\d+\\.\\d % is forecast empty at 20\\d\\d-`));
+    expect(aboutVolume?.Message).not.toContain('Rescue it by hand');
+    const aboutInstance = aws.published.find((p) => p.MessageAttributes?.['event']?.StringValue === 'instance-bucket');
+    expect(aboutInstance?.Subject).toMatch(new RegExp(`^\\[(CRITICAL|WARNING)\\] ${instanceId}: t3\\.medium EBS bucket empties in ~\\d+m \\(\\d\\d:\\d\\d UTC\\); fix: c5\\.4xlarge$`));
+    expect(aboutInstance?.Message).toContain(`Attached volumes the guardian watches: ${volume.volumeId}`);
+    expect(aboutInstance?.Message).toContain('c5.4xlarge (no burst bucket: 20,000 IOPS, 593.75 MB/s sustained), +$466.03/month (bundled us-east-1 On-Demand Linux list price');
+    expect(aboutInstance?.Message).toContain(`#InstanceDetails:instanceId=${instanceId}`);
+    // What a person reads (the e-mail copy) carries ISO times, never epoch seconds.
+    const email = (JSON.parse(aboutInstance?.Message ?? '{}') as { email?: string }).email ?? '';
+    expect(email).toContain('Instance bucket empty at: 20');
+    expect(email).not.toMatch(/\b1[0-9]{9}\b/);
+  });
+
+
   it('does not flip the volume and tells on-call the instance is the bottleneck; a volume on a healthy instance is rescued', async () => {
     const walled = drainingVolume(1);
     const healthy = drainingVolume(2);

@@ -256,7 +256,7 @@ describe('least-privilege IAM', () => {
 
   it('allows describe and GetMetricData on * (no resource-level permissions exist) and no PutMetricData (metrics are EMF log lines)', () => {
     const statements = statementsOf('ebs-burst-guardian scheduled scan');
-    expect(statements).toContainEqual(expect.objectContaining({ Action: ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications'], Resource: '*' }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DescribeInstances'], Resource: '*' }));
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'cloudwatch:GetMetricData', Resource: '*' }));
     expect(statements).toContainEqual(expect.objectContaining({ Sid: 'ReadListPrices', Action: 'pricing:GetProducts', Resource: '*' }));
     for (const fn of ['ebs-burst-guardian scheduled scan', 'ebs-burst-guardian modifyVolume event handler']) {

@@ -26,7 +26,8 @@ function configurationFlags(c: ConfigurationOf): string {
  * https://docs.aws.amazon.com/cli/latest/reference/ec2/modify-volume.html
  */
 export function manualRescueCommand(n: GuardianNotification): string | undefined {
-  if (n.manualTarget === undefined) return undefined;
+  // A flip cannot get past the instance's own EBS bucket: no manual rescue to offer (instance-bottleneck.ts).
+  if (n.manualTarget === undefined || n.blockReason === 'instance-bucket') return undefined;
   const needsRescue = n.event === 'forecast-alert' || n.event === 'escalation' || n.event === 'throttled' || n.event === 'blocked' || n.event === 'rescue-failed' || (n.event === 'rescue' && n.dryRun);
   if (!needsRescue) return undefined;
   return `aws ec2 modify-volume${regionFlag(n)} --volume-id ${n.volumeId} ${configurationFlags(n.manualTarget)}`;

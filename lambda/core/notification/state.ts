@@ -101,7 +101,9 @@ function candidateOf(d: Decision, dryRun: boolean): Candidate | undefined {
       return d.wanted === 'rescue' && d.block !== 'in-progress'
         ? {
             event: 'blocked', severity: 'critical', action: false, open: true,
-            text: `wanted to rescue it but may not (${d.block}); ${d.nextAllowedEpochSeconds === undefined ? 'it tries again once the running modification completes' : `next attempt not before ${isoUtc(d.nextAllowedEpochSeconds)}`}`,
+            text: d.block === 'instance-bucket'
+              ? "wanted to rescue it but will not: its instance's own EBS bucket is the wall, and no volume type gets past it; it looks again every scan"
+              : `wanted to rescue it but may not (${d.block}); ${d.nextAllowedEpochSeconds === undefined ? 'it tries again once the running modification completes' : `next attempt not before ${isoUtc(d.nextAllowedEpochSeconds)}`}`,
             ...(d.nextAllowedEpochSeconds === undefined ? {} : { nextAllowedEpochSeconds: d.nextAllowedEpochSeconds }),
             blockReason: d.block,
           }
