@@ -6,6 +6,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { SimulationInputError, UsageError } from '../core/errors';
+import { INSTANCE_EBS_TABLE } from '../core/credit/instance-ebs';
 import type { BurstableVolumeType } from '../core/types';
 import { readTraceFile, scenarioWorkload, traceWorkload, type TraceGap, type WorkloadFactory } from '../sim/index';
 import { alertEpisodes, runForecastSimulation, type ForecastRunReport } from '../sim/forecast-run';
@@ -36,6 +37,7 @@ export const SIMULATE_OPTIONS = {
   'report-html': { type: 'string' },
   volumes: { type: 'string', default: '1' },
   tag: { type: 'string', multiple: true },
+  'instance-type': { type: 'string' },
   ...HELP_OPTION,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -43,11 +45,15 @@ const USAGE = `usage: burst-guardian simulate (--trace FILE.csv | --scenario NAM
          [--type gp2|st1|sc1] [--horizon-minutes 30] [--interval-minutes 5]
          [--metric-delay-minutes 2] [--duration-hours N] [--seed N]
          [--output table|json|text] [--json]
-         [--policy FILE [--act] [--report-html FILE] [--volumes N] [--tag KEY=VALUE]...]
+         [--policy FILE [--act] [--report-html FILE] [--volumes N] [--tag KEY=VALUE]...
+          [--instance-type TYPE]]
 --output json (or --json) prints one JSON document; table and text print the readable summary.
 --policy runs the whole guardian loop (forecast, decide, modify, notify) on the simulated volume;
 it modifies only when the policy says dryRun: false or --act is given (--act overrides the dry run).
 --volumes N simulates N identical volumes on one fleet; --tag adds a tag to each (e.g. role=etcd for a schedule).
+--instance-type TYPE attaches them all to one instance of that size; a size with its own EBS burst
+bucket (m5/m6i/m7g/c5/c6i/r5/r6i up to 2xlarge or 4xlarge, every t3) drains it and, when it is
+empty, holds the volumes together to the instance's EBS baseline.
 scenarios: constant:IOPS, diurnal[:peakIOPS], ci-host[:startsPerMinute], nightly-batch[:IOPS], spikes[:IOPS], step[:IOPS]
 trace CSV: header t_seconds,read_ops,write_ops; ops per row interval at a fixed step
 `;
@@ -76,6 +82,8 @@ export interface SimulateArgs {
   readonly volumes: number;
   /** `--tag KEY=VALUE`: extra tags on every simulated volume (guardian loop only). */
   readonly tags: Readonly<Record<string, string>>;
+  /** `--instance-type TYPE`: the volumes' instance (guardian loop only). */
+  readonly instanceType?: string;
 }
 
 /** Parses `simulate` arguments; throws `UsageError` naming the problem. Returns undefined for `--help`. */
@@ -103,11 +111,14 @@ export function parseSimulateArgs(argv: readonly string[], cwd: string): Simulat
     if (m === null) throw new UsageError(`--tag must be KEY=VALUE, got '${t}'`);
     return [m[1], m[2]];
   }));
-  if (values.policy === undefined && (volumes > 1 || Object.keys(tags).length > 0)) throw new UsageError('--volumes and --tag need --policy FILE');
+  if (values.policy === undefined && (volumes > 1 || Object.keys(tags).length > 0 || values['instance-type'] !== undefined)) throw new UsageError('--volumes, --tag and --instance-type need --policy FILE');
+  const instanceType = values['instance-type'];
+  if (instanceType !== undefined && !INSTANCE_EBS_TABLE.has(instanceType)) throw new UsageError(`--instance-type must be one of ${[...INSTANCE_EBS_TABLE.keys()].join(', ')}, got '${instanceType}'`);
   return {
     source, workload, gaps, type, sizeGiB, horizonSeconds, intervalSeconds, metricDelaySeconds, durationSeconds, seed, json, act: values.act, volumes, tags,
     ...(values.policy === undefined ? {} : { policyFile: values.policy }),
     ...(values['report-html'] === undefined ? {} : { reportHtmlFile: values['report-html'] }),
+    ...(instanceType === undefined ? {} : { instanceType }),
   };
 }
 

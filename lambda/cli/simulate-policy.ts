@@ -50,7 +50,12 @@ export interface ActingSimulationArgs {
   readonly volumes?: number;
   /** Tags added to every simulated volume. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The size of the instance every volume is attached to (issue 15: its own EBS bucket). */
+  readonly instanceType?: string;
 }
+
+/** Id of the simulated instance. */
+export const SIMULATED_INSTANCE_ID = 'i-0c1host000000001';
 
 /** Id of the n-th simulated volume (1-based). */
 export function simulatedVolumeId(n: number): string {
@@ -66,6 +71,7 @@ export async function runActingSimulation(args: ActingSimulationArgs, policy: Po
     workload: args.workload, startEpochSeconds: args.startEpochSeconds, durationSeconds: args.durationSeconds,
     intervalSeconds: args.intervalSeconds, metricDelaySeconds: args.metricDelaySeconds, seed: args.seed, policy, act,
     ...(args.gaps === undefined ? {} : { gaps: args.gaps }),
+    ...(args.instanceType === undefined ? {} : { instance: { instanceId: SIMULATED_INSTANCE_ID, instanceType: args.instanceType } }),
   });
 }
 
@@ -103,6 +109,7 @@ export function writeActingSummary(io: CliIo, sourceLabel: string, run: Guardian
     '',
     report.modifications.length === 0 ? 'no modifications' : `${report.modifications.length} modification(s):`,
     ...report.modifications.map((m) => `  ${clock(m.tSeconds)}${report.volumeIds.length > 1 ? ` ${m.volumeId}` : ''} ${m.from} -> ${m.to}${m.iops === null ? '' : ` ${m.iops} IOPS`}${m.throughputMiBps === null ? '' : ` ${m.throughputMiBps} MiB/s`} (${m.state}): ${m.reason}`),
+    ...instanceLines(report, result.durationSeconds),
     report.notifications.length === 0 ? 'no notifications' : `${report.notifications.length} notification(s):`,
     ...report.notifications.slice(0, 20).map((n) => `  ${clock(n.tSeconds)} ${n.subject}`),
     ...(report.notifications.length > 20 ? [`  … ${report.notifications.length - 20} more`] : []),
@@ -110,6 +117,22 @@ export function writeActingSummary(io: CliIo, sourceLabel: string, run: Guardian
     `cost $${report.costUSD.toFixed(4)} vs $${report.unaidedCostUSD.toFixed(4)} unaided; ledger violations: ${report.ledgerViolations.length}; scan errors: ${report.scanErrors}`,
   ];
   io.stdout(`${lines.join('\n')}\n`);
+}
+
+/** The instance's own EBS bucket: its chart, when it emptied, how long it held the volumes back. */
+function instanceLines(report: GuardianRunReport, durationSeconds: number): string[] {
+  const i = report.instance;
+  if (i === undefined) return [];
+  return [
+    `instance ${i.instanceId} (${i.instanceType}): ${i.exhaustionsSeconds.length === 0 ? 'its EBS bucket never emptied' : `its EBS bucket emptied at ${i.exhaustionsSeconds.map(clock).join(', ')}`}; it held the volumes back ${Math.round(i.cappedSeconds)} s (${Math.round(i.unaidedCappedSeconds)} s without the guardian)`,
+    '',
+    renderBalanceChart({
+      title: `instance EBS balance, the lower of EBSIOBalance% and EBSByteBalance% (true, at each guardian run)   X = empty`,
+      points: i.balances.map((b) => ({ tSeconds: b.tSeconds, value: Math.min(b.ioPercent, b.bytePercent) })), durationSeconds,
+      markers: i.exhaustionsSeconds.map((t) => ({ tSeconds: t, symbol: 'X' })),
+    }),
+    '',
+  ];
 }
 
 function clock(tSeconds: number): string {

@@ -5,6 +5,9 @@
  */
 import { InvalidModificationError, VolumeNotFoundError } from '../core/errors';
 import type {
+  InstanceEbsBalance,
+  InstanceEbsBalanceReader,
+  InstanceTypeReader,
   MetricField,
   BurstMetricsReader,
   InventoryFilter,
@@ -20,6 +23,8 @@ import { aggregateSeries } from './metric-aggregation';
 import { checkModificationAllowed, validateModificationRequest, type ModificationRule } from './modification-rules';
 import { createRng, type Rng } from './rng';
 import { SimVolume } from './sim-volume';
+import { advanceHost, SimInstance } from './sim-instance';
+import { burstableInstanceSpec } from '../core/credit/instance-ebs';
 import { defaultIoSizeKiB, reportedIops, type PerformanceConfig } from './volume-performance';
 import type { WorkloadFactory } from './workloads';
 
@@ -67,9 +72,20 @@ interface Entry {
   readonly instanceId: string | undefined;
 }
 
+/** One instance to add: its type, and its EBS bucket's starting balance when the size has one. */
+export interface SimInstanceSpec {
+  readonly instanceId: string;
+  readonly instanceType: string;
+  /** @default 100 */
+  readonly initialBalancePercent?: number;
+}
+
 /** A simulated fleet on its own clock. */
-export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, VolumeModifier {
+export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, VolumeModifier, InstanceEbsBalanceReader, InstanceTypeReader {
   private readonly volumes = new Map<string, Entry>();
+  private readonly instanceTypes = new Map<string, string>();
+  /** Instances whose size has an EBS bucket (core/credit/instance-ebs.ts), modelled by sim-instance.ts. */
+  private readonly hosts = new Map<string, SimInstance>();
   private readonly rng: Rng;
   private readonly modificationRng: Rng;
   private clockEpochSeconds: number;
@@ -104,11 +120,44 @@ export class SimulatedFleet implements VolumeInventory, BurstMetricsReader, Volu
     return volumeId;
   }
 
-  /** Advances every volume to `epochSeconds` (never backwards). */
+  /** Adds an instance volumes can be attached to (`SimVolumeSpec.instanceId`); a size with a bucket gets one. */
+  addInstance(spec: SimInstanceSpec): void {
+    this.instanceTypes.set(spec.instanceId, spec.instanceType);
+    const bucket = burstableInstanceSpec(spec.instanceType);
+    if (bucket !== undefined) this.hosts.set(spec.instanceId, new SimInstance(spec.instanceId, bucket, spec.initialBalancePercent ?? 100, this.options.metricDelaySeconds ?? 120));
+  }
+
+  /** The simulated instance's bucket (balances, exhaustions), for drivers and tests. */
+  instance(instanceId: string): SimInstance | undefined {
+    return this.hosts.get(instanceId);
+  }
+
+  /** Advances every volume to `epochSeconds` (never backwards); volumes on an instance with a bucket minute by minute with it. */
   advanceTo(epochSeconds: number): void {
     if (epochSeconds < this.clockEpochSeconds) throw new RangeError(`cannot move the clock back from ${this.clockEpochSeconds} to ${epochSeconds}`);
+    for (const [instanceId, host] of this.hosts) {
+      advanceHost(host, [...this.volumes.values()].filter((e) => e.instanceId === instanceId).map((e) => e.volume), this.clockEpochSeconds, epochSeconds);
+    }
     for (const entry of this.volumes.values()) entry.volume.advanceTo(epochSeconds);
     this.clockEpochSeconds = epochSeconds;
+  }
+
+  /** InstanceTypeReader: DescribeInstances with the instance-id filter (unknown ids are absent). */
+  async readInstanceTypes(instanceIds: readonly string[]): Promise<Map<string, string>> {
+    return new Map(instanceIds.flatMap((id) => {
+      const type = this.instanceTypes.get(id);
+      return type === undefined ? [] : [[id, type] as const];
+    }));
+  }
+
+  /** InstanceEbsBalanceReader: EBSIOBalance%/EBSByteBalance% as GetMetricData returns them now; sizes without a bucket publish nothing. */
+  async readInstanceBalances(request: { readonly instanceIds: readonly string[]; readonly startEpochSeconds: number; readonly endEpochSeconds: number }): Promise<Map<string, InstanceEbsBalance>> {
+    const out = new Map<string, InstanceEbsBalance>();
+    for (const id of new Set(request.instanceIds)) {
+      const series = this.hosts.get(id)?.balanceSeries(Math.min(this.clockEpochSeconds, request.endEpochSeconds), request.startEpochSeconds);
+      if (series !== undefined && (series.ioBalancePercent.length > 0 || series.byteBalancePercent.length > 0)) out.set(id, series);
+    }
+    return out;
   }
 
   /**

@@ -74,6 +74,17 @@ export interface GuardianRunReport {
   /** Per-second cost of staying on the original configuration all along. */
   readonly unaidedCostUSD: number;
   readonly ledgerViolations: readonly LedgerViolation[];
+  /** The instance's own EBS bucket, when the volumes sat on a size that has one (issue 15). */
+  readonly instance?: {
+    readonly instanceId: string;
+    readonly instanceType: string;
+    /** True EBSIOBalance% / EBSByteBalance% at each guardian run. */
+    readonly balances: readonly { readonly tSeconds: number; readonly ioPercent: number; readonly bytePercent: number }[];
+    readonly exhaustionsSeconds: readonly number[];
+    /** Seconds the instance held its volumes to its baseline, with the guardian and without. */
+    readonly cappedSeconds: number;
+    readonly unaidedCappedSeconds: number;
+  };
 }
 
 /** Everything a caller may draw on: the report, both runs, the guardian's history and notifications. */
@@ -95,6 +106,7 @@ export async function runGuardianSimulation(options: GuardianRunOptions): Promis
   const history = sharedHistory ?? new MemoryHistoryStore();
   const notifier = new RecordingNotifier();
   const scanReports: ScanReport[] = [];
+  const instanceBalances: { tSeconds: number; ioPercent: number; bytePercent: number }[] = [];
   const fleetOptions = { ...simulation.fleet, modificationRule: policy.modificationRule };
   const result = await runSimulation({
     ...simulation, fleet: fleetOptions,
@@ -102,15 +114,25 @@ export async function runGuardianSimulation(options: GuardianRunOptions): Promis
       const startedMs = performance.now();
       const report = await runScan({
         inventory: context.fleet, metrics: context.fleet, modifier: context.fleet, notifier, history, policy, region,
+        instanceEbs: context.fleet, instanceTypes: context.fleet,
         runId: `${runIdPrefix}-${scanReports.length + 1}`, ...(act ? { dryRun: false } : {}), ...(origin === undefined ? {} : { origin }), ...(readPlan === undefined ? {} : { readPlan }),
       }, context.nowEpochSeconds);
       scanReports.push(report);
+      const host = simulation.instance === undefined ? undefined : context.fleet.instance(simulation.instance.instanceId);
+      if (host !== undefined) instanceBalances.push({ tSeconds: context.tSeconds, ioPercent: host.balances().io, bytePercent: host.balances().bytes });
       await onScan?.(context, report, { wallMs: performance.now() - startedMs });
     },
   });
   const unaided = await runSimulation({ ...simulation, fleet: fleetOptions });
   const extraIds = (simulation.extraVolumes ?? []).flatMap((v) => (v.volumeId === undefined ? [] : [v.volumeId]));
-  const report = await buildReport({ result, unaided, history, notifier, scanReports, policy, region, volumeIds: [result.volumeId, ...extraIds] });
+  const built = await buildReport({ result, unaided, history, notifier, scanReports, policy, region, volumeIds: [result.volumeId, ...extraIds] });
+  const report: GuardianRunReport = result.instance === undefined ? built : {
+    ...built,
+    instance: {
+      instanceId: result.instance.instanceId, instanceType: result.instance.instanceType, balances: instanceBalances,
+      exhaustionsSeconds: result.instance.exhaustionsSeconds, cappedSeconds: result.instance.cappedSeconds, unaidedCappedSeconds: unaided.instance?.cappedSeconds ?? 0,
+    },
+  };
   return { report, result, unaided, history, notifier, scanReports };
 }
 

@@ -6,13 +6,13 @@
 import type { BucketSpec } from '../core/credit/credit-model';
 import type { VolumeDescription, VolumeMetricSeries, VolumeType } from '../core/types';
 import type { MetricGap } from './cloudwatch';
-import { SimulatedFleet, type FleetOptions } from './fleet';
+import { SimulatedFleet, type FleetOptions, type SimInstanceSpec } from './fleet';
 import type { SimVolume, VolumeCounters } from './sim-volume';
 import { opsBucketFor, steadyCeilingOps } from './volume-performance';
 import type { WorkloadFactory } from './workloads';
 
 export { SimulatedFleet } from './fleet';
-export type { FleetOptions, SimVolumeSpec } from './fleet';
+export type { FleetOptions, SimInstanceSpec, SimVolumeSpec } from './fleet';
 export type { MetricGap } from './cloudwatch';
 export type { ModificationRule } from './modification-rules';
 export { createRng, type Rng } from './rng';
@@ -65,6 +65,18 @@ export interface SimulationOptions {
   /** Modification behaviour of the fleet (rule, durations, failures, return balance). */
   readonly fleet?: Omit<FleetOptions, 'startEpochSeconds' | 'seed' | 'metricDelaySeconds' | 'gaps' | 'dropProbability'>;
   readonly onInterval?: (context: IntervalContext) => void | Promise<void>;
+  /** Attach every volume to this instance; a size with its own EBS bucket is modelled (sim-instance.ts). */
+  readonly instance?: SimInstanceSpec;
+}
+
+/** Ground truth of the instance's own EBS bucket, when the volumes sat on one. */
+export interface SimulatedInstanceResult {
+  readonly instanceId: string;
+  readonly instanceType: string;
+  /** Seconds since start at which its bucket reached 0 (a later one only after recovering above 20 %). */
+  readonly exhaustionsSeconds: readonly number[];
+  /** Seconds during which it held its volumes to its baseline. */
+  readonly cappedSeconds: number;
 }
 
 /** Ground truth over one interval (ending at a guardian run). */
@@ -103,6 +115,7 @@ export interface SimulationResult {
   readonly intervalSeconds: number;
   /** The fleet at the end, for further inspection (modification history, final series). */
   readonly fleet: SimulatedFleet;
+  readonly instance?: SimulatedInstanceResult;
 }
 
 /** Runs one volume for `durationSeconds`, calling `onInterval` at every guardian run. */
@@ -114,8 +127,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     gaps: options.gaps ?? [], dropProbability: options.dropProbability ?? 0,
   });
   const { volume: v } = options;
-  const volumeId = fleet.addVolume({ ...v, workload: options.workload });
-  for (const extra of options.extraVolumes ?? []) fleet.addVolume({ ...extra, workload: options.workload });
+  if (options.instance !== undefined) fleet.addInstance(options.instance);
+  const attached = options.instance === undefined ? {} : { instanceId: options.instance.instanceId };
+  const volumeId = fleet.addVolume({ ...v, ...attached, workload: options.workload });
+  for (const extra of options.extraVolumes ?? []) fleet.addVolume({ ...extra, ...attached, workload: options.workload });
   const sim = fleet.volume(volumeId);
   const initial = fleet.describeVolume(volumeId);
   const lookback = options.seriesLookbackSeconds ?? 21_600;
@@ -139,6 +154,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     exhaustionsSeconds: sim.counters.exhaustionsEpochSeconds.map((e) => e - options.startEpochSeconds),
     intervals, throttledSeconds: sim.counters.throttledSeconds, demandOps: sim.counters.demandOps, servedOps: sim.counters.servedOps,
     startEpochSeconds: options.startEpochSeconds, durationSeconds: options.durationSeconds, intervalSeconds, fleet,
+    ...(options.instance === undefined ? {} : { instance: instanceResult(fleet, options.instance, options.startEpochSeconds) }),
+  };
+}
+
+function instanceResult(fleet: SimulatedFleet, spec: SimInstanceSpec, startEpochSeconds: number): SimulatedInstanceResult {
+  const host = fleet.instance(spec.instanceId);
+  return {
+    instanceId: spec.instanceId, instanceType: spec.instanceType,
+    exhaustionsSeconds: (host?.exhaustionsEpochSeconds ?? []).map((e) => e - startEpochSeconds), cappedSeconds: host?.cappedSeconds ?? 0,
   };
 }
 

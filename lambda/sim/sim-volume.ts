@@ -46,6 +46,8 @@ export class SimVolume {
   private armed = true;
   private cachedFor: PerformanceConfig | undefined;
   private cachedBucket: OpsBucket | undefined;
+  /** Set by the fleet while the instance's own EBS bucket is empty: ops/s this volume may get (sim-instance.ts). */
+  instanceCapOpsPerSecond: number | undefined;
   private segment: DemandSegment;
   private segmentLeftSeconds: number;
 
@@ -117,7 +119,10 @@ export class SimVolume {
 
   /** Serves one piece of constant demand and ceiling; returns the seconds actually advanced (≤ `seconds`). */
   private step(seconds: number, minuteEpochSeconds: number): number {
-    const demand = this.demandOpsPerSecond();
+    const wanted = this.demandOpsPerSecond();
+    // The instance's empty bucket caps what reaches the volume: the volume's own bucket sees only that.
+    const cap = this.instanceCapOpsPerSecond;
+    const demand = cap === undefined ? wanted : Math.min(wanted, cap);
     const floor = this.floorCeilingOps();
     const bucket = this.bucket();
     let served: number;
@@ -144,7 +149,8 @@ export class SimVolume {
       this.trackExhaustion(bucket, advance);
       this.credits = advance.creditsAfter;
     }
-    this.record(minuteEpochSeconds, dt, demand, served, throttled, balanceIntegral);
+    if (wanted > demand) throttled = dt;
+    this.record(minuteEpochSeconds, dt, wanted, served, throttled, balanceIntegral);
     return dt;
   }
 

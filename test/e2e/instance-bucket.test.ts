@@ -41,9 +41,9 @@ describe('a host whose instance EBS bucket, not its volume, is the wall', () => 
     expect(aboutVolume?.Message).toMatch(new RegExp(`instance ${instanceId} \\(t3\\.medium\\) is the bottleneck \\(EBSIOBalance% \\d+\\.\\d % is forecast empty at 20\\d\\d-`));
     expect(aboutVolume?.Message).not.toContain('Rescue it by hand');
     const aboutInstance = aws.published.find((p) => p.MessageAttributes?.['event']?.StringValue === 'instance-bucket');
-    expect(aboutInstance?.Subject).toMatch(new RegExp(`^\\[(CRITICAL|WARNING)\\] ${instanceId}: t3\\.medium EBS bucket empties in ~\\d+m \\(\\d\\d:\\d\\d UTC\\); fix: c5\\.4xlarge$`));
+    expect(aboutInstance?.Subject).toMatch(new RegExp(`^\\[(CRITICAL|WARNING)\\] ${instanceId}: t3\\.medium EBS bucket empties in ~\\d+m \\(\\d\\d:\\d\\d UTC\\); fix: c5\\.2xlarge$`));
     expect(aboutInstance?.Message).toContain(`Attached volumes the guardian watches: ${volume.volumeId}`);
-    expect(aboutInstance?.Message).toContain('c5.4xlarge (no burst bucket: 20,000 IOPS, 593.75 MB/s sustained), +$466.03/month (bundled us-east-1 On-Demand Linux list price');
+    expect(aboutInstance?.Message).toContain('c5.2xlarge (baseline 10,000 IOPS, 287.5 MB/s), +$217.83/month (bundled us-east-1 On-Demand Linux list price');
     expect(aboutInstance?.Message).toContain(`#InstanceDetails:instanceId=${instanceId}`);
     // What a person reads (the e-mail copy) carries ISO times, never epoch seconds.
     const email = (JSON.parse(aboutInstance?.Message ?? '{}') as { email?: string }).email ?? '';

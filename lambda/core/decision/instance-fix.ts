@@ -1,8 +1,11 @@
 /**
  * What would take an instance off its EBS burst bucket (core/forecast/instance.ts): the smallest
  * larger size of its family whose *baseline* covers the demand the bucket's drain implies (with
- * headroom), else the smallest size anywhere in the table that never bursts and covers it, with the
- * monthly price difference from the bundled us-east-1 prices (instance-prices.ts, labelled).
+ * headroom), else the cheapest size of the same architecture in the table (x86, or Graviton for the
+ * `g` families; m7g rows only when already on m7g, they are unverified) whose baseline covers it,
+ * bursting or not, with the monthly price difference from the bundled us-east-1 prices
+ * (instance-prices.ts, labelled). While the bucket is empty the drain shows no demand above the
+ * baseline, so the size is then a lower bound and says so.
  */
 import { familySizes, INSTANCE_EBS_TABLE, type InstanceEbsSpec } from '../credit/instance-ebs';
 import type { InstanceBucketForecast } from '../forecast/instance';
@@ -40,8 +43,10 @@ export function instanceFixFor(f: InstanceBucketForecast, region: string): Insta
   const covers = (s: InstanceEbsSpec): boolean => s.baselineIops >= need.iops * HEADROOM && s.baselineMBps >= need.mbps * HEADROOM && (s.baselineIops > f.spec.baselineIops || s.baselineMBps > f.spec.baselineMBps);
   const cheapest = (candidates: InstanceEbsSpec[]): InstanceEbsSpec | undefined =>
     candidates.sort((a, b) => (INSTANCE_HOURLY_USD.get(a.instanceType) ?? Infinity) - (INSTANCE_HOURLY_USD.get(b.instanceType) ?? Infinity))[0];
+  const family = familyOf(f.spec.instanceType);
+  const sameArchitecture = (s: InstanceEbsSpec): boolean => isGraviton(familyOf(s.instanceType)) === isGraviton(family) && (s.verified || familyOf(s.instanceType) === family);
   const larger = familySizes(f.spec.instanceType).find(covers);
-  const target = larger ?? cheapest([...INSTANCE_EBS_TABLE.values()].filter((s) => !s.burstable && covers(s)));
+  const target = larger ?? cheapest([...INSTANCE_EBS_TABLE.values()].filter((s) => sameArchitecture(s) && covers(s)));
   if (target === undefined) return undefined;
   const now = INSTANCE_HOURLY_USD.get(f.spec.instanceType);
   const then = INSTANCE_HOURLY_USD.get(target.instanceType);
@@ -49,5 +54,15 @@ export function instanceFixFor(f: InstanceBucketForecast, region: string): Insta
   const priceNote = region === INSTANCE_PRICE_REGION ? INSTANCE_PRICE_SOURCE : `${INSTANCE_PRICE_SOURCE}; ${region} prices differ`;
   const cost = monthlyDeltaUSD === undefined ? 'price not bundled' : `${monthlyDeltaUSD >= 0 ? '+' : '-'}$${Math.abs(monthlyDeltaUSD).toFixed(2)}/month (${priceNote})`;
   const kind = target.burstable ? `baseline ${target.baselineIops.toLocaleString('en-US')} IOPS, ${target.baselineMBps} MB/s` : `no burst bucket: ${target.baselineIops.toLocaleString('en-US')} IOPS, ${target.baselineMBps} MB/s sustained`;
-  return { instanceType: target.instanceType, burstable: target.burstable, baselineIops: target.baselineIops, baselineMBps: target.baselineMBps, ...(monthlyDeltaUSD === undefined ? {} : { monthlyDeltaUSD }), priceNote, text: `${target.instanceType} (${kind}), ${cost}` };
+  const atLeast = f.worst.kind === 'empty' ? ' at least (while the bucket is empty the demand above the baseline does not show)' : '';
+  return { instanceType: target.instanceType, burstable: target.burstable, baselineIops: target.baselineIops, baselineMBps: target.baselineMBps, ...(monthlyDeltaUSD === undefined ? {} : { monthlyDeltaUSD }), priceNote, text: `${target.instanceType}${atLeast} (${kind}), ${cost}` };
+}
+
+function familyOf(instanceType: string): string {
+  return instanceType.split('.')[0] ?? instanceType;
+}
+
+/** Graviton families end in `g` (m7g, c7g, …): another architecture, not a resize. */
+function isGraviton(family: string): boolean {
+  return /\dg[a-z]*$/.test(family);
 }

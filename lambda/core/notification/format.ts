@@ -71,7 +71,8 @@ export function subjectPhrase(n: GuardianNotification, options: { readonly clock
     case 'forecast-alert':
       return `${empties ?? 'burst credits running low'}; alert only`;
     case 'escalation':
-      // Worse than the last alert; a rescue in the offing is said, as for a rescue.
+      // Worse than the last alert; a blocked rescue or a rescue in the offing is said, as for those events.
+      if (n.blockReason !== undefined) return `WORSE: rescue BLOCKED (${n.blockReason})${empties === undefined || options.detail === 'none' ? '' : `; ${empties}`}`;
       return n.change === undefined
         ? `WORSE: ${empties ?? 'burst credits running low'}; alert only`
         : `WORSE: ${empties === undefined ? '' : `${empties}; `}${n.dryRun ? 'would rescue' : 'rescuing now'}${change()}${dry}`;
