@@ -7,7 +7,7 @@
  * `getRemainingTimeInMillis`; the core reads no clock) no longer covers another chunk and the
  * acting, the walk stops cleanly and records where; the next scan resumes there.
  */
-import { activeRescue, applyBudgets, budgetUsed, decideEach, type Decision } from '../decision/decide';
+import { activeRescue, applyBudgets, budgetUsed, decideEach, selectVolume, type Decision } from '../decision/decide';
 import { scheduleMatches } from '../decision/schedule';
 import type { Policy } from '../policy/schema';
 import type { ModificationRecord, NotificationState, ScanCursor } from '../ports';
@@ -98,7 +98,8 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const position = new Map(ordered.map((v, i) => [v.volumeId, i]));
   results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
   await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)), ordered.map((v) => v.volumeId));
-  const instanceResults = await notifyInstances(deps, { policy, region: walk.region, now, volumes: ordered.slice(0, processed), view: instances }, errors);
+  const selectedVolumes = results.filter((r) => !(r.decision.kind === 'skip' && r.decision.skip === 'not-selected')).map((r) => r.volume);
+  const instanceResults = await notifyInstances(deps, { policy, region: walk.region, now, volumes: selectedVolumes, view: instances }, errors);
   metricsRequested += instances.metricsRequested;
   const deferred = ordered.length - processed;
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;
@@ -134,7 +135,9 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, in
   const ledger = await withExternalModifications(walk, view, readable, awsModifications);
   // The instances' own EBS buckets (instance-balances.ts): forecast for the sizes that have one.
   const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
-  await readChunkInstances(deps, instances, readable, now, intervalSeconds, errors);
+  // Only instances with a volume the policy selects (a flipped volume by its original type).
+  const selected = readable.filter((v) => selectVolume(policy, v, activeRescue({ volume: v, records: ledger.get(v.volumeId) ?? [] })?.from.type ?? v.type).selected);
+  await readChunkInstances(deps, instances, selected, now, intervalSeconds, errors);
   const input = {
     policy, ...(walk.region === undefined ? {} : { region: walk.region }), ...(deps.prices === undefined ? {} : { prices: deps.prices }),
     now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger, awsModifications,
