@@ -98,7 +98,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const position = new Map(ordered.map((v, i) => [v.volumeId, i]));
   results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
   await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)), ordered.map((v) => v.volumeId));
-  const selectedVolumes = results.filter((r) => !(r.decision.kind === 'skip' && r.decision.skip === 'not-selected')).map((r) => r.volume);
+  const selectedVolumes = ordered.slice(0, processed).filter((v) => isSelected(policy, v, view));
   const instanceResults = await notifyInstances(deps, { policy, region: walk.region, now, volumes: selectedVolumes, view: instances }, errors);
   metricsRequested += instances.metricsRequested;
   const deferred = ordered.length - processed;
@@ -135,9 +135,9 @@ async function walkChunk(walk: FleetWalk, view: LedgerView, cadence: Cadence, in
   const ledger = await withExternalModifications(walk, view, readable, awsModifications);
   // The instances' own EBS buckets (instance-balances.ts): forecast for the sizes that have one.
   const intervalSeconds = scheduleIntervalSeconds(policy.schedule);
-  // Only instances with a volume the policy selects (a flipped volume by its original type).
-  const selected = readable.filter((v) => selectVolume(policy, v, activeRescue({ volume: v, records: ledger.get(v.volumeId) ?? [] })?.from.type ?? v.type).selected);
-  await readChunkInstances(deps, instances, selected, now, intervalSeconds, errors);
+  // Only instances with a volume the policy selects, resting ones included: a host whose empty bucket
+  // holds its volumes below their baseline leaves them full and flat, and must still be watched.
+  await readChunkInstances(deps, instances, listed.filter((v) => isSelected(policy, v, view)), now, intervalSeconds, errors);
   const input = {
     policy, ...(walk.region === undefined ? {} : { region: walk.region }), ...(deps.prices === undefined ? {} : { prices: deps.prices }),
     now, volumes: readable, forecasts: metrics.forecasts, metrics: metrics.series, ledger, awsModifications,
@@ -192,6 +192,11 @@ async function previousState(deps: ScanDeps, view: LedgerView, volumeId: string,
     errors.push({ stage: 'record', volumeId, message: `notification state unreadable: ${messageOf(error)}` });
     return open?.get(volumeId);
   }
+}
+
+/** Whether the policy selects the volume (a flipped volume by its original type), as `decideEach` judges it. */
+function isSelected(policy: Policy, volume: VolumeDescription, view: LedgerView): boolean {
+  return selectVolume(policy, volume, activeRescue({ volume, records: view.records.get(volume.volumeId) ?? [] })?.from.type ?? volume.type).selected;
 }
 
 /** Volumes in id order, starting after `afterVolumeId` and wrapping round: each is visited once. */

@@ -55,6 +55,17 @@ describe('runScan: the instances’ own EBS buckets', () => {
     expect(withInstances.instances?.map((i) => [i.instanceId, i.forecast.worst.kind, i.volumeIds.length])).toEqual([['i-burst', 'full', 1]]);
   });
 
+  it('still reads the instance when its volumes rest under the adaptive cadence (an empty instance bucket leaves them full and flat)', async () => {
+    const { fleet, asked, deps } = world([{ instanceId: 'i-burst', instanceType: 'm5.large', scenario: 'constant:200' }]);
+    fleet.advanceTo(START + 3_600);
+    await runScan(deps, START + 3_600);
+    fleet.advanceTo(START + 3_900);
+    const second = await runScan({ ...deps, runId: 'r2' }, START + 3_900);
+    expect(second.volumesResting).toBe(1);
+    expect(asked).toEqual([['i-burst'], ['i-burst']]);
+    expect(second.instances?.map((i) => i.volumeIds)).toEqual([[fleet.describeVolume('vol-00000000000000001').volumeId]]);
+  });
+
   it('reads an instance of a size the table does not know only when one of its volumes is about to be rescued', async () => {
     const { fleet, asked, deps } = world([{ instanceId: 'i-odd', instanceType: 'm5a.large', scenario: 'constant:3000' }]);
     fleet.advanceTo(START + 20 * 60);
