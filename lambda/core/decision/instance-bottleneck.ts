@@ -18,7 +18,7 @@ export const INSTANCE_BALANCE_FLOOR_PERCENT = 10;
 /** A balance older than this says nothing about now (basic monitoring: 5-minute points, ~10 min delay). */
 const FRESH_SECONDS = 20 * 60;
 
-const GENERIC_FIX = "move the instance to a larger size or one whose EBS bandwidth does not burst";
+const GENERIC_FIX = 'move the instance to a larger size or one whose EBS bandwidth does not burst';
 
 /** What the decision knows about the volume's instance. */
 export interface InstanceEvidence {
@@ -31,8 +31,7 @@ export interface InstanceEvidence {
 }
 
 /** The reason to refuse a flip because the instance's EBS bucket is the wall, or undefined. */
-export function instanceBottleneck(evidence: InstanceEvidence | InstanceEbsBalance | undefined, now: number): string | undefined {
-  const e: InstanceEvidence = evidence === undefined || 'instanceId' in evidence ? { balance: evidence } : evidence;
+export function instanceBottleneck(e: InstanceEvidence, now: number): string | undefined {
   const low = lowReadings(e.balance, now);
   const named = e.forecast === undefined ? undefined : `${e.forecast.instanceId} (${e.forecast.spec.instanceType})`;
   const fix = e.forecast === undefined ? GENERIC_FIX : fixText(e.forecast, e.region ?? 'us-east-1');
