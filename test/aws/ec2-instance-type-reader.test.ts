@@ -21,7 +21,16 @@ describe('Ec2InstanceTypeReader', () => {
     expect([...types]).toEqual([['i-a', 'm5.large'], ['i-b', 't3.medium']]);
   });
 
-  it('splits more than 200 ids into several filtered calls (EC2 caps a filter at 200 values)', async () => {
+  it('lists every instance, 1,000 a page, for more than 1,000 ids, keeping only the ids asked for', async () => {
+    ec2.on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [{ InstanceId: 'i-0', InstanceType: 'm5.large' }, { InstanceId: 'i-other', InstanceType: 'c5.large' }] }], NextToken: 'p2' })
+      .resolvesOnce({ Reservations: [{ Instances: [{ InstanceId: 'i-1000', InstanceType: 't3.medium' }] }] });
+    const types = await reader().readInstanceTypes(Array.from({ length: 1_001 }, (_, i) => `i-${i}`));
+    expect(ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input)).toEqual([{ MaxResults: 1000 }, { MaxResults: 1000, NextToken: 'p2' }]);
+    expect([...types]).toEqual([['i-0', 'm5.large'], ['i-1000', 't3.medium']]);
+  });
+
+  it('splits up to 1,000 ids into filtered calls of 200 (EC2 caps a filter at 200 values)', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     await reader().readInstanceTypes(Array.from({ length: 201 }, (_, i) => `i-${i}`));
     expect(ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.Filters?.[0]?.Values?.length)).toEqual([200, 1]);

@@ -4,12 +4,12 @@
  * volumes would measure the mock's memory). Every call waits the given latency and is counted.
  */
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { DescribeVolumesCommand, DescribeVolumesModificationsCommand, EC2Client, ModifyVolumeCommand, type DescribeVolumesCommandInput, type DescribeVolumesModificationsCommandInput, type Filter, type Volume, type VolumeModification } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, EC2Client, type DescribeInstancesCommandInput, ModifyVolumeCommand, type DescribeVolumesCommandInput, type DescribeVolumesModificationsCommandInput, type Filter, type Volume, type VolumeModification } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { fleetVolume, metricValue, type FleetVolume } from './scan-bench-fleet';
 
 /** API calls the fakes answered, by name. */
-export type CallCounts = Record<'DescribeVolumes' | 'DescribeVolumesModifications' | 'ModifyVolume' | 'GetMetricData' | 'Publish', number>;
+export type CallCounts = Record<'DescribeVolumes' | 'DescribeVolumesModifications' | 'DescribeInstances' | 'ModifyVolume' | 'GetMetricData' | 'Publish', number>;
 
 /** What the fakes share: the account's volumes, the latency, the counters. */
 export interface FakeAccount {
@@ -153,6 +153,31 @@ function getMetricData(account: FakeAccount, input: GetMetricDataCommandInput) {
   return { MetricDataResults: results, Messages: [], ...(next === undefined ? {} : { NextToken: next }) };
 }
 
+/**
+ * DescribeInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html):
+ * MaxResults 5–1000 with NextToken, the `instance-id` filter, or every instance. Each attached bench
+ * volume has its own instance, an m5.8xlarge: a size without an EBS burst bucket that the guardian's
+ * table does not list, so, as before instance buckets were forecast, its balances are read only for a
+ * volume about to be rescued (the bench's metric figures stand).
+ */
+function describeInstances(account: FakeAccount, input: DescribeInstancesCommandInput) {
+  const max = input.MaxResults ?? 1000;
+  if (max < 5 || max > 1000) throw awsError('InvalidParameterValue', `MaxResults ${max} outside 5–1000`);
+  const wanted = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
+  const start = Number(input.NextToken ?? '0');
+  const end = wanted === undefined ? Math.min(account.volumes, start + max) : account.volumes;
+  const instances: { InstanceId: string; InstanceType: string }[] = [];
+  if (wanted !== undefined) {
+    for (const id of wanted) {
+      const index = Number.parseInt(id.slice(2), 16);
+      if (Number.isInteger(index) && index < account.volumes && fleetVolume(index).attached) instances.push({ InstanceId: id, InstanceType: 'm5.8xlarge' });
+    }
+  } else {
+    for (let i = start; i < end; i++) if (fleetVolume(i).attached) instances.push({ InstanceId: `i-${i.toString(16).padStart(17, '0')}`, InstanceType: 'm5.8xlarge' });
+  }
+  return { Reservations: instances.length === 0 ? [] : [{ Instances: instances }], ...(wanted === undefined && end < account.volumes ? { NextToken: String(end) } : {}) };
+}
+
 /** SNS Publish: Subject < 100 printable ASCII characters without line breaks, message ≤ 256 KB (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */
 function publish(input: PublishCommandInput) {
   const subject = input.Subject ?? '';
@@ -167,6 +192,7 @@ export function createFakeClients(account: FakeAccount): { ec2: EC2Client; cloud
     await sleep(account.latencyMs);
     if (command instanceof DescribeVolumesCommand) return count(account, 'DescribeVolumes', () => describeVolumes(account, command.input));
     if (command instanceof DescribeVolumesModificationsCommand) return count(account, 'DescribeVolumesModifications', () => describeModifications(account, command.input));
+    if (command instanceof DescribeInstancesCommand) return count(account, 'DescribeInstances', () => describeInstances(account, command.input));
     if (command instanceof ModifyVolumeCommand) return count(account, 'ModifyVolume', () => modifyVolume(command.input));
     if (command instanceof GetMetricDataCommand) return count(account, 'GetMetricData', () => getMetricData(account, command.input));
     if (command instanceof PublishCommand) return count(account, 'Publish', () => publish(command.input));

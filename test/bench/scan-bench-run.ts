@@ -129,7 +129,7 @@ async function seedFlipped(store: DynamoDbHistoryStore, account: FakeAccount): P
 }
 
 function zeroCalls(): CallCounts {
-  return { DescribeVolumes: 0, DescribeVolumesModifications: 0, ModifyVolume: 0, GetMetricData: 0, Publish: 0 };
+  return { DescribeVolumes: 0, DescribeVolumesModifications: 0, DescribeInstances: 0, ModifyVolume: 0, GetMetricData: 0, Publish: 0 };
 }
 
 function diff<T extends Record<string, number>>(after: T, before: T): T {

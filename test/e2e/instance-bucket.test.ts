@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbHistoryStore } from '../../lambda/aws/dynamodb-history-store';
 import { parsePolicy } from '../../lambda/core/policy/policy';
 import { createScanHandler } from '../../lambda/handlers/scan';
+import { captureJsonLines } from '../helpers/capture';
 import { useDynalite } from '../helpers/dynalite';
 import { drainingVolume, FakeAws, NOW_EPOCH_SECONDS } from './fake-aws';
+import { awsError } from './fake-ec2-modifications';
 
 const POLICY_JSON = JSON.stringify(parsePolicy(readFileSync('test/fixtures/policies/rescue-live.yaml', 'utf8'), 'rescue-live.yaml'));
 
@@ -77,5 +79,21 @@ describe('a host whose instance EBS bucket, not its volume, is the wall', () => 
     expect(told?.Message).toContain(`instance ${walledInstance} is the bottleneck (EBSIOBalance% 3.0 %)`);
     const events = await new DynamoDbHistoryStore({ client: dynalite.documentClient, tableName }).listModifications(walled.volumeId);
     expect(events).toEqual([]);
+  });
+
+  it('goes on when DescribeInstances is denied: the run succeeds, the error is counted, and the walled host is still caught through the rescue-only read', async () => {
+    const walled = drainingVolume(4);
+    const aws = new FakeAws([walled]);
+    const instanceId = `i-${walled.volumeId.slice(4)}`;
+    aws.instanceTypes.set(instanceId, 't3.medium');
+    aws.instanceEbsBalance.set(instanceId, { ioPercent: 4, bytePercent: 80 });
+    aws.outage('DescribeInstances', awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
+    const lines = captureJsonLines();
+    const report = await handlerOn(aws, await dynalite.createHistoryTable())({}, { awsRequestId: 'req-instance-denied' });
+    expect(aws.calls.DescribeInstances).toBe(1);
+    expect(report.errors).toBe(1);
+    expect(aws.modifyCalls.get(walled.volumeId)).toBeUndefined();
+    expect(aws.published.find((p) => (p.Subject ?? '').includes(walled.volumeId))?.Message).toContain(`instance ${instanceId} is the bottleneck (EBSIOBalance% 4.0 %)`);
+    expect(lines.lines().some((l) => l['InventoryErrors'] === 1)).toBe(true);
   });
 });

@@ -72,7 +72,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   const budget = { modificationsThisRun: 0, volumesFlipped: flipped, monthToDateSpendUSD: volumesSpendUSD + monthToDateSpendUSD(viewed.filter((r) => isRdsResourceKey(r.volumeId)), now) };
   const guard = timeGuard(deps.remainingTimeMs);
   const cadence = await readCadence(deps, now, errors);
-  const instances = await readInstanceView(deps, walk.volumes, errors);
+  const instances = await readInstanceView(deps, walk.volumes.filter((v) => isSelected(policy, v, view)), errors);
   const results: VolumeScanResult[] = [];
   const candidates: Candidate[] = [];
   let processed = 0;

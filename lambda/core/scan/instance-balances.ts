@@ -46,7 +46,7 @@ export async function readInstanceView(deps: ScanDeps, volumes: readonly VolumeD
     for (const [id, type] of await deps.instanceTypes.readInstanceTypes(ids)) view.types.set(id, type);
     view.typesRead = true;
   } catch (error) {
-    errors.push({ stage: 'inventory', message: `instance types (DescribeInstances) unreadable, instance buckets read only for rescues: ${messageOf(error)}` });
+    errors.push({ stage: 'inventory', resource: 'instances', message: `instance types (DescribeInstances) unreadable, instance buckets read only for rescues: ${messageOf(error)}` });
   }
   return view;
 }
@@ -75,7 +75,7 @@ async function readBalances(deps: ScanDeps, view: InstanceView, instanceIds: rea
   try {
     read = await deps.instanceEbs.readInstanceBalances({ instanceIds, startEpochSeconds: now - LOOKBACK_SECONDS, endEpochSeconds: now });
   } catch (error) {
-    errors.push({ stage: 'metrics', message: `instance EBS balances (EBSIOBalance%/EBSByteBalance%) unreadable, deciding without them: ${messageOf(error)}` });
+    errors.push({ stage: 'metrics', resource: 'instances', message: `instance EBS balances (EBSIOBalance%/EBSByteBalance%) unreadable, deciding without them: ${messageOf(error)}` });
     return 0;
   }
   for (const [id, balance] of read) {

@@ -80,8 +80,11 @@ export interface ScanError {
   readonly stage: 'reconcile' | 'inventory' | 'metrics' | 'decide' | 'act' | 'notify' | 'record';
   readonly volumeId?: string;
   readonly message: string;
-  /** `rds` for the RDS pass's errors (volumeId is then `rds:<identifier>` when one instance failed). */
-  readonly resource?: 'rds';
+  /**
+   * `rds` for the RDS pass's errors (volumeId is then `rds:<identifier>` when one instance failed);
+   * `instances` for the EC2 instances' types and EBS balances (issue 15 part 1): neither is the volumes' inventory.
+   */
+  readonly resource?: 'rds' | 'instances';
 }
 
 /** The result of one scan. */
