@@ -20,11 +20,11 @@ class ListNotifier implements Notifier {
 }
 
 /** A fleet with one gp2 volume on each instance, and a reader that records which instances were asked for. */
-function world(volumes: readonly { instanceId: string; instanceType: string; scenario: string }[]) {
+function world(volumes: readonly { instanceId: string; instanceType: string; scenario: string; sizeGiB?: number }[]) {
   const fleet = new SimulatedFleet({ startEpochSeconds: START, seed: 3 });
   for (const v of volumes) {
     fleet.addInstance({ instanceId: v.instanceId, instanceType: v.instanceType });
-    fleet.addVolume({ type: 'gp2', sizeGiB: 100, workload: scenarioWorkload(v.scenario), instanceId: v.instanceId });
+    fleet.addVolume({ type: 'gp2', sizeGiB: v.sizeGiB ?? 100, workload: scenarioWorkload(v.scenario), instanceId: v.instanceId });
   }
   const asked: string[][] = [];
   const instanceEbs: InstanceEbsBalanceReader = {
@@ -56,7 +56,8 @@ describe('runScan: the instances’ own EBS buckets', () => {
   });
 
   it('still reads the instance when its volumes rest under the adaptive cadence (an empty instance bucket leaves them full and flat)', async () => {
-    const { fleet, asked, deps } = world([{ instanceId: 'i-burst', instanceType: 'm5.large', scenario: 'constant:200' }]);
+    // 500 GiB: a full bucket takes 1 h to empty even at the burst, so the cadence lets it rest (cadence.ts).
+    const { fleet, asked, deps } = world([{ instanceId: 'i-burst', instanceType: 'm5.large', scenario: 'constant:200', sizeGiB: 500 }]);
     fleet.advanceTo(START + 3_600);
     await runScan(deps, START + 3_600);
     fleet.advanceTo(START + 3_900);
