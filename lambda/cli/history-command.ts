@@ -26,7 +26,8 @@ const USAGE = `usage: burst-guardian history VOLUME_ID (--table NAME | --stack N
          [--output table|json|text] [--json]
   Every alert, rescue, revert, failure and blocked decision of one volume, oldest first, with the
   modification states and the round-trip balances (BurstBalance before a rescue, first after the revert).
-  VOLUME_ID         e.g. vol-0abc1234def567890, or rds:IDENTIFIER for an RDS DB instance (rds:orders-db)
+  VOLUME_ID         e.g. vol-0abc1234def567890, rds:IDENTIFIER for an RDS DB instance (rds:orders-db),
+                    or an EC2 instance id (i-0abc1234def567890) for its EBS burst bucket alerts
   --table NAME      the guardian's history table
   --stack NAME      or the CloudFormation stack that deployed it (its HistoryTableName output)
 ${AWS_SESSION_HELP}${OUTPUT_HELP}`;
@@ -35,6 +36,8 @@ ${AWS_SESSION_HELP}${OUTPUT_HELP}`;
 const VOLUME_ID = /^vol-[0-9a-f]{8}([0-9a-f]{9})?$/;
 /** RDS DB instances are kept under `rds:<identifier>` (core/rds-ports.ts). */
 const RDS_KEY = /^rds:[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+/** EC2 instances' EBS burst bucket alerts are kept under the instance id (core/instance-keys.ts): `i-` and 8 or 17 hex digits. */
+const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
 /** Dependencies of the command (AWS clients; tests inject dynalite and mocks). */
 export interface HistoryCommandDeps {
@@ -52,7 +55,9 @@ export function createHistoryCommand(deps: HistoryCommandDeps): CliCommand {
     const output = outputFormatOf(values);
     const [volumeId, ...extra] = positionals;
     if (volumeId === undefined || extra.length > 0) throw new UsageError(`expected exactly one VOLUME_ID\n${USAGE}`);
-    if (!VOLUME_ID.test(volumeId) && !RDS_KEY.test(volumeId)) throw new UsageError(`'${volumeId}' is not an EBS volume id (vol- and 8 or 17 hex digits) or rds:<DB instance identifier>`);
+    if (!VOLUME_ID.test(volumeId) && !RDS_KEY.test(volumeId) && !INSTANCE_ID.test(volumeId)) {
+      throw new UsageError(`'${volumeId}' is not an EBS volume id (vol- and 8 or 17 hex digits), rds:<DB instance identifier> or an EC2 instance id (i- and 8 or 17 hex digits)`);
+    }
     const locator = tableLocatorOf(values);
     const session = { region: regionOf(values.region, io.env), profile: values.profile };
     const { store } = await openHistoryStore(locator, session, deps.source);

@@ -351,6 +351,10 @@ export type HistoryEventKind =
 
 /** One immutable line of a volume's history. */
 export interface HistoryEvent {
+  /**
+   * The volume; `rds:<identifier>` for an RDS DB instance; the bare instance id (`i-…`, see
+   * core/instance-keys.ts) for an alert about an EC2 instance's own EBS burst bucket.
+   */
   readonly volumeId: string;
   readonly tEpochSeconds: number;
   readonly kind: HistoryEventKind;

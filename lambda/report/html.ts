@@ -5,6 +5,7 @@
  */
 import type { FinanceReport, VolumeReport } from '../core/report/report';
 import { chartJsUmdSource } from './chartjs-source';
+import { instancesSection } from './html-instances';
 import { escapeHtml, grouped, hours, isoUtc, money, percent, preventedBasis, preventedSentence, typesUsed } from './format';
 import { chartHeightPx, reportCharts, TOP_VOLUMES } from './html-charts';
 import type { Breakdown } from '../core/report/breakdown';
@@ -205,6 +206,7 @@ ${reasonTable(report)}
 <h2>Round trips: does the credit balance survive?</h2>
 ${roundTripTable(report)}
 ${rdsSection(report)}
+${instancesSection(report)}
 <script type="application/json" id="report-charts">${scriptJson(charts)}</script>
 <script>${chartJsUmdSource()}</script>
 <script>${BOOT}</script>

@@ -10,6 +10,7 @@ import { buildFinanceReport, type FinanceReport, type MonthlyPriceFn, type Repor
 import { monthLabelOf, monthsOfPeriod, parseReportDate } from '../core/report/calendar';
 import { isApplied } from '../core/report/timeline';
 import type { HistoryEvent, HistoryStore, ModificationRecord } from '../core/ports';
+import { isInstanceKey } from '../core/instance-keys';
 import { runningCost, type UsageDay } from '../core/report/running-cost';
 
 /** Ledger reads in flight at once (one DynamoDB Query each). */
@@ -116,7 +117,8 @@ export async function queryFinanceReport(store: HistoryStore, options: ReportQue
     for (const m of page.modifications) volumeIds.add(m.volumeId);
   }
   for (const id of stillRescued(earlier)) volumeIds.add(id);
-  const ledgers = await readLedgers(store, [...volumeIds].sort(), options.onProgress);
+  // An instance (`i-…`) has alerts, never modifications: no ledger to read.
+  const ledgers = await readLedgers(store, [...volumeIds].filter((id) => !isInstanceKey(id)).sort(), options.onProgress);
   const report = buildFinanceReport({
     period,
     generatedAtEpochSeconds: options.nowEpochSeconds,

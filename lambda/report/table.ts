@@ -52,7 +52,20 @@ export function renderReportTable(report: FinanceReport): string {
   const recs = report.volumes.flatMap((v) => v.recommendations.map((r) => [v.volumeId, r.summary]));
   if (recs.length > 0) out.push('Open recommendations', renderColumns(['volume', 'recommendation'], recs));
   if (report.rds !== undefined) out.push(...renderRds(report.rds));
+  if (report.instances !== undefined) out.push(...renderInstances(report.instances));
   return out.join('\n');
+}
+
+/** The instance EBS buckets section: alerts and refused flips per instance, and the suggested fix (the guardian never changes an instance). */
+function renderInstances(section: NonNullable<FinanceReport['instances']>): string[] {
+  const rows = section.instances.map((i) => [
+    i.instanceId, i.instanceType ?? '-', String(i.alertsSent), String(i.pagesSent), String(i.refusedFlips), percent(i.lowestBalancePercent),
+    i.lastAlertEpochSeconds === undefined ? '-' : isoUtc(i.lastAlertEpochSeconds), i.volumeIds.join(' ') || '-', i.fix?.text ?? '-',
+  ]);
+  return [
+    `Instance EBS buckets: ${section.instances.length} instance(s), ${section.alertsSent} alert(s) sent, ${section.refusedFlips} volume flip(s) refused (the instance, not the volume, was the wall; the guardian never changes an instance)`,
+    renderColumns(['instance', 'type', 'alerts', 'pages', 'refused flips', 'lowest', 'last alert', 'volumes', 'fix'], rows, new Set([2, 3, 4, 5])),
+  ];
 }
 
 /** The RDS section: storage changes the guardian asked for (never reverted) and alerts sent. */

@@ -156,6 +156,20 @@ export function describeHistoryStoreContract(name: string, makeStore: () => Prom
       expect(range.modifications.length).toBe(1);
     });
 
+    it('keeps an instance-bucket alert under the bare instance id, beside its dedupe state: listed with its facts, in its month, apart from its volume', async () => {
+      const store = await makeStore();
+      const facts = { instanceId: 'i-0123456789abcdef0', instanceType: 't3.medium', bucket: 'EBSIOBalance%', ioBalancePercent: 31.5, attachedVolumeIds: ['vol-a'], fix: { instanceType: 'c5.xlarge', burstable: true, monthlyDeltaUSD: 93.44, text: 'c5.xlarge (…)' } };
+      const alert = event({ volumeId: 'i-0123456789abcdef0', tEpochSeconds: JAN_LAST_SECOND, details: { event: 'instance-bucket', severity: 'critical', instance: facts } });
+      await store.putNotificationState({ ...state('i-0123456789abcdef0', 1), lastEvent: 'instance-bucket' });
+      await store.appendEvent(alert);
+      await store.appendEvent(event({ volumeId: 'vol-a', tEpochSeconds: JAN_LAST_SECOND, kind: 'blocked', details: { instanceId: 'i-0123456789abcdef0', decision: { block: 'instance-bucket' } } }));
+      expect(await store.listEvents('i-0123456789abcdef0')).toEqual([alert]);
+      expect((await store.listEvents('vol-a')).map((e) => e.kind)).toEqual(['blocked']);
+      expect((await store.listMonth('2026-01')).events.map((e) => e.volumeId).sort()).toEqual(['i-0123456789abcdef0', 'vol-a']);
+      expect((await store.getNotificationState('i-0123456789abcdef0'))?.lastEvent).toBe('instance-bucket');
+      await expect(store.appendEvent(alert)).rejects.toBeInstanceOf(HistoryConflictError);
+    });
+
     it('versions the notification state and rejects a stale writer with HistoryConflictError', async () => {
       const store = await makeStore();
       expect(await store.getNotificationState('vol-a')).toBeUndefined();

@@ -13,6 +13,8 @@ import type { FinanceReport, ModificationBucket, MonthCost, MonthlyPriceFn, Repo
 import type { VolumeType } from '../types';
 import { isRdsResourceKey } from '../rds-ports';
 import { buildRdsReport } from './rds';
+import { isInstanceKey } from '../instance-keys';
+import { buildInstanceReport } from './instances';
 
 /** The report's value types, re-exported so callers import one module. */
 export type * from './types';
@@ -38,12 +40,14 @@ const MAX_DAILY_BUCKET_SECONDS = 62 * SECONDS_PER_DAY;
 /** Builds the report. Volumes appear when they have an event or record in the period, or sit off their original type in it. */
 export function buildFinanceReport(all: FinanceReportInput): FinanceReport {
   // RDS DB instances have their own section (rds.ts): RDS storage prices, no reverts.
-  const input = { ...all, events: all.events.filter((e) => !isRdsResourceKey(e.volumeId)), modifications: all.modifications.filter((r) => !isRdsResourceKey(r.volumeId)) };
+  // EC2 instances' own EBS buckets too (instances.ts): alerts only, the guardian never changes an instance.
+  const input = { ...all, events: all.events.filter((e) => !isRdsResourceKey(e.volumeId) && !isInstanceKey(e.volumeId)), modifications: all.modifications.filter((r) => !isRdsResourceKey(r.volumeId)) };
   const { period } = input;
   const events = input.events.filter((e) => e.tEpochSeconds >= period.sinceEpochSeconds && e.tEpochSeconds < period.untilEpochSeconds);
   const eventsByVolume = groupBy(events, (e) => e.volumeId);
   const recordsByVolume = groupBy(input.modifications, (r) => r.volumeId);
   const rds = buildRdsReport(period, all.events, all.modifications);
+  const instances = buildInstanceReport(period, all.events);
   const ids = new Set([...eventsByVolume.keys(), ...recordsByVolume.keys()]);
   const volumes = [...ids]
     .map((id) => buildVolumeReport(input, id, eventsByVolume.get(id) ?? [], recordsByVolume.get(id) ?? []))
@@ -63,6 +67,7 @@ export function buildFinanceReport(all: FinanceReportInput): FinanceReport {
     timeline: buildTimeline(period, input.modifications),
     totals: sumTotals(volumes),
     ...(rds.changes.length === 0 && rds.alertsSent === 0 ? {} : { rds }),
+    ...(instances.instances.length === 0 ? {} : { instances }),
   };
 }
 

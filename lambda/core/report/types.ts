@@ -5,6 +5,7 @@
  */
 import type { ModificationKind, ModificationRecordStatus } from '../ports';
 import type { VolumeType } from '../types';
+import type { InstanceReport } from './instances';
 import type { RdsReport } from './rds';
 import type { RunningCost } from './running-cost';
 
@@ -182,6 +183,8 @@ export interface FinanceReport {
   readonly totals: ReportTotals;
   /** RDS DB instances' storage changes and alerts (issue 15 part 2), when there were any. */
   readonly rds?: RdsReport;
+  /** EC2 instances whose own EBS burst bucket was alerted on or refused a flip (issue 15 part 1), when there were any. */
+  readonly instances?: InstanceReport;
   /** The guardian's own running cost in the period, when the history holds its usage (running-cost.ts). */
   readonly runningCost?: RunningCost;
 }

@@ -1,10 +1,14 @@
 /**
  * After the walk: one alert decision per instance whose own EBS bucket was forecast this scan
  * (notification/instance.ts), deduplicated under the instance id, sent and recorded like a volume's
- * (send first, then store the state). One instance's failure never stops the others.
+ * (send first, then store the state, then append the history event under the instance id: `alert`
+ * for an `instance-bucket` notification, `alert-cleared` for its recovery). Only a sent notification
+ * writes an event, so a scan with nothing new to say writes nothing. One instance's failure never
+ * stops the others.
  */
 import { nextInstanceNotification } from '../notification/instance';
 import type { Policy } from '../policy/schema';
+import type { GuardianNotification, HistoryEventKind } from '../ports';
 import type { VolumeDescription } from '../types';
 import type { InstanceView } from './instance-balances';
 import { messageOf } from './support';
@@ -48,6 +52,7 @@ export async function notifyInstances(deps: ScanDeps, input: InstanceAlertInput,
       continue;
     }
     if (outcome.state !== undefined) await putState(deps, outcome.state, errors);
+    await appendInstanceEvent(deps, input.now, outcome.notification, errors);
     results.push({ ...base, notification: outcome.notification });
   }
   return results;
@@ -58,5 +63,24 @@ async function putState(deps: ScanDeps, state: Parameters<ScanDeps['history']['p
     await deps.history.putNotificationState(state);
   } catch (error) {
     errors.push({ stage: 'record', volumeId: state.volumeId, message: `instance notification sent, its dedupe state not recorded: ${messageOf(error)}` });
+  }
+}
+
+/**
+ * The sent alert in the instance's history: what the notification said (buckets, volumes, fix),
+ * so finance's report can list the instance without reading anything else.
+ */
+async function appendInstanceEvent(deps: ScanDeps, now: number, n: GuardianNotification, errors: ScanError[]): Promise<void> {
+  const kind: HistoryEventKind = n.event === 'recovered' ? 'alert-cleared' : 'alert';
+  const details: Record<string, unknown> = {
+    event: n.event, severity: n.severity, ...(n.route === undefined ? {} : { route: n.route }),
+    ...(n.balancePercent === undefined ? {} : { balancePercent: n.balancePercent }),
+    ...(n.secondsToEmpty === undefined ? {} : { secondsToEmpty: n.secondsToEmpty }),
+    ...(n.instance === undefined ? {} : { instance: n.instance }),
+  };
+  try {
+    await deps.history.appendEvent({ volumeId: n.volumeId, tEpochSeconds: now, kind, runId: deps.runId, summary: n.reason, details });
+  } catch (error) {
+    errors.push({ stage: 'record', volumeId: n.volumeId, message: `instance notification sent, its history event not recorded: ${messageOf(error)}` });
   }
 }

@@ -154,6 +154,8 @@ async function appendEvent(deps: ScanDeps, now: number, volume: VolumeDescriptio
     sizeGiB: volume.sizeGiB,
     // Finance groups by a tag (`report --by tag:team`): the tags as the volume had them then.
     tags: volume.tags,
+    // The instance it was attached to then: the report counts an instance's refused flips from it.
+    ...(volume.instanceId === undefined ? {} : { instanceId: volume.instanceId }),
     decision,
     ...(f === undefined ? {} : { forecast: f }),
     ...(f !== undefined && f.kind === 'draining' ? { secondsToEmpty: f.secondsToEmpty, demandPerSecond: f.demandPerSecond } : {}),

@@ -95,4 +95,18 @@ describe('runScan: the instances’ own EBS buckets', () => {
     await runScan({ ...deps, runId: 'r2' }, START + 45 * 60);
     expect(notifier.sent.slice(before).filter((n) => n.event === 'instance-bucket')).toEqual([]);
   });
+
+  it('records each sent instance alert as an `alert` event under the instance id, and writes none while the alert stays quiet', async () => {
+    const { fleet, deps, notifier } = world([{ instanceId: 'i-t3', instanceType: 't3.medium', scenario: 'constant:3000' }]);
+    fleet.addVolume({ type: 'gp3', sizeGiB: 100, iops: 3_000, workload: scenarioWorkload('constant:3000'), instanceId: 'i-t3' });
+    fleet.advanceTo(START + 40 * 60);
+    await runScan(deps, START + 40 * 60);
+    const sent = notifier.sent.filter((n) => n.event === 'instance-bucket');
+    const events = await deps.history.listEvents('i-t3');
+    expect(events).toHaveLength(sent.length);
+    expect(events[0]).toMatchObject({ kind: 'alert', runId: 'r1', tEpochSeconds: START + 40 * 60, summary: sent[0]?.reason, details: { event: 'instance-bucket', severity: sent[0]?.severity, instance: sent[0]?.instance } });
+    fleet.advanceTo(START + 45 * 60);
+    await runScan({ ...deps, runId: 'r2' }, START + 45 * 60);
+    expect(await deps.history.listEvents('i-t3')).toHaveLength(1);
+  });
 });
