@@ -1,3 +1,5 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lambda/cli/main';
@@ -46,6 +48,33 @@ describe('simulate --instance-type: the instance bucket, not the volume, is the 
     const blocked = run.notifications.filter((n) => n.subject.includes('rescue BLOCKED (instance-bucket)'));
     expect(blocked.map((n) => n.subject.slice(11, 32))).toEqual(['vol-0c1host0000000001', 'vol-0c1host0000000002']);
     expect(blocked[0]?.tSeconds).toBeLessThan(emptied ?? 0);
+  });
+
+  it('puts the instance alerts and the refused flips in the report (--report-html, read from the run\'s history)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sim-instance-report-'));
+    try {
+      const file = join(dir, 'report.html');
+      const { code, out } = await simulate([...HOST, '--json', '--report-html', file]);
+      expect(code).toBe(0);
+      const run = JSON.parse(out) as InstanceJson;
+      // The report's period is [start, end): a scan at the very end (+04:00) falls after it.
+      const inPeriod = run.notifications.filter((n) => n.tSeconds < 4 * 3600);
+      const alerts = inPeriod.filter((n) => n.kind === 'instance-bucket');
+      const pages = alerts.filter((n) => n.subject.startsWith('[CRITICAL]'));
+      const refused = inPeriod.filter((n) => n.subject.includes('rescue BLOCKED (instance-bucket)'));
+      expect(refused).toHaveLength(2);
+      expect(alerts.length).toBeGreaterThan(0);
+      const html = await readFile(file, 'utf8');
+      expect(html).toContain('<h2>Instance EBS buckets</h2>');
+      expect(html).toContain(`1 instance(s), ${alerts.length} alert(s) sent, ${refused.length} volume flip(s) refused`);
+      expect(html).toContain(
+        `<td>i-0c1host000000001</td><td>t3.medium</td><td class="n">${alerts.length}</td><td class="n">${pages.length}</td><td class="n">${refused.length}</td>`,
+      );
+      // The latest alert's fix: once the bucket is empty the demand above the baseline no longer shows, so it is a lower bound.
+      expect(html).toMatch(/<td>vol-0c1host0000000001 vol-0c1host0000000002<\/td><td><div class="rec">t3\.large at least .*\+\$\d+\.\d\d\/month/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints the instance bucket chart and when it emptied', async () => {
