@@ -3,13 +3,15 @@
  * ends, a header row, fields with a comma, quote or line break quoted and quotes doubled; times
  * ISO-8601 UTC; numbers plain (dot decimal, no currency symbol, no thousands separator). One table:
  * a `volume` row per volume, a `month` row per calendar month (fleet costs), one `total` row, then
- * the RDS DB instances' `rds` rows and their `rds_total` (csv-rds.ts), told apart by `resource_kind`.
+ * the RDS DB instances' `rds` rows and their `rds_total` (csv-rds.ts), then the EC2 instances'
+ * `instance` rows (csv-instances.ts), told apart by `resource_kind`.
  */
 import type { FinanceReport, ReasonCount, VolumeReport } from '../core/report/report';
 import type { PreventedThrottling } from '../core/report/types';
 import { splitByMonth } from '../core/report/calendar';
 import type { VolumeType } from '../core/types';
 import { rdsCsvRows } from './csv-rds';
+import { instanceCsvRows, INSTANCE_CSV_COLUMNS } from './csv-instances';
 import { isoUtc } from './format';
 import { netOfRunningCost } from './running-cost';
 
@@ -33,6 +35,8 @@ export const CSV_COLUMNS: readonly string[] = [
   // RDS DB instances (issue 15 part 2): `volume` or `rds` on every row, and the storage change's
   // request time, status, monthly RDS storage cost delta, engine, account and region on `rds` rows.
   'resource_kind', 'requested_at', 'status', 'monthly_cost_delta_usd', 'engine', 'account_id', 'region',
+  // EC2 instances' own EBS buckets (issue 15 part 1, csv-instances.ts): set on `instance` rows only.
+  ...INSTANCE_CSV_COLUMNS,
 ];
 
 /** Quotes a field when RFC 4180 requires it. */
@@ -151,7 +155,7 @@ function runningCostCells(report: FinanceReport): Row {
 
 /** Renders the report as one RFC 4180 table (CRLF line ends, trailing CRLF). */
 export function renderReportCsv(report: FinanceReport): string {
-  const rows = [...report.volumes.map((v) => volumeRow(report, v)), ...monthRows(report), totalRow(report), ...rdsCsvRows(report)];
+  const rows = [...report.volumes.map((v) => volumeRow(report, v)), ...monthRows(report), totalRow(report), ...rdsCsvRows(report), ...instanceCsvRows(report)];
   const lines = [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c] ?? '')).join(','))];
   return lines.join('\r\n') + '\r\n';
 }

@@ -119,9 +119,10 @@ describe('prevented throttling says how it was obtained', () => {
   const mixed = reportWithTallies({ [FLIP_REVERT]: TALLY });
 
   it('keeps the CSV\'s columns in place and adds the basis and both parts at the end', () => {
-    // Then the running-cost columns, added after them, then the RDS columns (issue 15 part 2).
-    expect(CSV_COLUMNS.slice(-13, -7)).toEqual(['prevented_basis', 'prevented_replayed_hours', 'prevented_replayed_if_steady_hours', 'prevented_estimated_hours', 'running_cost_usd', 'net_of_running_cost_usd']);
-    expect(CSV_COLUMNS.slice(-7)).toEqual(['resource_kind', 'requested_at', 'status', 'monthly_cost_delta_usd', 'engine', 'account_id', 'region']);
+    // Then the running-cost columns, added after them, then the RDS columns (issue 15 part 2), then the instance ones (part 1).
+    expect(CSV_COLUMNS.slice(-16, -10)).toEqual(['prevented_basis', 'prevented_replayed_hours', 'prevented_replayed_if_steady_hours', 'prevented_estimated_hours', 'running_cost_usd', 'net_of_running_cost_usd']);
+    expect(CSV_COLUMNS.slice(-10, -3)).toEqual(['resource_kind', 'requested_at', 'status', 'monthly_cost_delta_usd', 'engine', 'account_id', 'region']);
+    expect(CSV_COLUMNS.slice(-3)).toEqual(['instance_type', 'pages_sent', 'refused_flips']);
     expect(CSV_COLUMNS.indexOf('prevented_throttling_hours')).toBe(23);
     const total = parseCsv(renderReportCsv(mixed)).find((row) => row.scope === 'total');
     expect(total).toMatchObject({ prevented_throttling_hours: '1.28', prevented_basis: 'mixed', prevented_replayed_hours: '0.28', prevented_replayed_if_steady_hours: '1.50', prevented_estimated_hours: '1.00' });

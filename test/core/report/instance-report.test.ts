@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildFinanceReport } from '../../../lambda/core/report/report';
+import { CSV_COLUMNS, renderReportCsv } from '../../../lambda/report/csv';
 import { renderHtmlReport } from '../../../lambda/report/html';
 import { renderReportJson } from '../../../lambda/report/json';
 import { renderReportTable } from '../../../lambda/report/table';
 import { instanceAlert, refusedFlip } from '../../fixtures/history/instances';
 import { designPrices } from './report-fixtures';
+import { parseCsv } from '../../report/cli-harness';
 
 const T0 = 1_800_000_000;
 const period = { sinceEpochSeconds: T0 - 86_400, untilEpochSeconds: T0 + 86_400 };
@@ -57,6 +59,22 @@ describe('finance report: instance EBS buckets', () => {
     const html = renderHtmlReport(report);
     expect(html).toContain('<h2>Instance EBS buckets</h2>');
     expect(html).toMatch(/<table id="instances">.*<td>i-0123456789abcdef0<\/td><td>t3\.medium<\/td><td class="n">2<\/td><td class="n">1<\/td><td class="n">2<\/td>/s);
+  });
+
+  it('adds one CSV row per instance after the others, in the existing columns plus the three appended ones, and leaves the other rows as they were', () => {
+    const rows = parseCsv(renderReportCsv(report));
+    const instances = rows.filter((r) => r.resource_kind === 'instance');
+    expect(instances.map((r) => [r.scope, r.volume_id, r.instance_type, r.alerts_sent, r.pages_sent, r.refused_flips, r.monthly_cost_delta_usd])).toEqual([
+      ['instance', HOST, 't3.medium', '2', '1', '2', '93.4400'],
+      ['instance', OTHER, 't3.medium', '1', '0', '0', '93.4400'],
+    ]);
+    expect(instances[0]).toMatchObject({ recommendations: 'c5.xlarge (burstable, baseline covers the drain), +$93.44/month', account_id: '123456789012', actual_usd: '' });
+    expect(rows.slice(-2)).toEqual(instances);
+    // The instances' alerts change no other row (the refused flips stay on their volumes' rows either way).
+    const withoutAlerts = buildFinanceReport({ period, generatedAtEpochSeconds: T0 + 86_400, priceMonthlyUSD: designPrices, priceSource: 'test', events: events.filter((e) => !e.volumeId.startsWith('i-')), modifications: [] });
+    const others = (csv: string) => parseCsv(csv).filter((r) => r.resource_kind !== 'instance');
+    expect(others(renderReportCsv(report))).toEqual(others(renderReportCsv(withoutAlerts)));
+    expect(Object.keys(rows[0] ?? {})).toEqual(CSV_COLUMNS);
   });
 
   it('has no instance section when the period holds no instance alert or refusal', () => {
