@@ -6,16 +6,19 @@ import { createHistoryCommand } from '../../lambda/cli/history-command';
 import { main } from '../../lambda/cli/main';
 import { UsageError } from '../../lambda/core/errors';
 import { BOUNDARY, FLIP_AT, FLIP_REVERT, seededHistory } from '../fixtures/history/seed';
+import { instanceAlert } from '../fixtures/history/instances';
 import { startDynalite, type DynaliteHandle } from '../helpers/dynalite';
 import { captureIo, dynaliteSource, seededTable } from '../report/cli-harness';
 
+const INSTANCE = 'i-0123456789abcdef0';
 const dir = mkdtempSync(join(tmpdir(), 'history-cli-'));
 let dynalite: DynaliteHandle;
 let table: string;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  table = await seededTable(dynalite, seededHistory(10));
+  const seeded = seededHistory(10);
+  table = await seededTable(dynalite, { ...seeded, events: [...seeded.events, instanceAlert(INSTANCE, FLIP_AT - 1_200, { severity: 'critical', balancePercent: 8 })] });
 }, 60_000);
 afterAll(async () => {
   await dynalite.stop();
@@ -91,6 +94,13 @@ describe('burst-guardian history on dynalite', () => {
     expect(sessions).toEqual([{ region: 'eu-west-1', profile: 'finance' }]);
   });
 
+  it('lists an instance\'s EBS burst bucket alerts under its instance id', async () => {
+    const { code, out } = await run([INSTANCE, '--table', table, '--json']);
+    expect(code).toBe(0);
+    const history = JSON.parse(out) as { lines: { time: string; source: string; kind: string; details?: { instance?: { instanceType: string } } }[] };
+    expect(history.lines.map((l) => [l.time, l.source, l.kind, l.details?.instance?.instanceType])).toEqual([['2026-10-10T11:40:00Z', 'event', 'alert', 't3.medium']]);
+  });
+
   it('says so when a volume has no history', async () => {
     const { code, out } = await run(['vol-0123456789abcdef0', '--table', table]);
     expect(code).toBe(0);
@@ -100,6 +110,7 @@ describe('burst-guardian history on dynalite', () => {
   it.each([
     [['--table', 't'], /exactly one VOLUME_ID/],
     [['vol-1', '--table', 't'], /not an EBS volume id/],
+    [['i-0123', '--table', 't'], /or an EC2 instance id \(i- and 8 or 17 hex digits\)/],
     [['vol-0123456789abcdef0'], /missing --table NAME or --stack NAME/],
     [['vol-0123456789abcdef0', 'vol-0123456789abcdef1', '--table', 't'], /exactly one VOLUME_ID/],
   ])('rejects %j with a UsageError', async (args, message) => {
