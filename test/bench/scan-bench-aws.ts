@@ -7,6 +7,7 @@ import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput,
 import { DescribeInstancesCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, EC2Client, type DescribeInstancesCommandInput, ModifyVolumeCommand, type DescribeVolumesCommandInput, type DescribeVolumesModificationsCommandInput, type Filter, type Volume, type VolumeModification } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { fleetVolume, metricValue, type FleetVolume } from './scan-bench-fleet';
+import { instanceCount, instanceIdOf, instanceMetricValue, instanceNumberOf, instanceNumberOfId, instanceTypeOf } from './scan-bench-instances';
 
 /** API calls the fakes answered, by name. */
 export type CallCounts = Record<'DescribeVolumes' | 'DescribeVolumesModifications' | 'DescribeInstances' | 'ModifyVolume' | 'GetMetricData' | 'Publish', number>;
@@ -15,7 +16,11 @@ export type CallCounts = Record<'DescribeVolumes' | 'DescribeVolumesModification
 export interface FakeAccount {
   readonly volumes: number;
   readonly latencyMs: number;
+  /** Share of the instances that are sizes with an EBS burst bucket (scan-bench-instances.ts). */
+  readonly burstableInstanceShare: number;
   readonly calls: CallCounts;
+  /** `AWS/EC2` metrics requested (first pages only: a NextToken page repeats the same queries). */
+  instanceMetricsRequested: number;
   /** Completed modifications per volume (the flipped ones), as DescribeVolumesModifications returns the latest. */
   readonly modifications: Map<string, VolumeModification>;
   peakQueriesPerCall: number;
@@ -37,7 +42,7 @@ function describeOf(v: FleetVolume): Volume {
     VolumeId: v.volumeId, VolumeType: v.type, Size: v.sizeGiB, Iops: v.type === 'gp2' ? Math.max(100, 3 * v.sizeGiB) : 3000,
     ...(v.type === 'gp3' ? { Throughput: 125 } : {}),
     State: v.attached ? 'in-use' : 'available', AvailabilityZone: 'us-east-1a',
-    Attachments: v.attached ? [{ InstanceId: `i-${v.index.toString(16).padStart(17, '0')}`, State: 'attached', VolumeId: v.volumeId }] : [],
+    Attachments: v.attached ? [{ InstanceId: instanceIdOf(instanceNumberOf(v.index)), State: 'attached', VolumeId: v.volumeId }] : [],
     Tags: [{ Key: 'Name', Value: `ci-runner-${v.index}` }, ...(v.index % UNMANAGED_EVERY === UNMANAGED_EVERY - 1 ? [] : [{ Key: 'burst-guardian', Value: 'managed' }])],
   };
 }
@@ -117,6 +122,7 @@ function getMetricData(account: FakeAccount, input: GetMetricDataCommandInput) {
     ids.add(q.Id);
   }
   account.peakQueriesPerCall = Math.max(account.peakQueriesPerCall, queries.length);
+  if (input.NextToken === undefined) account.instanceMetricsRequested += queries.filter((q) => q.MetricStat?.Metric?.Namespace === 'AWS/EC2').length;
   const start = Math.floor((input.StartTime?.getTime() ?? 0) / 1000);
   const published = Math.floor((input.EndTime?.getTime() ?? 0) / 1000) - 120;
   const [fromQuery, fromPoint] = (input.NextToken ?? '0:0').split(':').map(Number) as [number, number];
@@ -126,14 +132,19 @@ function getMetricData(account: FakeAccount, input: GetMetricDataCommandInput) {
   for (let qi = fromQuery; qi < queries.length && next === undefined; qi++) {
     const stat = queries[qi]?.MetricStat;
     const id = stat?.Metric?.Dimensions?.find((d) => d.Name === 'VolumeId')?.Value ?? '';
+    const instance = stat?.Metric?.Namespace === 'AWS/EC2' ? instanceNumberOfId(stat.Metric.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value ?? '') : undefined;
     const period = stat?.Period ?? 60;
     const volume = /^vol-[0-9a-f]{17}$/.test(id) ? fleetVolume(parseInt(id.slice(4), 16)) : undefined;
+    const valueAt = (t: number): number | undefined => {
+      if (instance !== undefined) return instance < instanceCount(account.volumes) ? instanceMetricValue(instance, stat?.Metric?.MetricName ?? '', account.burstableInstanceShare) : undefined;
+      return volume === undefined || stat?.Metric?.Namespace !== 'AWS/EBS' ? undefined : metricValue(volume, stat.Metric.MetricName ?? '', t);
+    };
     const timestamps: Date[] = [];
     const values: number[] = [];
     let k = 0;
     for (let t = start; t + period <= published; t += period, k++) {
       if (qi === fromQuery && k < fromPoint) continue;
-      const value = volume === undefined || stat?.Metric?.Namespace !== 'AWS/EBS' ? undefined : metricValue(volume, stat.Metric.MetricName ?? '', t);
+      const value = valueAt(t);
       if (value === undefined) continue;
       if (points === MAX_DATAPOINTS) {
         next = `${qi}:${k}`;
@@ -155,27 +166,32 @@ function getMetricData(account: FakeAccount, input: GetMetricDataCommandInput) {
 
 /**
  * DescribeInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html):
- * MaxResults 5–1000 with NextToken, the `instance-id` filter, or every instance. Each attached bench
- * volume has its own instance, an m5.8xlarge: a size without an EBS burst bucket that the guardian's
- * table does not list, so, as before instance buckets were forecast, its balances are read only for a
- * volume about to be rescued (the bench's metric figures stand).
+ * MaxResults 5–1000 with NextToken, not with `InstanceIds` (InvalidParameterCombination); an id in
+ * `InstanceIds` that does not exist fails the whole call (InvalidInstanceID.NotFound, "If you specify
+ * an instance ID that is not valid, an error is returned"); the `instance-id` filter leaves unknown ids
+ * out. Filters apply per page of the account, so a filtered page can be short or empty and still carry
+ * a NextToken. Instances, their volumes and types: scan-bench-instances.ts.
  */
 function describeInstances(account: FakeAccount, input: DescribeInstancesCommandInput) {
-  const max = input.MaxResults ?? 1000;
-  if (max < 5 || max > 1000) throw awsError('InvalidParameterValue', `MaxResults ${max} outside 5–1000`);
-  const wanted = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
+  const max = input.MaxResults;
+  const ids = input.InstanceIds ?? [];
+  if (max !== undefined && (max < 5 || max > 1000)) throw awsError('InvalidParameterValue', `MaxResults ${max} outside 5–1000`);
+  if (max !== undefined && ids.length > 0) throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+  const total = instanceCount(account.volumes);
+  const exists = (n: number | undefined): n is number => n !== undefined && n < total;
+  for (const id of ids) if (!exists(instanceNumberOfId(id))) throw awsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+  for (const f of input.Filters ?? []) if (f.Name !== 'instance-id') throw awsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
+  const filter = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
+  const wanted = filter === undefined ? undefined : new Set(filter);
+  const numbers = ids.length > 0 ? ids.map(instanceNumberOfId).filter(exists) : undefined;
   const start = Number(input.NextToken ?? '0');
-  const end = wanted === undefined ? Math.min(account.volumes, start + max) : account.volumes;
+  const end = numbers !== undefined ? total : Math.min(total, start + (max ?? total));
   const instances: { InstanceId: string; InstanceType: string }[] = [];
-  if (wanted !== undefined) {
-    for (const id of wanted) {
-      const index = Number.parseInt(id.slice(2), 16);
-      if (Number.isInteger(index) && index < account.volumes && fleetVolume(index).attached) instances.push({ InstanceId: id, InstanceType: 'm5.8xlarge' });
-    }
-  } else {
-    for (let i = start; i < end; i++) if (fleetVolume(i).attached) instances.push({ InstanceId: `i-${i.toString(16).padStart(17, '0')}`, InstanceType: 'm5.8xlarge' });
+  for (const n of numbers ?? Array.from({ length: end - start }, (_, k) => start + k)) {
+    const id = instanceIdOf(n);
+    if (wanted === undefined || wanted.has(id)) instances.push({ InstanceId: id, InstanceType: instanceTypeOf(n, account.burstableInstanceShare) });
   }
-  return { Reservations: instances.length === 0 ? [] : [{ Instances: instances }], ...(wanted === undefined && end < account.volumes ? { NextToken: String(end) } : {}) };
+  return { Reservations: instances.length === 0 ? [] : [{ Instances: instances }], ...(numbers === undefined && end < total ? { NextToken: String(end) } : {}) };
 }
 
 /** SNS Publish: Subject < 100 printable ASCII characters without line breaks, message ≤ 256 KB (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */

@@ -28,6 +28,8 @@ export interface ScanFigures {
   readonly volumesScanned: number;
   readonly volumesDeferred: number;
   readonly metricsRequested: number;
+  /** Of which `AWS/EC2` (instance EBS balances), counted at the fake. */
+  readonly instanceMetricsRequested: number;
   readonly notifications: number;
   readonly errorsByStage: Record<string, number>;
   readonly calls: CallCounts;
@@ -54,14 +56,14 @@ async function main(): Promise<void> {
   const { values: v } = parseArgs({
     options: {
       endpoint: { type: 'string' }, table: { type: 'string' }, volumes: { type: 'string' }, scans: { type: 'string' }, hours: { type: 'string' },
-      burst: { type: 'string', default: '4' }, 'latency-ms': { type: 'string' }, 'timeout-s': { type: 'string' }, out: { type: 'string' }, 'no-ledger-index': { type: 'boolean', default: false },
+      burst: { type: 'string', default: '4' }, 'latency-ms': { type: 'string' }, 'timeout-s': { type: 'string' }, out: { type: 'string' }, 'no-ledger-index': { type: 'boolean', default: false }, 'burstable-instance-share': { type: 'string', default: '0' },
     },
   });
   // One volume in 20 of the account lacks the opt-in tag (short filtered pages): the account holds more than the listed N.
   const listed = Number(v.volumes);
   let volumes = listed;
   while (volumes - Math.floor((volumes + 1) / 20) < listed) volumes++;
-  const account: FakeAccount = { volumes, latencyMs: Number(v['latency-ms']), calls: zeroCalls(), modifications: new Map(), peakQueriesPerCall: 0, peakDatapointsPerCall: 0 };
+  const account: FakeAccount = { volumes, latencyMs: Number(v['latency-ms']), burstableInstanceShare: Number(v['burstable-instance-share']), calls: zeroCalls(), instanceMetricsRequested: 0, modifications: new Map(), peakQueriesPerCall: 0, peakDatapointsPerCall: 0 };
   const low = new DynamoDBClient({ endpoint: v.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const capacity = countCapacity(low);
   const dynamo = DynamoDBDocumentClient.from(low, { marshallOptions: { removeUndefinedValues: true } });
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
     // Each sampled hour runs a burst of scans 5 minutes apart, as the schedule does.
     now = BENCH_START_EPOCH_SECONDS + 3 * 3600 + k * stepSeconds + (i % burst) * 300;
     const callsBefore = { ...account.calls };
+    const instanceMetricsBefore = account.instanceMetricsRequested;
     const capacityBefore = { ...capacity };
     const started = performance.now();
     const report = await run({ runId: `bench-${i}`, heartbeat: true, remainingTimeMs: () => timeoutMs - (performance.now() - started) });
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     scans.push({
       nowEpochSeconds: now, warm: i % burst !== 0, wallMs: Math.round(performance.now() - started), volumesResting: report.volumesResting ?? 0,
       volumesScanned: report.volumesScanned, volumesDeferred: report.volumesDeferred ?? 0,
-      metricsRequested: report.metricsRequested, notifications: report.counts.notifications, errorsByStage,
+      metricsRequested: report.metricsRequested, instanceMetricsRequested: account.instanceMetricsRequested - instanceMetricsBefore, notifications: report.counts.notifications, errorsByStage,
       calls: diff(account.calls, callsBefore), dynamo: diff(capacity, capacityBefore),
     });
   }

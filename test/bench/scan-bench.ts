@@ -1,6 +1,7 @@
 /**
  * `npm run bench:scan [-- --volumes 10000,20000,50000] [--scans 6] [--burst 4] [--hours 24] [--latency-ms 50]
- * [--memory-mib 1024] [--timeout-s 300] [--no-ledger-index] [--json]` (issues 11 item 7 and 12).
+ * [--memory-mib 1024] [--timeout-s 300] [--no-ledger-index] [--burstable-instance-share 0.5] [--json]`
+ * (issues 11 item 7, 12 and 15).
  *
  * The real scan handler path (`createWiredScan` → `runScan`, the shipped default policy, probe
  * namespace set as the stack sets it) over EC2/CloudWatch/SNS fakes that answer as AWS documents
@@ -19,6 +20,13 @@ import { startDynalite } from '../helpers/dynalite';
 import { countEmfMetrics, monthlyCost, SCANS_PER_MONTH, type MonthlyCost } from './scan-bench-cost';
 import type { ChildFigures } from './scan-bench-run';
 
+/**
+ * Share of the instances that are sizes with their own EBS bucket (m5/c5/r5 below 4xlarge, t3): an
+ * assumption, not a survey (docs/scan-benchmark.md); 0 reproduces the figures from before instance
+ * types mattered.
+ */
+export const DEFAULT_BURSTABLE_SHARE = 0.5;
+
 /** Options of one benchmark run. */
 export interface ScanBenchOptions {
   readonly volumes: number;
@@ -32,6 +40,8 @@ export interface ScanBenchOptions {
   readonly timeoutSeconds: number;
   /** Turns lever 4 off: the ledger is read per volume. */
   readonly noLedgerIndex?: boolean;
+  /** Share of the instances that are sizes with an EBS burst bucket (scan-bench-instances.ts). @default 0.5 */
+  readonly burstableInstanceShare?: number;
 }
 
 /** The figures of one fleet size (also the `--json` output, one per size). */
@@ -41,12 +51,17 @@ export interface ScanBenchResult {
   readonly managedGp2Volumes: number;
   readonly scans: number;
   readonly simulatedHours: number;
-  readonly setup: { readonly latencyMs: number; readonly memoryMiB: number; readonly timeoutSeconds: number; readonly ledgerIndex: boolean };
+  readonly setup: { readonly latencyMs: number; readonly memoryMiB: number; readonly timeoutSeconds: number; readonly ledgerIndex: boolean; readonly burstableInstanceShare: number };
   /** API calls per scan, averaged. */
   readonly calls: Record<string, number>;
   /** Metrics requested per scan, averaged. */
   readonly metricsRequested: number;
   readonly metricsRequestedPerVolumeMonth: number;
+  /** Of the metrics requested per scan, the instances' `EBSIOBalance%`/`EBSByteBalance%` (counted at the fake), and their share. */
+  readonly instanceMetricsRequested: number;
+  readonly instanceMetricsShare: number;
+  /** Their part of the month's GetMetricData (USD). */
+  readonly instanceMetricsMonthlyUSD: number;
   readonly dynamoDbPerScan: { readonly readRequestUnits: number; readonly writeRequestUnits: number; readonly readRequests: number; readonly writeRequests: number };
   readonly customMetricsPerScan: number;
   readonly monthlyCostUSD: number;
@@ -78,7 +93,7 @@ export async function runScanBench(options: ScanBenchOptions): Promise<ScanBench
       `--max-old-space-size=${options.memoryMiB}`, '--import', 'tsx', join(import.meta.dirname, 'scan-bench-run.ts'),
       '--endpoint', dynamo.endpoint, '--table', table, '--volumes', String(options.volumes), '--scans', String(options.scans), '--burst', String(options.burst ?? 4),
       '--hours', String(options.hours), '--latency-ms', String(options.latencyMs), '--timeout-s', String(options.timeoutSeconds), '--out', out,
-      ...(options.noLedgerIndex === true ? ['--no-ledger-index'] : []),
+      ...(options.noLedgerIndex === true ? ['--no-ledger-index'] : []), '--burstable-instance-share', String(options.burstableInstanceShare ?? DEFAULT_BURSTABLE_SHARE),
     ];
     const stdout = await runChild(args);
     return summarize(options, JSON.parse(readFileSync(out, 'utf8')) as ChildFigures, stdout);
@@ -116,6 +131,7 @@ function summarize(options: ScanBenchOptions, f: ChildFigures, stdout: string): 
   for (const key of Object.keys(scans[0]?.calls ?? {})) calls[key] = round(mean(scans.map((s) => (s.calls as Record<string, number>)[key] ?? 0)), 1);
   const perScan = {
     metricsRequested: mean(scans.map((s) => s.metricsRequested)),
+    instanceMetrics: mean(scans.map((s) => s.instanceMetricsRequested)),
     readRequestUnits: mean(scans.map((s) => s.dynamo.readRequestUnits)),
     writeRequestUnits: mean(scans.map((s) => s.dynamo.writeRequestUnits)),
     wallMs: mean(scans.map((s) => s.wallMs)),
@@ -131,10 +147,13 @@ function summarize(options: ScanBenchOptions, f: ChildFigures, stdout: string): 
     managedGp2Volumes: f.gp2Listed,
     scans: scans.length,
     simulatedHours: options.hours,
-    setup: { latencyMs: options.latencyMs, memoryMiB: options.memoryMiB, timeoutSeconds: options.timeoutSeconds, ledgerIndex: options.noLedgerIndex !== true },
+    setup: { latencyMs: options.latencyMs, memoryMiB: options.memoryMiB, timeoutSeconds: options.timeoutSeconds, ledgerIndex: options.noLedgerIndex !== true, burstableInstanceShare: options.burstableInstanceShare ?? DEFAULT_BURSTABLE_SHARE },
     calls,
     metricsRequested: Math.round(perScan.metricsRequested),
     metricsRequestedPerVolumeMonth: round((perScan.metricsRequested * SCANS_PER_MONTH) / Math.max(1, f.gp2Listed), 0),
+    instanceMetricsRequested: Math.round(perScan.instanceMetrics),
+    instanceMetricsShare: round(perScan.instanceMetrics / Math.max(1, perScan.metricsRequested), 3),
+    instanceMetricsMonthlyUSD: round(cost.getMetricData * (perScan.instanceMetrics / Math.max(1, perScan.metricsRequested)), 2),
     dynamoDbPerScan: {
       readRequestUnits: round(perScan.readRequestUnits, 1), writeRequestUnits: round(perScan.writeRequestUnits, 1),
       readRequests: round(mean(scans.map((s) => s.dynamo.readRequests)), 1), writeRequests: round(mean(scans.map((s) => s.dynamo.writeRequests)), 1),
@@ -174,6 +193,7 @@ export function formatReport(r: ScanBenchResult): string {
     `bench:scan  ${r.volumes} volumes listed (${r.volumesInAccount} in the account, ${r.managedGp2Volumes} managed gp2), ${r.scans} steady-state scans over ${r.simulatedHours} simulated h, ${r.setup.latencyMs} ms per AWS call, ${r.setup.memoryMiB} MiB, timeout ${r.setup.timeoutSeconds} s, ledger ${r.setup.ledgerIndex ? 'from the sparse index' : 'per volume'}`,
     `  calls per scan   ${Object.entries(r.calls).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `  metrics          ${r.metricsRequested} requested per scan, ${r.metricsRequestedPerVolumeMonth} per managed gp2 volume-month; largest call ${r.peakQueriesPerCall} queries / ${r.peakDatapointsPerCall} datapoints`,
+    `  instance buckets ${r.instanceMetricsRequested} of them EBSIOBalance%/EBSByteBalance% (${(100 * r.instanceMetricsShare).toFixed(1)} %, $${r.instanceMetricsMonthlyUSD.toFixed(2)} a month), ${(100 * r.setup.burstableInstanceShare).toFixed(0)} % of the instances burstable`,
     `  DynamoDB / scan  ${r.dynamoDbPerScan.readRequestUnits} RRU in ${r.dynamoDbPerScan.readRequests} reads, ${r.dynamoDbPerScan.writeRequestUnits} WRU in ${r.dynamoDbPerScan.writeRequests} writes`,
     `  month (USD)      ${c.total.toFixed(2)} = GetMetricData ${c.getMetricData.toFixed(2)} + DynamoDB ${c.dynamoDb.toFixed(2)} + Lambda ${c.lambda.toFixed(2)} + custom metrics ${c.customMetrics.toFixed(2)} (${r.customMetricsPerScan} a scan) + logs ${c.logs.toFixed(2)}`,
     `  per volume-month $${r.costPerVolumeMonthUSD.toFixed(4)} per managed gp2 volume (goal ≤ $0.05)`,
@@ -192,7 +212,7 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
       options: {
         volumes: { type: 'string', default: '10000' }, scans: { type: 'string', default: '6' }, burst: { type: 'string', default: '4' }, hours: { type: 'string', default: '24' },
         'latency-ms': { type: 'string', default: '50' }, 'memory-mib': { type: 'string', default: '1024' }, 'timeout-s': { type: 'string', default: '300' },
-        'no-ledger-index': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+        'no-ledger-index': { type: 'boolean', default: false }, 'burstable-instance-share': { type: 'string', default: String(DEFAULT_BURSTABLE_SHARE) }, json: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -200,7 +220,12 @@ export async function benchMain(argv: readonly string[], out: (text: string) => 
     return 2;
   }
   const sizes = values.volumes.split(',').map(Number);
-  const numbers = { scans: Number(values.scans), burst: Number(values.burst), hours: Number(values.hours), latencyMs: Number(values['latency-ms']), memoryMiB: Number(values['memory-mib']), timeoutSeconds: Number(values['timeout-s']) };
+  const share = Number(values['burstable-instance-share']);
+  if (!(share >= 0 && share <= 1)) {
+    err(`bench:scan: --burstable-instance-share must be a number from 0 to 1, got '${values['burstable-instance-share']}'\n`);
+    return 2;
+  }
+  const numbers = { burstableInstanceShare: share, scans: Number(values.scans), burst: Number(values.burst), hours: Number(values.hours), latencyMs: Number(values['latency-ms']), memoryMiB: Number(values['memory-mib']), timeoutSeconds: Number(values['timeout-s']) };
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(numbers.scans) || numbers.scans < 1 || !Number.isInteger(numbers.burst) || numbers.burst < 1 || !(numbers.hours > 0) || !(numbers.latencyMs >= 0) || !Number.isInteger(numbers.memoryMiB) || numbers.memoryMiB < 128 || !(numbers.timeoutSeconds > 0)) {
     err('bench:scan: --volumes must be whole numbers ≥ 1 (comma-separated), --scans and --burst whole numbers ≥ 1, --hours > 0, --latency-ms ≥ 0, --memory-mib ≥ 128, --timeout-s > 0\n');
     return 2;
