@@ -99,7 +99,7 @@ export async function walkFleet(walk: FleetWalk): Promise<ScanReport> {
   results.sort((a, b) => (position.get(a.volume.volumeId) ?? 0) - (position.get(b.volume.volumeId) ?? 0));
   await cadence.save(new Set(ordered.slice(0, processed).map((v) => v.volumeId)), ordered.map((v) => v.volumeId));
   const selectedVolumes = ordered.slice(0, processed).filter((v) => isSelected(policy, v, view));
-  const instanceResults = await notifyInstances(deps, { policy, region: walk.region, now, volumes: selectedVolumes, view: instances }, errors);
+  const instanceResults = await notifyInstances(deps, { policy, region: walk.region, now, volumes: selectedVolumes, view: instances, openNotifications: view.openNotifications }, errors);
   metricsRequested += instances.metricsRequested;
   const deferred = ordered.length - processed;
   const stoppedAfter = processed > 0 && deferred > 0 ? ordered[processed - 1]?.volumeId : undefined;

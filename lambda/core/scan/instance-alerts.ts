@@ -6,9 +6,12 @@
  * writes an event, so a scan with nothing new to say writes nothing. One instance's failure never
  * stops the others.
  */
+import { tierRuleOf } from '../decision/triggers';
+import { alertTier } from '../forecast/alert-tier';
+import type { InstanceBucketForecast } from '../forecast/instance';
 import { nextInstanceNotification } from '../notification/instance';
 import type { Policy } from '../policy/schema';
-import type { GuardianNotification, HistoryEventKind } from '../ports';
+import type { GuardianNotification, HistoryEventKind, NotificationState } from '../ports';
 import type { VolumeDescription } from '../types';
 import type { InstanceView } from './instance-balances';
 import { messageOf } from './support';
@@ -22,17 +25,25 @@ export interface InstanceAlertInput {
   /** The volumes this scan visited. */
   readonly volumes: readonly VolumeDescription[];
   readonly view: InstanceView;
+  /**
+   * The open notification states the ledger read brought (sparse index, ledger-view.ts); undefined
+   * when it could not. With them, an instance whose forecast calls for no alert needs no read of
+   * its own (a closed or absent state has nothing to close), as for volumes (fleet-loop.ts).
+   */
+  readonly openNotifications: ReadonlyMap<string, NotificationState> | undefined;
 }
 
 /** Notifies about each forecast instance as its state calls for; returns what was seen and sent. */
 export async function notifyInstances(deps: ScanDeps, input: InstanceAlertInput, errors: ScanError[]): Promise<InstanceScanResult[]> {
   const results: InstanceScanResult[] = [];
+  const byInstance = new Map<string, VolumeDescription[]>();
+  for (const v of input.volumes) if (v.instanceId !== undefined) byInstance.set(v.instanceId, [...(byInstance.get(v.instanceId) ?? []), v]);
   for (const [instanceId, forecast] of input.view.forecasts) {
-    const volumes = input.volumes.filter((v) => v.instanceId === instanceId);
+    const volumes = byInstance.get(instanceId) ?? [];
     const base = { instanceId, forecast, volumeIds: volumes.map((v) => v.volumeId) };
     let previous;
     try {
-      previous = await deps.history.getNotificationState(instanceId);
+      previous = await previousState(deps, input, instanceId, forecast);
     } catch (error) {
       errors.push({ stage: 'record', volumeId: instanceId, message: `instance notification state unreadable, not alerting on it this scan: ${messageOf(error)}` });
       results.push(base);
@@ -56,6 +67,19 @@ export async function notifyInstances(deps: ScanDeps, input: InstanceAlertInput,
     results.push({ ...base, notification: outcome.notification });
   }
   return results;
+}
+
+/**
+ * The instance's notification state: from the open states the scan already holds when its forecast
+ * calls for no alert tier even if it was paging (then only an open state matters, to close it), read
+ * from the store otherwise (a tier may mean a first alert, a repeat or an escalation: exact state).
+ */
+async function previousState(deps: ScanDeps, input: InstanceAlertInput, instanceId: string, forecast: InstanceBucketForecast): Promise<NotificationState | undefined> {
+  const open = input.openNotifications;
+  const rule = tierRuleOf(input.policy);
+  const silent = alertTier(forecast.worst, rule, true).tier === undefined && alertTier(forecast.worst, rule, false).tier === undefined;
+  if (open !== undefined && silent) return open.get(instanceId);
+  return deps.history.getNotificationState(instanceId);
 }
 
 async function putState(deps: ScanDeps, state: Parameters<ScanDeps['history']['putNotificationState']>[0], errors: ScanError[]): Promise<void> {

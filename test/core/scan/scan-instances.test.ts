@@ -109,4 +109,26 @@ describe('runScan: the instances’ own EBS buckets', () => {
     await runScan({ ...deps, runId: 'r2' }, START + 45 * 60);
     expect(await deps.history.listEvents('i-t3')).toHaveLength(1);
   });
+
+  it('reads no notification state for an instance whose forecast calls for no alert: the open states of the ledger read say all (one read per instance per scan was 3,000 reads at 10,000 volumes)', async () => {
+    const { fleet, deps, notifier } = world([
+      { instanceId: 'i-quiet', instanceType: 'm5.large', scenario: 'constant:200' },
+      { instanceId: 'i-paged', instanceType: 'm5.large', scenario: 'constant:200' },
+    ]);
+    // i-paged was paged earlier and its bucket is full again: the scan closes the page with a notice.
+    await deps.history.putNotificationState({ volumeId: 'i-paged', open: true, lastEvent: 'instance-bucket', lastSeverity: 'critical', lastSentEpochSeconds: START, version: 1 });
+    const read: string[] = [];
+    const history = deps.history;
+    const counting = Object.assign(Object.create(history) as MemoryHistoryStore, {
+      getNotificationState: (id: string) => {
+        read.push(id);
+        return history.getNotificationState(id);
+      },
+    });
+    fleet.advanceTo(START + 3_600);
+    await runScan({ ...deps, history: counting }, START + 3_600);
+    expect(read.filter((id) => id.startsWith('i-'))).toEqual([]);
+    expect(notifier.sent.filter((n) => n.instance !== undefined).map((n) => [n.instance?.instanceId, n.event])).toEqual([['i-paged', 'recovered']]);
+    expect((await history.getNotificationState('i-paged'))?.open).toBe(false);
+  });
 });
