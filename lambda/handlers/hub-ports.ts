@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HubHistoryWriter } from '../aws/hub-history-writer';
 import { SnsNotifier } from '../aws/sns-notifier';
 import type { HistoryStore, Notifier } from '../core/ports';
+import { boundHistoryStore } from '../core/scan/origin';
 import { HUB_ENV, HUB_WRITE_ERRORS_METRIC } from '../shared/hub-history';
 import { SDK_REQUEST_HANDLER, SDK_RETRY, type AwsPorts } from './wiring';
 
@@ -38,7 +39,7 @@ export function withHub(ports: AwsPorts, hub: HubSinks): AwsPorts {
   };
   const local = ports.history;
   const history: HistoryStore = {
-    ...bind(local),
+    ...boundHistoryStore(local),
     appendEvent: async (event) => {
       await local.appendEvent(event);
       await copy('event', () => hub.writer.putEvent(event));
@@ -91,25 +92,5 @@ function usageWithHub(local: HistoryStore, hub: HubSinks, copy: (what: string, a
       await record(usage);
       if (addUsage !== undefined) await copy('usage', () => addUsage(usage));
     },
-  };
-}
-
-/** The store's methods bound to it; the optional ones (ledger read, cursor, busy set, usage) only when it has them. */
-function bind(store: HistoryStore): HistoryStore {
-  const optional = (['readLedger', 'settleLedger', 'getScanCursor', 'putScanCursor', 'getBusyVolumes', 'putBusyVolumes', 'listUsage', 'recordUsage'] as const).flatMap((key) => {
-    const method = store[key];
-    return method === undefined ? [] : [[key, method.bind(store)]];
-  });
-  return {
-    ...(Object.fromEntries(optional) as Partial<HistoryStore>),
-    appendEvent: (e) => store.appendEvent(e),
-    putIntent: (r) => store.putIntent(r),
-    updateModification: (...args) => store.updateModification(...args),
-    listModifications: (...args) => store.listModifications(...args),
-    listOpenModifications: () => store.listOpenModifications(),
-    listEvents: (...args) => store.listEvents(...args),
-    listMonth: (month) => store.listMonth(month),
-    getNotificationState: (volumeId) => store.getNotificationState(volumeId),
-    putNotificationState: (state) => store.putNotificationState(state),
   };
 }

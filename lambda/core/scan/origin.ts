@@ -24,24 +24,34 @@ export function withOrigin(history: HistoryStore, origin: ScanOrigin | undefined
   if (origin === undefined) return history;
   const stamp = { accountId: origin.account.id, region: origin.region };
   return {
+    ...boundHistoryStore(history),
     appendEvent: (event: HistoryEvent) => history.appendEvent({ ...event, ...stamp }),
     putIntent: (record: ModificationRecord) => history.putIntent({ ...record, ...stamp }),
-    updateModification: (...args) => history.updateModification(...args),
-    listModifications: (...args) => history.listModifications(...args),
-    listOpenModifications: () => history.listOpenModifications(),
-    listEvents: (...args) => history.listEvents(...args),
-    listMonth: (month) => history.listMonth(month),
-    getNotificationState: (volumeId) => history.getNotificationState(volumeId),
-    putNotificationState: (state) => history.putNotificationState(state),
-    // The optional scan-state methods pass through as they are (absent stays absent): the ledger
-    // read, the resume cursor and the cadence's busy set (fleet-loop.ts).
-    ...(history.readLedger === undefined ? {} : { readLedger: history.readLedger.bind(history) }),
-    ...(history.settleLedger === undefined ? {} : { settleLedger: history.settleLedger.bind(history) }),
-    ...(history.getScanCursor === undefined ? {} : { getScanCursor: history.getScanCursor.bind(history) }),
-    ...(history.putScanCursor === undefined ? {} : { putScanCursor: history.putScanCursor.bind(history) }),
-    ...(history.getBusyVolumes === undefined ? {} : { getBusyVolumes: history.getBusyVolumes.bind(history) }),
-    ...(history.putBusyVolumes === undefined ? {} : { putBusyVolumes: history.putBusyVolumes.bind(history) }),
     ...optionalUsage(history, stamp),
+  };
+}
+
+/**
+ * The store's methods bound to it, for wrappers that replace a few (`withOrigin`, the hub copies):
+ * the optional ones (ledger read, cursor, busy set, usage) only when it has them, absent staying
+ * absent (fleet-loop.ts tells a store without them by their absence).
+ */
+export function boundHistoryStore(store: HistoryStore): HistoryStore {
+  const optional = (['readLedger', 'settleLedger', 'getScanCursor', 'putScanCursor', 'getBusyVolumes', 'putBusyVolumes', 'listUsage', 'recordUsage'] as const).flatMap((key) => {
+    const method = store[key];
+    return method === undefined ? [] : [[key, method.bind(store)]];
+  });
+  return {
+    ...(Object.fromEntries(optional) as Partial<HistoryStore>),
+    appendEvent: (e) => store.appendEvent(e),
+    putIntent: (r) => store.putIntent(r),
+    updateModification: (...args) => store.updateModification(...args),
+    listModifications: (...args) => store.listModifications(...args),
+    listOpenModifications: () => store.listOpenModifications(),
+    listEvents: (...args) => store.listEvents(...args),
+    listMonth: (month) => store.listMonth(month),
+    getNotificationState: (volumeId) => store.getNotificationState(volumeId),
+    putNotificationState: (state) => store.putNotificationState(state),
   };
 }
 
