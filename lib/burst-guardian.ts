@@ -12,7 +12,6 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { HISTORY_TABLE_SCHEMA } from '../lambda/shared/history-table-schema';
 import { PROBE_NAMESPACE } from '../lambda/shared/probe-metric-names';
 import { GuardianAlarms, HEARTBEAT_MISSED_INTERVALS } from './guardian-alarms';
 import { GuardianChatbot } from './guardian-chatbot';
@@ -23,6 +22,7 @@ import { GUARDIAN_METRICS_NAMESPACE, GUARDIAN_SERVICE_NAME } from '../lambda/sha
 import { grantEventPermissions, grantScanPermissions } from './guardian-permissions';
 import { heartbeatPeriodSeconds, parseScanSchedule } from './guardian-schedule';
 import { GuardianTopic } from './guardian-topic';
+import { createHistoryTable } from './history-table';
 import { validateGuardianProps, type BurstGuardianProps } from './guardian-props';
 
 export type { BurstGuardianProps } from './guardian-props';
@@ -62,7 +62,7 @@ export class BurstGuardian extends Construct {
     const scanTimeout = props.scanTimeout ?? Duration.minutes(5);
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
-    this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.table = createHistoryTable(this, 'HistoryTable', { removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN });
     this.failureQueue = this.createFailureQueue();
     this.topic = props.alertTopic ?? new GuardianTopic(this, 'Alerts').topic;
     if (props.alertEmail !== undefined) {
@@ -152,29 +152,6 @@ export class BurstGuardian extends Construct {
     grantEventPermissions(event, permissionTargets);
     this.policyParameter?.grantRead(event.role);
     return { scan, event };
-  }
-
-  /** The table exactly as `HISTORY_TABLE_SCHEMA` says, so the stack, the stores and the tests agree. */
-  private createTable(removalPolicy: RemovalPolicy): dynamodb.Table {
-    const key = (a: { name: string }): dynamodb.Attribute => ({ name: a.name, type: dynamodb.AttributeType.STRING });
-    const table = new dynamodb.Table(this, 'HistoryTable', {
-      partitionKey: key(HISTORY_TABLE_SCHEMA.partitionKey),
-      sortKey: key(HISTORY_TABLE_SCHEMA.sortKey),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy,
-    });
-    for (const index of HISTORY_TABLE_SCHEMA.globalSecondaryIndexes) {
-      table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
-        partitionKey: key(index.partitionKey),
-        sortKey: key(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
-    return table;
   }
 
   private createFailureQueue(): sqs.Queue {

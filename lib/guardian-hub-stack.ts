@@ -14,11 +14,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { fileAssetResourceNames, StackSetTemplate } from 'cdk-stacksets';
 import type { Construct } from 'constructs';
-import { HISTORY_TABLE_SCHEMA } from '../lambda/shared/history-table-schema';
 import { HUB_TABLE_SPOKE_ACTIONS } from '../lambda/shared/hub-history';
 import type { BurstGuardianProps } from './burst-guardian';
 import { GuardianSpokeStack } from './guardian-spoke-stack';
 import { GuardianTopic } from './guardian-topic';
+import { createHistoryTable } from './history-table';
 import { assetBucketName } from './guardian-asset-buckets-stack';
 import type { OrgDeployment } from './org-context';
 
@@ -92,23 +92,12 @@ export class GuardianHubStack extends Stack {
 
   /** The central table: the guardian's layout, spokes' keys prefixed with their account (lambda/shared/hub-history.ts). */
   private createTable(organizationId: string): dynamodb.Table {
-    const key = (a: { name: string }): dynamodb.Attribute => ({ name: a.name, type: dynamodb.AttributeType.STRING });
     const tableArn = this.formatArn({ service: 'dynamodb', resource: 'table', resourceName: HUB_TABLE_NAME });
-    const table = new dynamodb.Table(this, 'OrgHistoryTable', {
+    return createHistoryTable(this, 'OrgHistoryTable', {
       tableName: HUB_TABLE_NAME,
-      partitionKey: key(HISTORY_TABLE_SCHEMA.partitionKey),
-      sortKey: key(HISTORY_TABLE_SCHEMA.sortKey),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
       resourcePolicy: new iam.PolicyDocument({ statements: [spokeWritesStatement(tableArn, organizationId)] }),
     });
-    for (const index of HISTORY_TABLE_SCHEMA.globalSecondaryIndexes) {
-      table.addGlobalSecondaryIndex({ indexName: index.indexName, partitionKey: key(index.partitionKey), sortKey: key(index.sortKey), projectionType: dynamodb.ProjectionType.ALL });
-    }
-    return table;
   }
 
   private createDashboard(): void {
