@@ -64,14 +64,7 @@ describe('a host whose instance EBS bucket, not its volume, is the wall', () => 
     aws.instanceEbsBalance.set(`i-${healthy.volumeId.slice(4)}`, { ioPercent: 95, bytePercent: 99 });
     const tableName = await dynalite.createHistoryTable();
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const handler = createScanHandler({
-      env: { TABLE_NAME: tableName, TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardian', AWS_REGION: 'us-east-1' },
-      policyJson: POLICY_JSON,
-      clients: () => aws.clients(dynalite.documentClient),
-      logger: new Logger({ serviceName: 'ebs-burst-guardian', logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'EbsBurstGuardian', serviceName: 'ebs-burst-guardian' }),
-      nowEpochSeconds: () => NOW_EPOCH_SECONDS,
-    });
+    const handler = handlerOn(aws, tableName);
     await handler({}, { awsRequestId: 'req-instance' });
     expect(aws.modifyCalls.get(walled.volumeId)).toBeUndefined();
     expect(aws.modifyCalls.get(healthy.volumeId)).toBe(1);
