@@ -176,18 +176,25 @@ export class FakeAws {
 
   /**
    * DescribeInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html):
-   * MaxResults 5–1000 and never with InstanceIds; the `instance-id` filter leaves unknown ids out.
+   * MaxResults 5–1000 and never with InstanceIds; an id in InstanceIds that does not exist fails the whole
+   * call ("If you specify an instance ID that is not valid, an error is returned": InvalidInstanceID.NotFound);
+   * the `instance-id` filter leaves unknown ids out; with MaxResults, pages of at most that many and a NextToken.
    * The instances are those the volumes are attached to (`i-` + the volume id's hex).
    */
-  private describeInstances(input: DescribeInstancesCommandInput): { Reservations: { Instances: { InstanceId: string; InstanceType: string }[] }[] } {
+  private describeInstances(input: DescribeInstancesCommandInput): { Reservations: { Instances: { InstanceId: string; InstanceType: string }[] }[]; NextToken?: string } {
     this.calls.DescribeInstances++;
     this.takeFault('DescribeInstances');
+    const ids = input.InstanceIds ?? [];
     if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) throw awsError('InvalidParameterValue', `MaxResults must be between 5 and 1000, got ${input.MaxResults}`);
-    if (input.MaxResults !== undefined && input.InstanceIds !== undefined) throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
-    const wanted = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
+    if (input.MaxResults !== undefined && ids.length > 0) throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
     const attached = [...this.volumes.values()].map((v) => `i-${v.volumeId.slice(4)}`);
-    const instances = attached.filter((id) => wanted === undefined || wanted.includes(id)).map((id) => ({ InstanceId: id, InstanceType: this.instanceTypes.get(id) ?? 'm5.8xlarge' }));
-    return { Reservations: instances.length === 0 ? [] : [{ Instances: instances }] };
+    for (const id of ids) if (!attached.includes(id)) throw awsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    const wanted = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
+    const start = Number(input.NextToken ?? '0');
+    const end = Math.min(attached.length, start + (input.MaxResults ?? attached.length));
+    const instances = attached.slice(start, end).filter((id) => (wanted === undefined || wanted.includes(id)) && (ids.length === 0 || ids.includes(id)))
+      .map((id) => ({ InstanceId: id, InstanceType: this.instanceTypes.get(id) ?? 'm5.8xlarge' }));
+    return { Reservations: instances.length === 0 ? [] : [{ Instances: instances }], ...(end < attached.length ? { NextToken: String(end) } : {}) };
   }
 
   private describeVolumes(input: DescribeVolumesCommandInput): { Volumes: Volume[]; NextToken?: string } {
