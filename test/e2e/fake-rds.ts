@@ -141,7 +141,7 @@ export class FakeRds {
     if (max !== undefined && (max < 20 || max > 100)) throw awsError('InvalidParameterValue', `Invalid value ${max} for MaxRecords. Must be between 20 and 100`);
     const all = [...this.instances.values()].sort((a, b) => a.identifier.localeCompare(b.identifier));
     if (input.DBInstanceIdentifier !== undefined) {
-      const db = this.instances.get(input.DBInstanceIdentifier);
+      const db = this.find(input.DBInstanceIdentifier);
       if (db === undefined) throw awsError('DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found.`, 404);
       return { DBInstances: [toDbInstance(db)] };
     }
@@ -151,13 +151,22 @@ export class FakeRds {
     return { DBInstances: page.map(toDbInstance), ...(next < all.length ? { Marker: String(next) } : {}) };
   }
 
+  /**
+   * The instance named by `identifierOrArn`: the identifier "isn't case-sensitive" (RDS stores it in
+   * lowercase) and DescribeDBInstances also takes the instance's ARN (API_DescribeDBInstances.html).
+   */
+  private find(identifierOrArn: string): FakeDbInstance | undefined {
+    const wanted = identifierOrArn.toLowerCase();
+    return [...this.instances.values()].find((db) => db.identifier.toLowerCase() === wanted || toDbInstance(db).DBInstanceArn === identifierOrArn);
+  }
+
   private modify(input: ModifyDBInstanceCommandInput): { DBInstance: DBInstance } {
     this.calls.ModifyDBInstance++;
     this.modifyInputs.push(input);
     this.takeFault('ModifyDBInstance');
     this.refresh();
     const now = this.now();
-    const db = this.instances.get(input.DBInstanceIdentifier ?? '');
+    const db = this.find(input.DBInstanceIdentifier ?? '');
     if (db === undefined) throw awsError('DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found.`, 404);
     const target = input.StorageType;
     if ((input.Iops !== undefined || input.StorageThroughput !== undefined) && target === 'gp3' && db.allocatedStorageGiB < 400 && ['postgres', 'mysql', 'mariadb'].includes(db.engine)) {
