@@ -6,6 +6,7 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, EC2Client, type DescribeInstancesCommandInput, ModifyVolumeCommand, type DescribeVolumesCommandInput, type DescribeVolumesModificationsCommandInput, type Filter, type Volume, type VolumeModification } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { hasBasicMonitoringPoint } from '../helpers/basic-monitoring';
 import { fleetVolume, metricValue, type FleetVolume } from './scan-bench-fleet';
 import { instanceCount, instanceIdOf, instanceMetricValue, instanceNumberOf, instanceNumberOfId, instanceTypeOf } from './scan-bench-instances';
 
@@ -136,7 +137,7 @@ function getMetricData(account: FakeAccount, input: GetMetricDataCommandInput) {
     const period = stat?.Period ?? 60;
     const volume = /^vol-[0-9a-f]{17}$/.test(id) ? fleetVolume(parseInt(id.slice(4), 16)) : undefined;
     const valueAt = (t: number): number | undefined => {
-      if (instance !== undefined) return instance < instanceCount(account.volumes) ? instanceMetricValue(instance, stat?.Metric?.MetricName ?? '', account.burstableInstanceShare) : undefined;
+      if (instance !== undefined) return instance < instanceCount(account.volumes) && hasBasicMonitoringPoint(t, period) ? instanceMetricValue(instance, stat?.Metric?.MetricName ?? '', account.burstableInstanceShare) : undefined;
       return volume === undefined || stat?.Metric?.Namespace !== 'AWS/EBS' ? undefined : metricValue(volume, stat.Metric.MetricName ?? '', t);
     };
     const timestamps: Date[] = [];

@@ -1,6 +1,7 @@
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { drainingVolume, FakeAws } from './fake-aws';
+import { drainingVolume, FakeAws, NOW_EPOCH_SECONDS } from './fake-aws';
 
 /** The e2e fake's DescribeInstances answers as API_DescribeInstances.html documents (see fake-aws.ts). */
 describe('FakeAws DescribeInstances', () => {
@@ -29,5 +30,22 @@ describe('FakeAws DescribeInstances', () => {
     const aws = new FakeAws(volumes);
     await expect(aws.ec2.send(new DescribeInstancesCommand({ MaxResults: 4 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     await expect(aws.ec2.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [ids[0] ?? ''] }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+  });
+
+  it('answers EBSIOBalance% only at the 5-minute points of basic monitoring, whatever the period asked', async () => {
+    const aws = new FakeAws(volumes);
+    aws.instanceEbsBalance.set(ids[0] ?? '', { ioPercent: 50, bytePercent: 80 });
+    const points = async (period: number) => {
+      const answer = await aws.cloudwatch.send(new GetMetricDataCommand({
+        StartTime: new Date((NOW_EPOCH_SECONDS - 3600) * 1000), EndTime: new Date(NOW_EPOCH_SECONDS * 1000),
+        MetricDataQueries: [{ Id: 'io', MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'EBSIOBalance%', Dimensions: [{ Name: 'InstanceId', Value: ids[0] }] }, Period: period, Stat: 'Average' } }],
+      }));
+      return (answer.MetricDataResults?.[0]?.Timestamps ?? []).map((t) => t.getTime() / 1000);
+    };
+    const perMinute = await points(60);
+    expect(perMinute.length).toBeGreaterThan(0);
+    for (const t of perMinute) expect(t % 300).toBe(0);
+    expect(perMinute.length).toBeLessThanOrEqual(3600 / 300);
+    expect((await points(300)).length).toBeGreaterThan(0);
   });
 });

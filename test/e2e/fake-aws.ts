@@ -25,6 +25,7 @@ import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/cl
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GuardianClients } from '../../lambda/handlers/wiring';
+import { hasBasicMonitoringPoint } from '../helpers/basic-monitoring';
 import { awsError, FakeModificationLog, type Requester } from './fake-ec2-modifications';
 
 export { awsError } from './fake-ec2-modifications';
@@ -333,6 +334,7 @@ export class FakeAws {
       const instance = this.instanceEbsBalance.get(stat?.Metric?.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value ?? '');
       if (instance !== undefined && stat?.Metric?.Namespace === 'AWS/EC2') {
         for (let t = startSeconds; t + period <= endSeconds; t += period) {
+          if (!hasBasicMonitoringPoint(t, period)) continue;
           timestamps.push(new Date(t * 1000));
           const minutesAgo = (this.nowEpochSeconds() - t) / 60;
           values.push(stat.Metric.MetricName === 'EBSIOBalance%' ? Math.min(100, instance.ioPercent + (instance.ioFallPercentPerMinute ?? 0) * minutesAgo) : instance.bytePercent);
