@@ -173,6 +173,9 @@ function getMetricData(account: FakeAccount, input: GetMetricDataCommandInput) {
  * out. Filters apply per page of the account, so a filtered page can be short or empty and still carry
  * a NextToken. Instances, their volumes and types: scan-bench-instances.ts.
  */
+/** A well-formed instance id (else InvalidInstanceID.Malformed: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). */
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
 function describeInstances(account: FakeAccount, input: DescribeInstancesCommandInput) {
   const max = input.MaxResults;
   const ids = input.InstanceIds ?? [];
@@ -180,6 +183,7 @@ function describeInstances(account: FakeAccount, input: DescribeInstancesCommand
   if (max !== undefined && ids.length > 0) throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
   const total = instanceCount(account.volumes);
   const exists = (n: number | undefined): n is number => n !== undefined && n < total;
+  for (const id of ids) if (!INSTANCE_ID.test(id)) throw awsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
   for (const id of ids) if (!exists(instanceNumberOfId(id))) throw awsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
   for (const f of input.Filters ?? []) if (f.Name !== 'instance-id') throw awsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
   const filter = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;

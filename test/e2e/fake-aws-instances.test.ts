@@ -22,6 +22,7 @@ describe('FakeAws DescribeInstances', () => {
     const aws = new FakeAws(volumes);
     await expect(aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[0] ?? '', 'i-00000000000000000'] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' });
     expect(listed(await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[1] ?? ''] })))).toEqual([ids[1]]);
+    await expect(aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-zz'] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.Malformed' });
     const filtered = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [ids[2] ?? '', 'i-00000000000000000'] }], MaxResults: 1000 }));
     expect(listed(filtered)).toEqual([ids[2]]);
   });

@@ -178,7 +178,8 @@ export class FakeAws {
   /**
    * DescribeInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html):
    * MaxResults 5–1000 and never with InstanceIds; an id in InstanceIds that does not exist fails the whole
-   * call ("If you specify an instance ID that is not valid, an error is returned": InvalidInstanceID.NotFound);
+   * call ("If you specify an instance ID that is not valid, an error is returned": InvalidInstanceID.NotFound,
+   * or InvalidInstanceID.Malformed for an id not shaped i-<8 or 17 hex>: errors-overview.html);
    * the `instance-id` filter leaves unknown ids out; with MaxResults, pages of at most that many and a NextToken.
    * The instances are those the volumes are attached to (`i-` + the volume id's hex).
    */
@@ -189,6 +190,7 @@ export class FakeAws {
     if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) throw awsError('InvalidParameterValue', `MaxResults must be between 5 and 1000, got ${input.MaxResults}`);
     if (input.MaxResults !== undefined && ids.length > 0) throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
     const attached = [...this.volumes.values()].map((v) => `i-${v.volumeId.slice(4)}`);
+    for (const id of ids) if (!/^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw awsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
     for (const id of ids) if (!attached.includes(id)) throw awsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     const wanted = input.Filters?.find((f) => f.Name === 'instance-id')?.Values;
     const start = Number(input.NextToken ?? '0');
